@@ -1,0 +1,52 @@
+/**
+ * `npm run configure` as a library: runs the wizard, renders the file, and validates the rendered
+ * text together with the other environments before anything is written.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { parse } from 'yaml';
+import type { ConfigIssue } from './errors';
+import { JSON_SCHEMA_FILE } from './json-schema';
+import { ENVIRONMENTS_DIR, readSources, validateSources } from './loader';
+import { renderEnvironment } from './render';
+import type { EnvironmentConfig } from './schema';
+import { runWizard, type WizardInput } from './wizard';
+
+const REPO_ROOT = join(__dirname, '..');
+
+export interface ConfigureRequest extends WizardInput {
+  /** Folder of environment files (the new one is checked against the others there). */
+  readonly dir?: string;
+  /** Where to write; default <dir>/<name>.yaml. */
+  readonly out?: string;
+}
+
+export type ConfigureResult =
+  | { readonly ok: true; readonly path: string; readonly text: string; readonly config: EnvironmentConfig }
+  | { readonly ok: false; readonly issues: ConfigIssue[] };
+
+/** A path for people: relative to the repository when inside it. */
+function display(path: string): string {
+  const rel = relative(REPO_ROOT, path);
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+export async function configureEnvironment(request: ConfigureRequest): Promise<ConfigureResult> {
+  const dir = resolve(request.dir ?? ENVIRONMENTS_DIR);
+  const wizard = await runWizard(request);
+  if (!wizard.ok) return wizard;
+  const { config } = wizard;
+
+  const path = resolve(request.out ?? join(dir, `${config.environment.name}.yaml`));
+  const file = display(path);
+  const text = renderEnvironment(config, { schemaRef: relative(dirname(path), JSON_SCHEMA_FILE), selfRef: file });
+
+  // The rendered text is what gets written, so it is what gets validated, with its neighbours.
+  const others = readSources(dir).filter((source) => resolve(source.file) !== path);
+  const { issues } = validateSources([...others, { file, text }]);
+  if (issues.length > 0) return { ok: false, issues };
+  if (!isDeepStrictEqual(parse(text), JSON.parse(JSON.stringify(config)))) {
+    throw new Error(`internal error: the template does not round-trip ${file}`);
+  }
+  return { ok: true, path, text, config };
+}

@@ -1,0 +1,64 @@
+/**
+ * Renders an EnvironmentConfig as the commented YAML file the wizard writes.
+ *
+ * Handlebars runs strict (a field the template names must exist) and unescaped; every value goes
+ * through the `json` helper, whose output is also valid YAML, so no value can break the file's
+ * structure. Comments come from the schema's descriptions.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import { KIND_TRAITS } from './kinds';
+import type { EnvironmentConfig } from './schema';
+import { describeAt, schemaAt } from './schema-walk';
+
+const TEMPLATE_FILE = join(__dirname, 'templates', 'environment.yaml.hbs');
+
+/** A value as YAML flow text: JSON, with a space after commas for people to read. */
+function flow(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(flow).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${flow(v)}`).join(', ')}}`;
+  }
+  if (value === undefined) throw new Error('the template rendered a missing value');
+  return JSON.stringify(value);
+}
+
+function createRenderer() {
+  const hb = Handlebars.create();
+  hb.registerHelper('json', (value: unknown) => flow(value));
+  hb.registerHelper('describe', (path: string) => `# ${describeAt(path)}`);
+  // The fields of a list's items, described once above the list.
+  hb.registerHelper('describeItems', (path: string, indent: string) => {
+    const item = schemaAt(path) as unknown as { shape?: Record<string, unknown> };
+    const fields = Object.keys(item?.shape ?? {});
+    if (fields.length === 0) throw new Error(`the config schema has no list of objects at "${path}"`);
+    return [`${indent}# Each item:`, ...fields.map((field) => `${indent}#   ${field}: ${describeAt(`${path}.${field}`)}`)].join('\n');
+  });
+  return hb.compile(readFileSync(TEMPLATE_FILE, 'utf8'), { strict: true, noEscape: true });
+}
+
+let template: ReturnType<typeof createRenderer> | undefined;
+
+export interface RenderOptions {
+  /** Path of environment.schema.json relative to the written file, for editors. */
+  readonly schemaRef: string;
+  /** How the file refers to itself in its header, e.g. "environments/ops.yaml". */
+  readonly selfRef: string;
+}
+
+export function renderEnvironment(config: EnvironmentConfig, options: RenderOptions): string {
+  template ??= createRenderer();
+  const view = {
+    ...config,
+    ...options,
+    kindTitle: KIND_TRAITS[config.environment.kind].title,
+    coreComponents: (['mozart', 'metrics', 'grq', 'factotum', 'ci'] as const).map((name) => ({
+      name,
+      path: `core.${name}`,
+      instance: config.core[name] ?? false,
+    })),
+    tagCount: Object.keys(config.tags).length,
+  };
+  return template(view);
+}

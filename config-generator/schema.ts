@@ -1,0 +1,296 @@
+/**
+ * The environment config schema: the single source of truth.
+ *
+ * The loader validates `environments/<env>.yaml` against it, the wizard derives its questions and
+ * defaults from it (through the presets), the template takes every comment from the descriptions
+ * below, `environment.schema.json` is emitted from it for editors, and the stacks consume the
+ * `EnvironmentConfig` type it infers. Objects are strict so a mistyped field name is an error,
+ * not a silently ignored setting. "Not set" is an absent field, never a placeholder string.
+ */
+import { z } from 'zod';
+import { AMI_COMPONENTS } from '../amis/components';
+import * as f from './formats';
+import { ENVIRONMENT_KINDS } from './kinds';
+
+const count = (expectation: string) => z.int({ error: expectation }).min(0, { error: expectation });
+const volumeGiB = z
+  .int({ error: 'a whole number of GiB from 8 to 16384' })
+  .min(8, { error: 'a whole number of GiB from 8 to 16384' })
+  .max(16384, { error: 'a whole number of GiB from 8 to 16384' });
+
+const coreInstance = z.strictObject({
+  instanceType: f.instanceType.describe('EC2 instance type.'),
+  rootVolumeGiB: volumeGiB.describe('Size of the encrypted root volume in GiB.'),
+});
+
+export const amiSource = z.union(
+  [
+    z.strictObject({ amiId: f.amiId.describe('An AMI id to use as is.') }),
+    z.strictObject({
+      ssmParameter: f.ssmParameterName.describe('An SSM parameter holding the AMI id, resolved at deploy time.'),
+    }),
+  ],
+  { error: 'either {amiId: "ami-..."} or {ssmParameter: "/path"}' },
+);
+
+const sharedBucket = z.enum(['dataset', 'archive', 'messages', 'triage', 'code'], {
+  error: 'one of dataset, archive, messages, triage, code',
+});
+
+const STREAM_CHOICE =
+  '"stand-in": the kit creates an encrypted Kinesis stream the DAAC reads; "external": the DAAC owns it and the kit writes through a role.';
+
+const cnmStream = z.discriminatedUnion(
+  'stream',
+  [
+    z.strictObject({
+      stream: z.literal('stand-in').describe(STREAM_CHOICE),
+    }),
+    z.strictObject({
+      stream: z.literal('external').describe(STREAM_CHOICE),
+      streamArn: f.kinesisStreamArn.describe("ARN of the DAAC's CNM-S Kinesis stream."),
+      roleArn: f.iamRoleArn.describe('Role in the DAAC account that the sender assumes to write to the stream.'),
+    }),
+  ],
+  { error: 'stream: "stand-in" or stream: "external" (with streamArn and roleArn)' },
+);
+
+export const environmentSchema = z
+  .strictObject({
+    project: f.projectName.describe('Short project name; prefixes every resource name (e.g. "swot").'),
+
+    environment: z
+      .strictObject({
+        name: f.environmentName.describe('Environment name; must match the file name (ops.yaml -> "ops").'),
+        kind: z
+          .enum(ENVIRONMENT_KINDS, { error: `one of ${ENVIRONMENT_KINDS.join(', ')}` })
+          .describe(`Kind of environment, which sets the defaults: ${ENVIRONMENT_KINDS.join(', ')}.`),
+      })
+      .describe('Which environment this is.'),
+
+    aws: z
+      .strictObject({
+        accountId: f.accountId.describe('The AWS account this environment lives in (12 digits, quoted).'),
+        region: f.region.describe('AWS region of every resource in this environment.'),
+        deployRoleArn: f.iamRoleArn.describe('Role in this account that deploys assume.'),
+        sharesAccountWith: z
+          .array(f.environmentName)
+          .optional()
+          .describe('Other environments that live in the same account on purpose (default: none).'),
+      })
+      .describe('Where this environment is deployed.'),
+
+    network: z
+      .strictObject({
+        vpcId: f.vpcId.describe('VPC provided by the account administrators.'),
+        privateSubnetIds: z
+          .array(f.subnetId, { error: 'a list of subnet ids' })
+          .min(1, { error: 'at least one private subnet id' })
+          .describe('Private subnets for instances, workers and Lambdas (one per availability zone).'),
+        operatorCidrs: z
+          .array(f.operatorCidr, { error: 'a list of CIDR blocks' })
+          .min(1, { error: 'at least one CIDR block' })
+          .describe('CIDR blocks allowed to reach the operator interfaces (HySDS UI, RabbitMQ, Jenkins).'),
+      })
+      .describe('Network the account administrators provide.'),
+
+    release: z
+      .strictObject({
+        hysdsVersion: f.releaseTag.describe('HySDS core version (e.g. "v5.0.1").'),
+        pcmRelease: f.releaseTag.describe('PCM release tag deployed to this environment.'),
+        amiRelease: f.releaseTag
+          .optional()
+          .describe('AMI release from amis/catalog.yaml; every component boots from it unless overridden.'),
+        amiOverrides: z
+          .partialRecord(z.enum(AMI_COMPONENTS, { error: `one of ${AMI_COMPONENTS.join(', ')}` }), amiSource)
+          .optional()
+          .describe(`Per-component AMIs (${AMI_COMPONENTS.join(', ')}) that replace the catalog's.`),
+        containers: z
+          .record(f.batchName, f.containerImage)
+          .optional()
+          .describe('Container images of this release by name; Batch job definitions refer to them.'),
+      })
+      .describe('What is deployed: the unit that promotion copies from DEV to I&T to OPS.'),
+
+    core: z
+      .strictObject({
+        mozart: coreInstance.describe('Job orchestration, queues (RabbitMQ) and the operator web server.'),
+        metrics: coreInstance.describe('Metrics and Kibana.'),
+        grq: coreInstance.describe('Product catalog (Elasticsearch) and GRQ API.'),
+        factotum: coreInstance.describe('Always-on worker for small system jobs.'),
+        ci: coreInstance.optional().describe('Jenkins for building job containers (optional).'),
+      })
+      .describe('HySDS core cluster instances.'),
+
+    workers: z
+      .strictObject({
+        queues: z
+          .array(
+            z.strictObject({
+              name: f.queueName.describe('HySDS queue name; the autoscaling group is "<venue>-<name>".'),
+              instanceTypes: z
+                .array(f.instanceType)
+                .min(1, { error: 'at least one instance type' })
+                .describe('Instance types to draw from, most preferred first.'),
+              min: count('a whole number of instances >= 0').describe('Minimum number of workers.'),
+              max: count('a whole number of instances >= 0').describe('Maximum number of workers.'),
+              onDemandPercentage: z
+                .int({ error: 'a whole percentage from 0 to 100' })
+                .min(0, { error: 'a whole percentage from 0 to 100' })
+                .max(100, { error: 'a whole percentage from 0 to 100' })
+                .describe('Share of on-demand instances: 0 is all Spot, 100 is all on-demand.'),
+              rootVolumeGiB: volumeGiB.describe('Root volume size in GiB.'),
+              dataVolumeGiB: volumeGiB.describe('Data (work directory) volume size in GiB.'),
+            }),
+            { error: 'a list of queues' },
+          )
+          .describe('One Spot worker fleet per HySDS queue; the same list feeds the cluster config.'),
+      })
+      .describe('Verdi worker fleets.'),
+
+    batch: z
+      .strictObject({
+        computeEnvironments: z
+          .array(
+            z.strictObject({
+              name: f.batchName.describe('Compute environment name.'),
+              market: z
+                .enum(['spot', 'on-demand'], { error: 'spot or on-demand' })
+                .describe('spot (price-capacity-optimized) or on-demand (best-fit-progressive).'),
+              instanceTypes: z
+                .array(f.batchInstanceType)
+                .min(1, { error: 'at least one instance type' })
+                .describe('Instance types or families, or "optimal".'),
+              minVcpus: count('a whole number of vCPUs >= 0').describe('vCPUs kept running when idle.'),
+              maxVcpus: count('a whole number of vCPUs >= 0').describe('Upper bound on vCPUs.'),
+            }),
+          )
+          .describe('AWS Batch compute environments.'),
+        jobQueues: z
+          .array(
+            z.strictObject({
+              name: f.batchName.describe('Job queue name (one per pipeline).'),
+              priority: z
+                .int({ error: 'a whole number from 0 to 1000' })
+                .min(0, { error: 'a whole number from 0 to 1000' })
+                .max(1000, { error: 'a whole number from 0 to 1000' })
+                .describe('Higher runs first when queues share compute environments.'),
+              computeEnvironments: z
+                .array(f.batchName)
+                .min(1, { error: 'at least one compute environment' })
+                .max(3, { error: 'at most 3 compute environments (an AWS Batch limit)' })
+                .describe('Compute environments in order of preference (names from above).'),
+            }),
+          )
+          .describe('AWS Batch job queues.'),
+        jobDefinitions: z
+          .array(
+            z.strictObject({
+              name: f.batchName.describe('Job definition name.'),
+              container: f.batchName.describe('Name of an image under release.containers.'),
+              vcpus: z.int({ error: 'a whole number of vCPUs >= 1' }).min(1, { error: 'a whole number of vCPUs >= 1' }).describe('vCPUs per job.'),
+              memoryMiB: z
+                .int({ error: 'a whole number of MiB >= 128' })
+                .min(128, { error: 'a whole number of MiB >= 128' })
+                .describe('Memory per job in MiB.'),
+              timeoutSeconds: z
+                .int({ error: 'a whole number of seconds >= 60' })
+                .min(60, { error: 'a whole number of seconds >= 60 (an AWS Batch limit)' })
+                .describe('A job running longer is stopped.'),
+              retryAttempts: z
+                .int({ error: 'a whole number from 1 to 10' })
+                .min(1, { error: 'a whole number from 1 to 10' })
+                .max(10, { error: 'a whole number from 1 to 10' })
+                .describe('Attempts in all; Spot reclaims are retried up to this.'),
+              expectedFailureExitCodes: z
+                .array(z.int({ error: 'an exit code from 1 to 255' }).min(1, { error: 'an exit code from 1 to 255' }).max(255, { error: 'an exit code from 1 to 255' }))
+                .describe('Exit codes of known, expected failures that are never retried.'),
+            }),
+          )
+          .describe('AWS Batch job definitions.'),
+      })
+      .describe('AWS Batch, for PGEs that run as containers.'),
+
+    storage: z
+      .strictObject({
+        sharedFrom: z
+          .strictObject({
+            environment: f.environmentName.describe('Environment that owns the shared buckets (an ops-like one).'),
+            grants: z
+              .array(
+                z.strictObject({
+                  bucket: sharedBucket.describe('Which of its buckets: dataset, archive, messages, triage or code.'),
+                  prefixes: z.array(f.s3Prefix).min(1, { error: 'at least one prefix' }).describe('Key prefixes this environment may use.'),
+                  access: z.enum(['read', 'read-write'], { error: 'read or read-write' }).describe('read or read-write.'),
+                }),
+              )
+              .min(1, { error: 'at least one grant' })
+              .describe('What this environment needs from those buckets.'),
+          })
+          .optional()
+          .describe("Access to another environment's buckets (absent: only this environment's own)."),
+      })
+      .describe("Buckets: every environment has its own; ops-like ones may share theirs."),
+
+    cnm: z
+      .strictObject({
+        version: z
+          .literal('1.6.0', { error: 'the CNM version "1.6.0" (quoted; "1.6" is not accepted by DAACs)' })
+          .describe('CNM message version written into every CNM-S.'),
+        daac: z
+          .strictObject({
+            accountId: f.accountId.describe("The archive's (DAAC's) AWS account."),
+            publisherPrincipals: z
+              .array(f.iamPrincipalArn)
+              .min(1, { error: 'at least one principal ARN' })
+              .describe('DAAC principals allowed to publish CNM-R responses to our SNS topic.'),
+            cnmS: cnmStream.describe('Where CNM-S notifications to the DAAC go.'),
+          })
+          .optional()
+          .describe('Messages to and from the archive (absent: no DAAC delivery).'),
+        cnes: z
+          .strictObject({
+            accountId: f.accountId.describe("CNES's AWS account, which polls the messages bucket."),
+            batchIntervalMinutes: z
+              .int({ error: 'a whole number of minutes from 1 to 1440' })
+              .min(1, { error: 'a whole number of minutes from 1 to 1440' })
+              .max(1440, { error: 'a whole number of minutes from 1 to 1440' })
+              .describe('Every this many minutes one CNM-S lists all new archives.'),
+          })
+          .optional()
+          .describe('Messages to and from CNES (absent: no CNES delivery).'),
+      })
+      .describe('Cloud Notification Mechanism channels.'),
+
+    stagingArea: z
+      .strictObject({
+        prefix: f.s3Prefix.describe('Key prefix in the dataset bucket that is watched.'),
+        suffix: f.s3Suffix.describe('Suffix of the signal file that triggers a job.'),
+        jobType: f.hysdsJobType.describe('HySDS job type submitted as "job-<jobType>:<release>".'),
+        release: f.releaseTag.optional().describe('Release of that job type (default: release.pcmRelease).'),
+        queue: f.queueName.describe('HySDS queue the job is submitted to.'),
+      })
+      .describe('The staging area that turns dropped files into HySDS jobs.'),
+
+    tags: z.record(f.tagKey, f.tagValue).describe('Extra tags on every resource (project, environment, kind, managed-by are added).'),
+
+    protection: z
+      .strictObject({
+        deletionProtection: z.boolean({ error: 'true or false' }).describe('Protect data and instances from deletion.'),
+        lifetime: z
+          .strictObject({ expiresOn: f.isoDate.describe('Date after which the environment may be destroyed.') })
+          .optional()
+          .describe('Lifetime of a temporary (adt) environment; required there, not allowed elsewhere.'),
+      })
+      .describe('Protection of data and instances.'),
+  })
+  .describe('A pcm-deploy environment.');
+
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type WorkerQueue = EnvironmentConfig['workers']['queues'][number];
+export type AmiSource = z.infer<typeof amiSource>;
+export type SharedBucket = z.infer<typeof sharedBucket>;
+export const SHARED_BUCKETS = sharedBucket.options;
+
+/** Tag keys the kit sets on every resource; a config may not redefine them. */
+export const MANAGED_TAG_KEYS = ['project', 'environment', 'kind', 'managed-by'] as const;

@@ -1,0 +1,11 @@
+/**
+ * ts-jest without type checking (isolatedModules): `npm test` type-checks once with tsc first,
+ * which is several times faster than checking every test file again (see DESIGN.md).
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  testTimeout: 30000,
+};
