@@ -11,7 +11,7 @@ import prompts from 'prompts';
 import { loadAmiCatalog } from '../amis/catalog';
 import { parseSetFlags, readAnswersFile, coerceAnswer, parsePath } from '../config-generator/answers';
 import { configureEnvironment } from '../config-generator/configure';
-import { ConfigError, formatIssue, type ConfigIssue } from '../config-generator/errors';
+import { ConfigError, type ConfigIssue } from '../config-generator/errors';
 import { readSources, validateSources } from '../config-generator/loader';
 import type { PartialConfig } from '../config-generator/presets';
 import type { Asker } from '../config-generator/wizard';

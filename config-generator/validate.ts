@@ -84,6 +84,10 @@ export function validateShape(data: unknown, file: string): Validation {
     const path = issue.path as (string | number)[];
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) issues.push(unknownFieldIssue(file, path, key, valueAt(data, [...path, key])));
+    } else if (issue.code === 'invalid_key') {
+      // A bad key of a mapping (a tag key, say): the key's own rule says what is expected.
+      const key = String(path[path.length - 1]);
+      issues.push({ file, path, expected: issue.issues[0]?.message ?? issue.message, foundText: `the key ${JSON.stringify(key)}` });
     } else {
       issues.push({ file, path, expected: issue.message, found: valueAt(data, path) });
     }

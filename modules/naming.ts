@@ -1,0 +1,111 @@
+/**
+ * Every name the kit gives to infrastructure, derived from configuration alone.
+ *
+ * Stacks share nothing through remote state: when one stack (or another account's environment)
+ * needs a name from another, both derive it here. Names are a contract: changing a rule here
+ * replaces real infrastructure, so treat any change as breaking.
+ */
+import { createHash } from 'node:crypto';
+import type { EnvironmentConfig, SharedBucket } from '../config-generator/schema';
+
+/** The buckets every environment has (the shared ones are a subset). */
+export type BucketPurpose = SharedBucket;
+
+/** The two stacks of an environment; data is deployed first. */
+export const STACK_LAYERS = ['data', 'compute'] as const;
+export type StackLayer = (typeof STACK_LAYERS)[number];
+
+/** AWS name length limits of the kinds of resource the kit names. */
+export const NAME_LIMITS = {
+  bucket: 63,
+  iamRole: 64,
+  lambda: 64,
+  sqsQueue: 80,
+  snsTopic: 256,
+  kinesisStream: 128,
+  autoscalingGroup: 255,
+  batch: 128,
+  securityGroup: 255,
+  logGroup: 512,
+  kmsAlias: 256,
+  generic: 255,
+} as const;
+export type NameKind = keyof typeof NAME_LIMITS;
+
+export class NameTooLongError extends Error {
+  constructor(name: string, kind: NameKind) {
+    super(`the ${kind} name "${name}" is ${name.length} characters; AWS allows ${NAME_LIMITS[kind]}`);
+    this.name = 'NameTooLongError';
+  }
+}
+
+/** The identity a name derives from: the part of a config that names depend on. */
+export interface NamingIdentity {
+  readonly project: string;
+  readonly environment: string;
+  readonly accountId: string;
+  readonly region: string;
+}
+
+export class Naming {
+  static of(config: EnvironmentConfig): Naming {
+    return new Naming({
+      project: config.project,
+      environment: config.environment.name,
+      accountId: config.aws.accountId,
+      region: config.aws.region,
+    });
+  }
+
+  constructor(readonly identity: NamingIdentity) {}
+
+  /** HySDS's VENUE: the prefix of autoscaling groups, queues and metrics. */
+  get venue(): string {
+    return `${this.identity.project}-${this.identity.environment}`;
+  }
+
+  /** `<env>-data` / `<env>-compute`: what `cdktf deploy '<env>-*'` selects. */
+  stack(layer: StackLayer): string {
+    return `${this.identity.environment}-${layer}`;
+  }
+
+  /**
+   * A globally unique bucket name: `<project>-<env>-<purpose>-<account>`. The account id makes
+   * it unique across accounts; the schema's bounds on project and environment keep it in 63.
+   */
+  bucket(purpose: BucketPurpose): string {
+    return this.checked(`${this.venue}-${purpose}-${this.identity.accountId}`, 'bucket');
+  }
+
+  /** The per-account Terraform state bucket (shared by environments that share an account). */
+  stateBucket(): string {
+    return this.checked(`${this.identity.project}-tfstate-${this.identity.accountId}-${this.identity.region}`, 'bucket');
+  }
+
+  /** The state object of one stack in the state bucket. */
+  stateKey(layer: StackLayer): string {
+    return `${this.identity.environment}/${this.stack(layer)}.tfstate`;
+  }
+
+  /** The alias of the environment's KMS key. */
+  kmsAlias(): string {
+    return this.checked(`alias/${this.venue}`, 'kmsAlias');
+  }
+
+  /**
+   * `<venue>-<purpose>` for any other resource. A name over the limit is cut and given a short
+   * hash of the whole, so it stays unique and deterministic.
+   */
+  resource(purpose: string, kind: NameKind = 'generic'): string {
+    const name = `${this.venue}-${purpose}`;
+    const limit = NAME_LIMITS[kind];
+    if (name.length <= limit) return name;
+    const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+    return `${name.slice(0, limit - hash.length - 1)}-${hash}`;
+  }
+
+  private checked(name: string, kind: NameKind): string {
+    if (name.length > NAME_LIMITS[kind]) throw new NameTooLongError(name, kind);
+    return name;
+  }
+}

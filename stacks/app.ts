@@ -1,0 +1,39 @@
+/**
+ * Composes the app: for every environment file, its `<env>-data` and `<env>-compute` stacks.
+ */
+import type { App } from 'cdktf';
+import { loadAmiCatalog, type AmiCatalog } from '../amis/catalog';
+import type { LoadedEnvironment } from '../config-generator/loader';
+import { ComputeStack } from './compute-stack';
+import { DataStack } from './data-stack';
+
+/** The environment variable that restricts synthesis to one environment. */
+export const ENV_SELECTOR = 'PCM_ENV';
+
+export interface EnvironmentStacks {
+  readonly data: DataStack;
+  readonly compute: ComputeStack;
+}
+
+/**
+ * Picks the environments to synthesize. All are loaded and validated either way (shared
+ * storage policies depend on every environment), but only the selected ones become stacks.
+ */
+export function selectEnvironments(environments: readonly LoadedEnvironment[], only?: string): LoadedEnvironment[] {
+  if (!only) return [...environments];
+  const selected = environments.filter((e) => e.config.environment.name === only);
+  if (selected.length === 0) {
+    const known = environments.map((e) => e.config.environment.name).join(', ');
+    throw new Error(`${ENV_SELECTOR}=${only}: no such environment; environments/ has ${known || 'none'}`);
+  }
+  return selected;
+}
+
+export function addEnvironmentStacks(app: App, environments: readonly LoadedEnvironment[], catalog: AmiCatalog = loadAmiCatalog()): EnvironmentStacks[] {
+  return environments.map(({ config }) => {
+    const data = new DataStack(app, config);
+    const compute = new ComputeStack(app, config, catalog);
+    compute.addDependency(data);
+    return { data, compute };
+  });
+}

@@ -1,0 +1,26 @@
+/**
+ * `<env>-data`: the stateful half of an environment (key, buckets, message channels). In
+ * ops-like kinds it is protected: it outlives `destroy` unless the config releases it.
+ */
+import { TerraformOutput } from 'cdktf';
+import type { Construct } from 'constructs';
+import { isOpsLike } from '../config-generator/kinds';
+import type { EnvironmentConfig } from '../config-generator/schema';
+import { EnvironmentKey } from '../modules/environment-key';
+import { EnvironmentStack } from './environment-stack';
+
+export class DataStack extends EnvironmentStack {
+  readonly key: EnvironmentKey;
+
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    super(scope, config, 'data');
+    this.key = new EnvironmentKey(this, 'environment-key', {
+      naming: this.naming,
+      preventDestroy: isOpsLike(config.environment.kind),
+    });
+    new TerraformOutput(this, 'kms_key_arn', {
+      value: this.key.arn,
+      description: "ARN of the environment's KMS key (arn:aws:kms:<region>:<account>:key/<id>).",
+    });
+  }
+}

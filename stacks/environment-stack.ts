@@ -1,0 +1,49 @@
+/**
+ * What every stack of an environment shares: the AWS provider in the environment's account and
+ * region (through its deploy role, refusing any other account), the default tags, the S3 state
+ * backend of that account, and the naming from which every resource name derives.
+ */
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3Backend, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config-generator/schema';
+import { Naming, type StackLayer } from '../modules/naming';
+
+/** The tags the kit puts on every resource; a config's own tags come on top. */
+export function defaultTags(config: EnvironmentConfig): Record<string, string> {
+  return {
+    ...config.tags,
+    project: config.project,
+    environment: config.environment.name,
+    kind: config.environment.kind,
+    'managed-by': 'pcm-deploy',
+  };
+}
+
+export class EnvironmentStack extends TerraformStack {
+  readonly naming: Naming;
+
+  constructor(scope: Construct, readonly config: EnvironmentConfig, readonly layer: StackLayer) {
+    const naming = Naming.of(config);
+    super(scope, naming.stack(layer));
+    this.naming = naming;
+
+    new AwsProvider(this, 'aws', {
+      region: config.aws.region,
+      // Terraform itself refuses to touch any account but the configured one.
+      allowedAccountIds: [config.aws.accountId],
+      assumeRole: [{ roleArn: config.aws.deployRoleArn, sessionName: `pcm-deploy-${naming.stack(layer)}` }],
+      defaultTags: [{ tags: defaultTags(config) }],
+    });
+
+    new S3Backend(this, {
+      bucket: naming.stateBucket(),
+      key: naming.stateKey(layer),
+      region: config.aws.region,
+      encrypt: true,
+      assumeRole: { roleArn: config.aws.deployRoleArn },
+    });
+    // S3 native locking (Terraform >= 1.10); cdktf 0.21's S3BackendConfig lacks the field.
+    this.addOverride('terraform.backend.s3.use_lockfile', true);
+  }
+}

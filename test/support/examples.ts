@@ -1,0 +1,32 @@
+/** The committed example environments, as text and as data, for tests to start from and break. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { formatIssue, type ConfigIssue } from '../../config-generator/errors';
+import { ENVIRONMENTS_DIR, validateSources, type EnvironmentSource } from '../../config-generator/loader';
+
+export const EXAMPLE_NAMES = ['adt', 'bulk', 'dev', 'forward', 'int', 'ops'] as const;
+export type ExampleName = (typeof EXAMPLE_NAMES)[number];
+
+export function exampleText(name: ExampleName): string {
+  return readFileSync(join(ENVIRONMENTS_DIR, `${name}.yaml`), 'utf8');
+}
+
+/** A fresh, mutable copy of an example's data. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function exampleData(name: ExampleName): any {
+  return parse(exampleText(name));
+}
+
+/** All six examples as sources, with `changes` replacing some of them (as data). */
+export function exampleSources(changes: Partial<Record<ExampleName, unknown>> = {}): EnvironmentSource[] {
+  return EXAMPLE_NAMES.map((name) => ({
+    file: `environments/${name}.yaml`,
+    text: name in changes ? stringify(changes[name]) : exampleText(name),
+  }));
+}
+
+/** Validates the six examples with changes, returning the rendered problems. */
+export function problemsWith(changes: Partial<Record<ExampleName, unknown>>): string[] {
+  return validateSources(exampleSources(changes)).issues.map((issue: ConfigIssue) => formatIssue(issue));
+}
