@@ -50,7 +50,7 @@ export function unknownFieldIssue(file: string, parent: FieldPath, key: string, 
   const allowed = fieldsAt(schemaPathOf(parent));
   const nearest = allowed
     .map((name) => ({ name, d: distance(key, name) }))
-    .filter(({ d }) => d <= Math.max(2, Math.floor(key.length / 3)))
+    .filter(({ name, d }) => d <= Math.max(2, Math.floor(Math.max(key.length, name.length) / 3)))
     .sort((a, b) => a.d - b.d)[0];
   const hint = nearest ? `did you mean "${nearest.name}"? ` : '';
   return {

@@ -73,17 +73,18 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
     const check = checkAnswer(question.path, current);
     if (current !== undefined && check === true && (fromFlags || !ask)) return;
     const initial = current !== undefined && check === true ? current : question.initial?.(draft, context);
+    const message = question.message ?? describeAt(schemaPathOf(question.path));
     if (!ask) {
       if (current !== undefined) return; // invalid: reported by the final validation, with the source
       if (initial === undefined) {
-        missing.push({ file: '(answers)', path: question.path, expected: `an answer: ${describeAt(schemaPathOf(question.path))}` });
+        missing.push({ file: '(answers)', path: question.path, expected: `an answer: ${message}` });
       } else setPath(draft as Record<string, unknown>, question.path, initial);
       return;
     }
     const path = formatPath(question.path);
     const value = await ask({
       path,
-      message: question.message ?? describeAt(schemaPathOf(question.path)),
+      message,
       input: question.input,
       choices: question.choices?.(draft, context),
       initial,

@@ -1,0 +1,169 @@
+/** The wizard's engine and its answers: defaults, flags first, missing answers, re-use. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadAmiCatalog } from '../../amis/catalog';
+import { parseSetFlags, readAnswersFile } from '../../config-generator/answers';
+import { formatIssue } from '../../config-generator/errors';
+import { validateSources } from '../../config-generator/loader';
+import { describedPaths } from '../../config-generator/schema-walk';
+import { runWizard, type Prompt } from '../../config-generator/wizard';
+import { exampleText } from '../support/examples';
+
+const context = { catalog: loadAmiCatalog(), today: '2026-11-22' };
+
+const sets = (...flags: string[]) => {
+  const parsed = parseSetFlags(flags);
+  expect(parsed.issues.map(formatIssue)).toEqual([]);
+  return parsed.sets;
+};
+
+/** What a dev environment needs beyond its preset. */
+const DEV_ESSENTIALS = [
+  'environment.name=dev-alice',
+  'aws.accountId=012345678901',
+  'network.vpcId=vpc-0123456789abcdef0',
+  'network.privateSubnetIds=subnet-0123456789abcdef0, subnet-0123456789abcdef1',
+  'network.operatorCidrs=10.0.0.0/8',
+  'release.pcmRelease=4.1.0',
+  'cnm.daac.accountId=777777777777',
+  'cnm.cnes.accountId=888888888888',
+];
+
+describe('wizard without a terminal', () => {
+  it('fails listing every answer that has no default, with what each field is', async () => {
+    const result = await runWizard({ sets: sets('environment.name=ops'), context });
+    expect(result.ok).toBe(false);
+    const missing = !result.ok ? result.issues.map((i) => i.path.join('.')) : [];
+    expect(missing).toEqual([
+      'aws.accountId',
+      'aws.deployRoleArn', // its default derives from the account
+      'network.vpcId',
+      'network.privateSubnetIds',
+      'network.operatorCidrs',
+      'release.pcmRelease',
+      'release.containers.pge', // from account, region and release
+      'cnm.daac.accountId',
+      'cnm.daac.publisherPrincipals', // from the DAAC account
+      'cnm.daac.cnmS.streamArn',
+      'cnm.daac.cnmS.roleArn',
+      'cnm.cnes.accountId',
+    ]);
+    expect(!result.ok && formatIssue(result.issues[0])).toBe(
+      '(answers): aws.accountId: expected an answer: The AWS account this environment lives in (12 digits, quoted)., found nothing (the field is missing)',
+    );
+  });
+
+  it('derives defaults from earlier answers and the catalog', async () => {
+    const result = await runWizard({ sets: sets(...DEV_ESSENTIALS), context });
+    if (!result.ok) throw new Error(result.issues.map(formatIssue).join('\n'));
+    const { config } = result;
+    expect(config.environment).toEqual({ name: 'dev-alice', kind: 'dev' }); // kind from the name
+    expect(config.aws.accountId).toBe('012345678901'); // a string, leading zero kept
+    expect(config.aws.deployRoleArn).toBe('arn:aws:iam::012345678901:role/pcm-deploy');
+    expect(config.release.amiRelease).toBe('2026.11.0'); // newest in us-west-2
+    expect(config.release.hysdsVersion).toBe('v5.0.1'); // that release's HySDS
+    expect(config.release.containers).toEqual({ pge: '012345678901.dkr.ecr.us-west-2.amazonaws.com/pcm-pge:4.1.0' });
+    expect(config.cnm.daac?.publisherPrincipals).toEqual(['arn:aws:iam::777777777777:root']);
+    expect(config.network.privateSubnetIds).toEqual(['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1']);
+  });
+
+  it('offers the account of the current credentials', async () => {
+    const without = DEV_ESSENTIALS.filter((s) => !s.startsWith('aws.accountId'));
+    const result = await runWizard({ sets: sets(...without), context: { ...context, callerAccountId: '123456789012' } });
+    expect(result.ok && result.config.aws.accountId).toBe('123456789012');
+  });
+
+  it('gives a temporary environment a lifetime of 30 days from today', async () => {
+    const result = await runWizard({
+      sets: sets(...DEV_ESSENTIALS.filter((s) => !s.startsWith('cnm')), 'environment.name=adt-3', 'storage.sharedFrom.environment=ops'),
+      context,
+    });
+    if (!result.ok) throw new Error(result.issues.map(formatIssue).join('\n'));
+    expect(result.config.environment.kind).toBe('adt');
+    expect(result.config.protection.lifetime).toEqual({ expiresOn: '2026-12-22' });
+  });
+
+  it('re-uses a pre-generated config with --from, changing only what is set', async () => {
+    const [ops] = validateSources([{ file: 'environments/ops.yaml', text: exampleText('ops') }]).environments;
+    const result = await runWizard({ from: ops.config, sets: sets('environment.name=ops-2', 'workers.queues[1].max=7'), context });
+    if (!result.ok) throw new Error(result.issues.map(formatIssue).join('\n'));
+    expect(result.config.environment).toEqual({ name: 'ops-2', kind: 'ops' });
+    expect(result.config.workers.queues[1]).toEqual({ ...ops.config.workers.queues[1], max: 7 });
+    expect({ ...result.config, environment: ops.config.environment, workers: ops.config.workers }).toEqual(ops.config);
+  });
+});
+
+describe('wizard at a terminal', () => {
+  it('asks only what flags did not answer, each with its default, and quotes back a bad flag', async () => {
+    const asked: Prompt[] = [];
+    const replies: Record<string, unknown> = { 'network.vpcId': 'vpc-0123456789abcdef0' };
+    const result = await runWizard({
+      sets: sets(...DEV_ESSENTIALS.filter((s) => !s.startsWith('network.vpcId')), 'aws.region=us-east-1'),
+      answers: { network: { vpcId: 'vpc-12' } },
+      context,
+      ask: async (prompt) => {
+        asked.push(prompt);
+        return prompt.path in replies ? replies[prompt.path] : prompt.initial;
+      },
+    });
+    if (!result.ok) throw new Error(result.issues.map(formatIssue).join('\n'));
+    const paths = asked.map((p) => p.path);
+    expect(paths).not.toContain('aws.accountId');
+    expect(paths).not.toContain('aws.region');
+    expect(paths).toEqual(['environment.kind', 'project', 'aws.deployRoleArn', 'network.vpcId', 'release.amiRelease', 'release.hysdsVersion', 'release.containers.pge', 'cnm.daac.publisherPrincipals']);
+    const vpc = asked.find((p) => p.path === 'network.vpcId')!;
+    expect(vpc.rejected).toEqual({ value: 'vpc-12', problem: 'a VPC id such as "vpc-0a1b2c3d4e5f67890"' });
+    expect(vpc.validate('vpc-12')).toBe('a VPC id such as "vpc-0a1b2c3d4e5f67890"');
+    expect(asked.find((p) => p.path === 'release.amiRelease')!.choices!.map((c) => c.value)).toEqual(['2026.11.0']); // only us-east-1
+    expect(result.config.network.vpcId).toBe('vpc-0123456789abcdef0');
+  });
+
+  it('stops at the first cancelled question', async () => {
+    await expect(
+      runWizard({
+        context,
+        ask: async () => {
+          throw new Error('cancelled');
+        },
+      }),
+    ).rejects.toThrow('cancelled');
+  });
+});
+
+describe('answers given ahead', () => {
+  it('reads --set values the way the schema expects them', () => {
+    const { sets: parsed } = parseSetFlags([
+      'aws.accountId=000000000042',
+      'workers.queues[0].max=10',
+      'batch.jobDefinitions[0].expectedFailureExitCodes=3, 4',
+      'protection.deletionProtection=yes',
+      'release.amiOverrides.verdi={ssmParameter: /pcm/amis/verdi}',
+    ]);
+    expect(parsed.map((s) => s.value)).toEqual(['000000000042', 10, [3, 4], true, { ssmParameter: '/pcm/amis/verdi' }]);
+  });
+
+  it('fails on --set flags that name no field or hold a bad value, quoting them', () => {
+    const { issues } = parseSetFlags(['aws.acountId=1', 'network.vpcId=vpc-1', 'region']);
+    expect(issues.map(formatIssue)).toEqual([
+      expect.stringMatching(/^--set: aws\.acountId: expected a known field \(did you mean "accountId"\?/),
+      '--set: network.vpcId: expected a VPC id such as "vpc-0a1b2c3d4e5f67890", found "vpc-1"',
+      '--set: (file): expected path=value, e.g. --set aws.region=us-west-2, found "region"',
+    ]);
+  });
+
+  it('fails on an answers file with unknown or bad fields, naming the file and line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pcm-answers-'));
+    const file = join(dir, 'answers.yaml');
+    writeFileSync(file, 'environment:\n  name: dev\naws:\n  acount: "1"\n  region: moon\n');
+    expect(readAnswersFile(file).issues.map(formatIssue)).toEqual([
+      expect.stringMatching(new RegExp(`^${file}:4: aws\\.acount: expected a known field \\(did you mean "accountId"\\?`)),
+      `${file}:5: aws.region: expected an AWS region such as "us-west-2", found "moon"`,
+    ]);
+    expect(readAnswersFile(join(dir, 'missing.yaml')).issues.map(formatIssue)[0]).toMatch(/missing\.yaml: \(file\): expected a readable answers file, found ENOENT/);
+  });
+
+  it('walks every described field of the schema', () => {
+    expect(describedPaths()).toEqual(expect.arrayContaining(['aws.accountId', 'workers.queues[].max', 'cnm.daac.cnmS.streamArn', 'protection.lifetime.expiresOn']));
+  });
+});
