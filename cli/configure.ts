@@ -156,7 +156,7 @@ async function main(): Promise<void> {
   }
   if (plan.kind === 'change' && !(values.force || values.yes)) {
     process.stdout.write(`${name} exists; writing would change it:\n${plan.diff}\n`);
-    if (batch || !terminal) fail([`Refusing to overwrite ${result.path} without --force.`]);
+    if (!terminal) fail([`Refusing to overwrite ${result.path} without --force.`]);
     if (!(await confirm(`Overwrite ${name}?`))) fail(['Not overwritten; nothing was written.']);
   }
   writeFileAtomic(result.path, result.text);

@@ -6,7 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
 const ESCAPES = /\x1b(?:\[[0-9;?]*[A-Za-z]|[78])/g;
 
-export const KEYS = { enter: '\r', down: '\x1b[B', ctrlC: '\x03' } as const;
+export const KEYS = { enter: '\r', down: '\x1b[B', backspace: '\x7f', ctrlC: '\x03' } as const;
 
 export class PtySession {
   private readonly child: ChildProcessWithoutNullStreams;
