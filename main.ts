@@ -1,6 +1,6 @@
 /**
  * The cdktf app: `npx cdktf synth` (or deploy) builds the stacks of every environment in
- * environments/, or of one when PCM_ENV names it.
+ * environments/ (or PCM_ENVIRONMENTS_DIR), or of one when PCM_ENV names it.
  */
 import { App } from 'cdktf';
 import { ConfigError } from './config-generator/errors';
@@ -8,8 +8,10 @@ import { loadEnvironments } from './config-generator/loader';
 import { addEnvironmentStacks, ENV_SELECTOR, selectEnvironments } from './stacks/app';
 
 try {
+  // Load before creating the App, so that a bad config leaves no half-written output behind.
+  const environments = selectEnvironments(loadEnvironments(process.env.PCM_ENVIRONMENTS_DIR), process.env[ENV_SELECTOR]);
   const app = new App();
-  addEnvironmentStacks(app, selectEnvironments(loadEnvironments(), process.env[ENV_SELECTOR]));
+  addEnvironmentStacks(app, environments);
   app.synth();
 } catch (error) {
   // A config problem is the operator's to fix: show the message, not a stack trace.
