@@ -3,7 +3,7 @@
  * configs, or throws one ConfigError that lists every problem with its file and line.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { loadAmiCatalog, type AmiCatalog } from '../amis/catalog';
 import { checkAcrossEnvironments, checkEnvironment, type LoadedEnvironment } from './checks';
@@ -99,9 +99,15 @@ export function environmentFiles(dir: string = ENVIRONMENTS_DIR): string[] {
     .sort();
 }
 
-/** Reads the sources of a folder, naming each file relative to the working directory. */
+/** A file name for messages: relative to the working directory when below it, else absolute. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+/** Reads the sources of a folder. */
 export function readSources(dir: string = ENVIRONMENTS_DIR): EnvironmentSource[] {
-  return environmentFiles(dir).map((path) => ({ file: relative(process.cwd(), path) || path, text: readFileSync(path, 'utf8') }));
+  return environmentFiles(dir).map((path) => ({ file: displayPath(path), text: readFileSync(path, 'utf8') }));
 }
 
 /** Loads and validates every environment in a folder; throws a ConfigError listing all problems. */
