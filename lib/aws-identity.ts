@@ -4,6 +4,10 @@
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 
+// The SDK warns on every run under Node 20 that SDK releases after January 2027 need Node 22.
+// The kit pins its SDK version, so the warning says nothing to an operator; the upgrade is tracked.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export interface CallerIdentity {
   readonly accountId: string;
   readonly arn: string;
