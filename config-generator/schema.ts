@@ -12,11 +12,12 @@ import { AMI_COMPONENTS } from '../amis/components';
 import * as f from './formats';
 import { ENVIRONMENT_KINDS } from './kinds';
 
-const count = (expectation: string) => z.int({ error: expectation }).min(0, { error: expectation });
-const volumeGiB = z
-  .int({ error: 'a whole number of GiB from 8 to 16384' })
-  .min(8, { error: 'a whole number of GiB from 8 to 16384' })
-  .max(16384, { error: 'a whole number of GiB from 8 to 16384' });
+/** A whole number in a range; the one error text says the range, whatever the mistake. */
+function whole(expectation: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return z.int({ error: expectation }).min(min, { error: expectation }).max(max, { error: expectation });
+}
+const count = (unit: string) => whole(`a whole number of ${unit} >= 0`, 0);
+const volumeGiB = whole('a whole number of GiB from 8 to 16384', 8, 16384);
 
 const coreInstance = z.strictObject({
   instanceType: f.instanceType.describe('EC2 instance type.'),
@@ -132,12 +133,9 @@ export const environmentSchema = z
                 .array(f.instanceType)
                 .min(1, { error: 'at least one instance type' })
                 .describe('Instance types to draw from, most preferred first.'),
-              min: count('a whole number of instances >= 0').describe('Minimum number of workers.'),
-              max: count('a whole number of instances >= 0').describe('Maximum number of workers.'),
-              onDemandPercentage: z
-                .int({ error: 'a whole percentage from 0 to 100' })
-                .min(0, { error: 'a whole percentage from 0 to 100' })
-                .max(100, { error: 'a whole percentage from 0 to 100' })
+              min: count('instances').describe('Minimum number of workers.'),
+              max: count('instances').describe('Maximum number of workers.'),
+              onDemandPercentage: whole('a whole percentage from 0 to 100', 0, 100)
                 .describe('Share of on-demand instances: 0 is all Spot, 100 is all on-demand.'),
               rootVolumeGiB: volumeGiB.describe('Root volume size in GiB.'),
               dataVolumeGiB: volumeGiB.describe('Data (work directory) volume size in GiB.'),
@@ -161,8 +159,8 @@ export const environmentSchema = z
                 .array(f.batchInstanceType)
                 .min(1, { error: 'at least one instance type' })
                 .describe('Instance types or families, or "optimal".'),
-              minVcpus: count('a whole number of vCPUs >= 0').describe('vCPUs kept running when idle.'),
-              maxVcpus: count('a whole number of vCPUs >= 0').describe('Upper bound on vCPUs.'),
+              minVcpus: count('vCPUs').describe('vCPUs kept running when idle.'),
+              maxVcpus: count('vCPUs').describe('Upper bound on vCPUs.'),
             }),
           )
           .describe('AWS Batch compute environments.'),
@@ -170,10 +168,7 @@ export const environmentSchema = z
           .array(
             z.strictObject({
               name: f.batchName.describe('Job queue name (one per pipeline).'),
-              priority: z
-                .int({ error: 'a whole number from 0 to 1000' })
-                .min(0, { error: 'a whole number from 0 to 1000' })
-                .max(1000, { error: 'a whole number from 0 to 1000' })
+              priority: whole('a whole number from 0 to 1000', 0, 1000)
                 .describe('Higher runs first when queues share compute environments.'),
               computeEnvironments: z
                 .array(f.batchName)
@@ -188,22 +183,14 @@ export const environmentSchema = z
             z.strictObject({
               name: f.batchName.describe('Job definition name.'),
               container: f.batchName.describe('Name of an image under release.containers.'),
-              vcpus: z.int({ error: 'a whole number of vCPUs >= 1' }).min(1, { error: 'a whole number of vCPUs >= 1' }).describe('vCPUs per job.'),
-              memoryMiB: z
-                .int({ error: 'a whole number of MiB >= 128' })
-                .min(128, { error: 'a whole number of MiB >= 128' })
-                .describe('Memory per job in MiB.'),
-              timeoutSeconds: z
-                .int({ error: 'a whole number of seconds >= 60' })
-                .min(60, { error: 'a whole number of seconds >= 60 (an AWS Batch limit)' })
-                .describe('A job running longer is stopped.'),
-              retryAttempts: z
-                .int({ error: 'a whole number from 1 to 10' })
-                .min(1, { error: 'a whole number from 1 to 10' })
-                .max(10, { error: 'a whole number from 1 to 10' })
+              vcpus: whole('a whole number of vCPUs >= 1', 1).describe('vCPUs per job.'),
+              memoryMiB: whole('a whole number of MiB >= 128', 128).describe('Memory per job in MiB.'),
+              // 60 s is the shortest timeout AWS Batch accepts.
+              timeoutSeconds: whole('a whole number of seconds >= 60', 60).describe('A job running longer is stopped.'),
+              retryAttempts: whole('a whole number from 1 to 10', 1, 10)
                 .describe('Attempts in all; Spot reclaims are retried up to this.'),
               expectedFailureExitCodes: z
-                .array(z.int({ error: 'an exit code from 1 to 255' }).min(1, { error: 'an exit code from 1 to 255' }).max(255, { error: 'an exit code from 1 to 255' }))
+                .array(whole('an exit code from 1 to 255', 1, 255))
                 .describe('Exit codes of known, expected failures that are never retried.'),
             }),
           )
@@ -251,10 +238,7 @@ export const environmentSchema = z
         cnes: z
           .strictObject({
             accountId: f.accountId.describe("CNES's AWS account, which polls the messages bucket."),
-            batchIntervalMinutes: z
-              .int({ error: 'a whole number of minutes from 1 to 1440' })
-              .min(1, { error: 'a whole number of minutes from 1 to 1440' })
-              .max(1440, { error: 'a whole number of minutes from 1 to 1440' })
+            batchIntervalMinutes: whole('a whole number of minutes from 1 to 1440', 1, 1440)
               .describe('Every this many minutes one CNM-S lists all new archives.'),
           })
           .optional()
