@@ -5,7 +5,7 @@
 import { App } from 'cdktf';
 import { ConfigError } from './config-generator/errors';
 import { loadEnvironments } from './config-generator/loader';
-import { addEnvironmentStacks, ENV_SELECTOR, selectEnvironments } from './stacks/app';
+import { addEnvironmentStacks, ENV_SELECTOR, selectEnvironments, UnknownEnvironmentError } from './stacks/app';
 
 try {
   // Load before creating the App, so that a bad config leaves no half-written output behind.
@@ -15,6 +15,7 @@ try {
   app.synth();
 } catch (error) {
   // A config problem is the operator's to fix: show the message, not a stack trace.
-  process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
+  const operatorError = error instanceof ConfigError || error instanceof UnknownEnvironmentError;
+  process.stderr.write(`${operatorError ? error.message : (error as Error).stack}\n`);
   process.exit(1);
 }

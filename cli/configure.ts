@@ -118,7 +118,8 @@ async function main(): Promise<void> {
   const problems: ConfigIssue[] = [];
   const fromFile = values.answers ? readAnswersFile(values.answers) : { answers: {}, issues: [] };
   problems.push(...fromFile.issues);
-  const { sets, issues: setIssues } = parseSetFlags(values.set ?? []);
+  // At a terminal a bad --set value is quoted back and asked again (flags first); without one it is an error.
+  const { sets, issues: setIssues } = parseSetFlags(values.set ?? [], { keepInvalid: !batch });
   problems.push(...setIssues);
   if (problems.length > 0) failIssues(problems);
   const from = values.from ? readFrom(values.from) : undefined;

@@ -142,7 +142,10 @@ export interface SetFlag {
  * Reads `--set path=value` flags; each bad flag is an issue quoting it. They are applied to the
  * draft (not merged as answers) so that `workers.queues[0].max=10` changes one field of item 0.
  */
-export function parseSetFlags(flags: readonly string[]): { sets: SetFlag[]; issues: ConfigIssue[] } {
+export function parseSetFlags(
+  flags: readonly string[],
+  options: { /** Keep a bad value of a known field, for the wizard to quote back and ask again. */ readonly keepInvalid?: boolean } = {},
+): { sets: SetFlag[]; issues: ConfigIssue[] } {
   const sets: SetFlag[] = [];
   const issues: ConfigIssue[] = [];
   for (const flag of flags) {
@@ -158,7 +161,7 @@ export function parseSetFlags(flags: readonly string[]): { sets: SetFlag[]; issu
     }
     const value = coerceAnswer(path, flag.slice(eq + 1));
     const problems = validatePartial(value, '--set', path);
-    if (problems.length > 0) issues.push(...problems);
+    if (problems.length > 0 && !options.keepInvalid) issues.push(...problems);
     else sets.push({ path, value });
   }
   return { sets, issues };

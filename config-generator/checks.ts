@@ -110,7 +110,22 @@ export function checkEnvironment({ file, config }: LoadedEnvironment, catalog: A
     report(['storage', 'sharedFrom', 'environment'], 'another environment (an environment always has its own buckets)', c.environment.name);
   }
 
+  if (temporary) {
+    c.storage.sharedFrom?.grants.forEach((grant, i) => {
+      if (grant.access !== 'read') {
+        report(['storage', 'sharedFrom', 'grants', i, 'access'], `read: a temporary (${c.environment.kind}) environment only reads shared data`, grant.access);
+      }
+    });
+  }
+
   const daac = c.cnm.daac;
+  if (daac && daac.cnmS.stream === 'external') {
+    for (const field of ['streamArn', 'roleArn'] as const) {
+      if (arnAccount(daac.cnmS[field]) !== daac.accountId) {
+        report(['cnm', 'daac', 'cnmS', field], `an ARN in the DAAC account cnm.daac.accountId "${daac.accountId}"`, daac.cnmS[field]);
+      }
+    }
+  }
   daac?.publisherPrincipals.forEach((arn, i) => {
     if (arnAccount(arn) !== daac.accountId) {
       report(['cnm', 'daac', 'publisherPrincipals', i], `a principal in the DAAC account cnm.daac.accountId "${daac.accountId}"`, arn);

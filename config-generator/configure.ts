@@ -3,12 +3,12 @@
  * text together with the other environments before anything is written.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { ConfigIssue } from './errors';
 import { JSON_SCHEMA_FILE } from './json-schema';
 import { ENVIRONMENTS_DIR, readSources, validateSources } from './loader';
-import { renderEnvironment } from './render';
+import { renderEnvironment, withoutEmptyOptionals } from './render';
 import type { EnvironmentConfig } from './schema';
 import { runWizard, type WizardInput } from './wizard';
 
@@ -35,16 +35,24 @@ export async function configureEnvironment(request: ConfigureRequest): Promise<C
   const dir = resolve(request.dir ?? ENVIRONMENTS_DIR);
   const wizard = await runWizard(request);
   if (!wizard.ok) return wizard;
-  const { config } = wizard;
+  const config = withoutEmptyOptionals(wizard.config);
 
   const path = resolve(request.out ?? join(dir, `${config.environment.name}.yaml`));
   const file = display(path);
+  if (basename(path) !== `${config.environment.name}.yaml`) {
+    return {
+      ok: false,
+      issues: [{ file: '--out', path: [], expected: `a file named ${config.environment.name}.yaml (environment files carry their environment's name)`, found: request.out }],
+    };
+  }
   const text = renderEnvironment(config, { schemaRef: relative(dirname(path), JSON_SCHEMA_FILE), selfRef: file });
 
   // The rendered text is what gets written, so it is what gets validated, with its neighbours.
   const others = readSources(dir).filter((source) => resolve(source.file) !== path);
   const { issues } = validateSources([...others, { file, text }]);
-  if (issues.length > 0) return { ok: false, issues };
+  // Problems in the new file are in answers that produced it: the file itself is not written.
+  const labelled = issues.map((issue) => (issue.file === file ? { ...issue, file: `${file} (from the answers; not written)` } : issue));
+  if (labelled.length > 0) return { ok: false, issues: labelled };
   if (!isDeepStrictEqual(parse(text), JSON.parse(JSON.stringify(config)))) {
     throw new Error(`internal error: the template does not round-trip ${file}`);
   }

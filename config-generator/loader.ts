@@ -2,7 +2,7 @@
  * Reads `environments/*.yaml`, validates each file and the set as a whole, and returns typed
  * configs, or throws one ConfigError that lists every problem with its file and line.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { loadAmiCatalog, type AmiCatalog } from '../amis/catalog';
@@ -93,9 +93,9 @@ export function validateSources(sources: readonly EnvironmentSource[], catalog: 
 /** The environment files in a folder: top-level `*.yaml` (answers/ and .deployed/ are not configs). */
 export function environmentFiles(dir: string = ENVIRONMENTS_DIR): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.yaml'))
-    .map((entry) => join(dir, entry.name))
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.yaml') && statSync(join(dir, name)).isFile()) // follows symlinks
+    .map((name) => join(dir, name))
     .sort();
 }
 
@@ -112,7 +112,15 @@ export function readSources(dir: string = ENVIRONMENTS_DIR): EnvironmentSource[]
 
 /** Loads and validates every environment in a folder; throws a ConfigError listing all problems. */
 export function loadEnvironments(dir: string = ENVIRONMENTS_DIR, catalog?: AmiCatalog): LoadedEnvironment[] {
-  const { environments, issues } = validateSources(readSources(dir), catalog);
+  const folder = displayPath(dir);
+  if (!existsSync(dir)) throw new ConfigError([{ file: folder, path: [], expected: 'a folder of environment files', foundText: 'no such folder' }]);
+  const misnamed = readdirSync(dir).filter((name) => name.endsWith('.yml'));
+  if (misnamed.length > 0) {
+    throw new ConfigError(misnamed.map((name) => ({ file: join(folder, name), path: [], expected: 'the extension .yaml (only *.yaml files are read)', foundText: '.yml' })));
+  }
+  const sources = readSources(dir);
+  if (sources.length === 0) throw new ConfigError([{ file: folder, path: [], expected: 'at least one <env>.yaml', foundText: 'none' }]);
+  const { environments, issues } = validateSources(sources, catalog);
   if (issues.length > 0) throw new ConfigError(issues);
   return environments;
 }

@@ -57,7 +57,8 @@ export const IDENTITY_QUESTIONS: readonly Question[] = [
     path: ['environment', 'kind'],
     input: 'select',
     choices: () => ENVIRONMENT_KINDS.map((kind) => ({ title: `${kind}: ${KIND_TRAITS[kind].title}`, value: kind })),
-    initial: (draft) => kindFromName(draft.environment?.name) ?? 'dev',
+    // Only a name that says its kind ("adt-2") gives a default: "ops2" must not quietly become dev.
+    initial: (draft) => kindFromName(draft.environment?.name),
   },
 ];
 

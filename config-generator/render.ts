@@ -47,6 +47,18 @@ export interface RenderOptions {
   readonly selfRef: string;
 }
 
+/**
+ * The config as the file states it: an empty optional list or mapping is the same as leaving the
+ * field out, and the template writes it out as not set.
+ */
+export function withoutEmptyOptionals(config: EnvironmentConfig): EnvironmentConfig {
+  const out = structuredClone(config);
+  if (out.aws.sharesAccountWith?.length === 0) delete out.aws.sharesAccountWith;
+  if (out.release.amiOverrides && Object.keys(out.release.amiOverrides).length === 0) delete out.release.amiOverrides;
+  if (out.release.containers && Object.keys(out.release.containers).length === 0) delete out.release.containers;
+  return out;
+}
+
 export function renderEnvironment(config: EnvironmentConfig, options: RenderOptions): string {
   template ??= createRenderer();
   const view = {

@@ -19,12 +19,19 @@ export interface CallerIdentity {
  */
 export async function callerIdentity(options: { region?: string; endpoint?: string; timeoutMs?: number } = {}): Promise<CallerIdentity | undefined> {
   const client = new STSClient({ region: options.region ?? 'us-east-1', endpoint: options.endpoint, maxAttempts: 1 });
+  const ms = options.timeoutMs ?? 3000;
+  let timer: NodeJS.Timeout | undefined;
+  // The timer covers finding credentials too (a credential_process waiting for MFA, say), which
+  // the request's abort signal does not.
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  const ask = client
+    .send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(ms) })
+    .then((out) => (out.Account && out.Arn ? { accountId: out.Account, arn: out.Arn } : undefined))
+    .catch(() => undefined);
   try {
-    const out = await client.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(options.timeoutMs ?? 3000) });
-    return out.Account && out.Arn ? { accountId: out.Account, arn: out.Arn } : undefined;
-  } catch {
-    return undefined;
+    return await Promise.race([ask, timeout]);
   } finally {
+    clearTimeout(timer);
     client.destroy();
   }
 }

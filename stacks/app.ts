@@ -10,6 +10,11 @@ import { DataStack } from './data-stack';
 /** The environment variable that restricts synthesis to one environment. */
 export const ENV_SELECTOR = 'PCM_ENV';
 
+/** An environment selector that names no environment: the operator's to fix, not a bug. */
+export class UnknownEnvironmentError extends Error {
+  override name = 'UnknownEnvironmentError';
+}
+
 export interface EnvironmentStacks {
   readonly data: DataStack;
   readonly compute: ComputeStack;
@@ -24,7 +29,7 @@ export function selectEnvironments(environments: readonly LoadedEnvironment[], o
   const selected = environments.filter((e) => e.config.environment.name === only);
   if (selected.length === 0) {
     const known = environments.map((e) => e.config.environment.name).join(', ');
-    throw new Error(`${ENV_SELECTOR}=${only}: no such environment; environments/ has ${known || 'none'}`);
+    throw new UnknownEnvironmentError(`${ENV_SELECTOR}=${only}: no such environment; the environment files are ${known || 'none'}`);
   }
   return selected;
 }

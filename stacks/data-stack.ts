@@ -1,10 +1,9 @@
 /**
- * `<env>-data`: the stateful half of an environment (key, buckets, message channels). In
- * ops-like kinds it is protected: it outlives `destroy` unless the config releases it.
+ * `<env>-data`: the stateful half of an environment (key, buckets, message channels). With
+ * protection.deletionProtection (on in the int and ops-like presets) it outlives `destroy`.
  */
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { isOpsLike } from '../config-generator/kinds';
 import type { EnvironmentConfig } from '../config-generator/schema';
 import { EnvironmentKey } from '../modules/environment-key';
 import { EnvironmentStack } from './environment-stack';
@@ -16,7 +15,7 @@ export class DataStack extends EnvironmentStack {
     super(scope, config, 'data');
     this.key = new EnvironmentKey(this, 'environment-key', {
       naming: this.naming,
-      preventDestroy: isOpsLike(config.environment.kind),
+      preventDestroy: config.protection.deletionProtection,
     });
     new TerraformOutput(this, 'kms_key_arn', {
       value: this.key.arn,

@@ -64,3 +64,20 @@ withMoto('caller identity against the AWS emulator', () => {
     }
   });
 });
+
+describe('caller identity without an answer', () => {
+  it('gives up within its timeout when finding credentials hangs (a credential_process waiting for MFA)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pcm-sts-'));
+    const config = join(dir, 'config');
+    require('node:fs').writeFileSync(config, '[profile hangs]\ncredential_process = sleep 30\n');
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_CONFIG_FILE: config, AWS_PROFILE: 'hangs', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' });
+    const started = Date.now();
+    try {
+      expect(await callerIdentity({ region: 'us-west-2', timeoutMs: 1000 })).toBeUndefined();
+    } finally {
+      process.env = saved;
+    }
+    expect(Date.now() - started).toBeLessThan(10000);
+  }, 20000);
+});

@@ -69,7 +69,7 @@ describe('configure without a terminal', () => {
     const from = join(dir, 'ops.yaml');
     const clash = configure(['--from', from, '--set', 'environment.name=ops-2', '--dir', dir]);
     expect(clash.status).toBe(1);
-    expect(clash.stderr).toMatch(/ops-2\.yaml:\d+: aws\.accountId: expected an account of its own: .*ops\.yaml uses the same account/);
+    expect(clash.stderr).toMatch(/ops-2\.yaml \(from the answers; not written\):\d+: aws\.accountId: expected an account of its own: .*ops\.yaml uses the same account/);
     expect(existsSync(join(dir, 'ops-2.yaml'))).toBe(false);
 
     const ok = configure(['--from', from, '--set', 'environment.name=ops-2', '--set', 'aws.sharesAccountWith=ops', '--dir', dir]);
@@ -87,6 +87,28 @@ describe('configure without a terminal', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('fails on an --out file that does not carry the environment name', () => {
+    const dir = emptyDir();
+    const result = configure(['--answers', join(ANSWERS, 'dev.yaml'), '--dir', dir, '--out', join(dir, 'mine.yaml')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('--out: (file): expected a file named dev.yaml');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('names the answers, not a file that was never written, when the result is invalid', () => {
+    const dir = emptyDir();
+    const result = configure(['--answers', join(ANSWERS, 'dev.yaml'), '--set', 'workers.queues[0].min=9', '--dir', dir]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/dev\.yaml \(from the answers; not written\):\d+: workers\.queues\[0\]\.min: expected at most max \(4\), found 9/);
+  });
+
+  it('writes an empty optional list as not set', () => {
+    const dir = emptyDir();
+    const result = configure(['--answers', join(ANSWERS, 'dev.yaml'), '--set', 'aws.sharesAccountWith=', '--dir', dir]);
+    expect(result.stderr).toBe('');
+    expect(parse(readFileSync(join(dir, 'dev.yaml'), 'utf8')).aws.sharesAccountWith).toBeUndefined();
+  });
+
   it('fails on an unknown flag with the usage', () => {
     const result = configure(['--answer', 'x.yaml']);
     expect(result.status).toBe(2);
@@ -101,13 +123,14 @@ describe('configure at a terminal', () => {
 
   it('asks the questions, takes defaults on Enter, re-asks a bad answer, and writes the file', async () => {
     const dir = emptyDir();
-    const pty = new PtySession(command(dir), { cwd: REPO, env });
+    const pty = new PtySession(`${command(dir)} --set aws.region=mars-1`, { cwd: REPO, env });
     try {
       await pty.answer('[environment.name]', `dev-alice${KEYS.enter}`);
       await pty.answer('[environment.kind]', KEYS.enter); // dev, suggested by the name
       await pty.answer('[project]', KEYS.enter);
       await pty.answer('[aws.accountId]', `012345678901${KEYS.enter}`);
-      await pty.answer('[aws.region]', KEYS.enter);
+      await pty.answer('[aws.region]', KEYS.enter); // the bad flag is quoted back; Enter takes the default
+      expect(pty.screen).toContain('aws.region: "mars-1" is not valid: expected an AWS region such as "us-west-2"');
       await pty.answer('[aws.deployRoleArn]', KEYS.enter);
       await pty.answer('[network.vpcId]', `vpc-12${KEYS.enter}`);
       await pty.waitFor('expected a VPC id such as', 15000);

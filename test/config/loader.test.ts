@@ -57,6 +57,14 @@ describe('loader', () => {
     expect(() => loadEnvironments(dir)).toThrow(/1 problem in the environment configuration:\n {2}- .*dev\.yaml:\d+: aws\.accountId: expected a 12-digit/);
   });
 
+  it('fails on a missing folder, an empty one, and .yml files instead of reading nothing', () => {
+    expect(() => loadEnvironments('/no/such/folder')).toThrow('/no/such/folder: (file): expected a folder of environment files, found no such folder');
+    const dir = mkdtempSync(join(tmpdir(), 'pcm-loader-'));
+    expect(() => loadEnvironments(dir)).toThrow('expected at least one <env>.yaml, found none');
+    writeFileSync(join(dir, 'dev.yml'), exampleText('dev'));
+    expect(() => loadEnvironments(dir)).toThrow(/dev\.yml: \(file\): expected the extension \.yaml/);
+  });
+
   it('only reads top-level .yaml files (answers/ is not an environment)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pcm-loader-'));
     writeFileSync(join(dir, 'dev.yaml'), exampleText('dev'));

@@ -78,6 +78,14 @@ const BAD_INPUTS: readonly BadInput[] = [
   { name: 'storage owner that does not exist', env: 'forward', change: (d) => (d.storage.sharedFrom.environment = 'opss'), field: 'storage.sharedFrom.environment', says: 'an existing environment' },
   { name: 'storage owner that is not ops-like', env: 'adt', change: (d) => (d.storage.sharedFrom.environment = 'dev'), field: 'storage.sharedFrom.environment', says: 'an ops-like environment' },
   { name: 'grant on an unknown bucket', env: 'forward', change: (d) => (d.storage.sharedFrom.grants[0].bucket = 'products'), field: 'storage.sharedFrom.grants[0].bucket', says: 'one of dataset, archive' },
+  { name: 'temporary environment that writes shared data', env: 'adt', change: (d) => (d.storage.sharedFrom.grants[0].access = 'read-write'), field: 'storage.sharedFrom.grants[0].access', says: 'only reads shared data' },
+  {
+    name: 'DAAC stream in another account than the DAAC',
+    env: 'ops',
+    change: (d) => (d.cnm.daac.cnmS.streamArn = 'arn:aws:kinesis:us-west-2:999999999999:stream/x'),
+    field: 'cnm.daac.cnmS.streamArn',
+    says: 'an ARN in the DAAC account',
+  },
   { name: 'grant with an unknown access level', env: 'forward', change: (d) => (d.storage.sharedFrom.grants[0].access = 'write'), field: 'storage.sharedFrom.grants[0].access', says: 'read or read-write' },
 ];
 

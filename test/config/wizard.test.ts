@@ -54,6 +54,11 @@ describe('wizard without a terminal', () => {
     );
   });
 
+  it('does not guess a kind from a name that does not say it', async () => {
+    const result = await runWizard({ sets: sets('environment.name=ops2'), context });
+    expect(!result.ok && result.issues.map((i) => i.path.join('.'))).toEqual(['environment.kind']);
+  });
+
   it('derives defaults from earlier answers and the catalog', async () => {
     const result = await runWizard({ sets: sets(...DEV_ESSENTIALS), context });
     if (!result.ok) throw new Error(result.issues.map(formatIssue).join('\n'));

@@ -2,7 +2,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAmiCatalog } from '../../amis/catalog';
-import { isOpsLike } from '../../config-generator/kinds';
 import { loadEnvironments, validateSources } from '../../config-generator/loader';
 import { Naming } from '../../modules/naming';
 import { selectEnvironments } from '../../stacks/app';
@@ -61,11 +60,12 @@ describe('synthesis of all environments', () => {
   });
 
   it.each(environments.map((e) => [e.config.environment.name, e.config] as const))(
-    '%s-data: one KMS key with rotation, protected from destroy in ops-like kinds',
+    '%s-data: one KMS key with rotation, protected from destroy when the config says so',
     (name, config) => {
       const keys = Object.values(resourcesOf(stacks[`${name}-data`], 'aws_kms_key'));
       expect(keys).toHaveLength(1);
-      expect(keys[0]).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: isOpsLike(config.environment.kind) } });
+      expect(keys[0]).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: config.protection.deletionProtection } });
+      expect(config.protection.deletionProtection).toBe(['int', 'ops', 'forward', 'bulk'].includes(name));
       expect(JSON.parse(keys[0].policy).Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::${config.aws.accountId}:root` });
       expect(Object.values(resourcesOf(stacks[`${name}-data`], 'aws_kms_alias'))).toEqual([
         expect.objectContaining({ name: `alias/pcm-${name}` }),
@@ -108,7 +108,7 @@ describe('synthesis options', () => {
   });
 
   it('fails on a PCM_ENV that names no environment, listing the known ones', () => {
-    expect(() => selectEnvironments(environments, 'prod')).toThrow('PCM_ENV=prod: no such environment; environments/ has adt, bulk, dev, forward, int, ops');
+    expect(() => selectEnvironments(environments, 'prod')).toThrow('PCM_ENV=prod: no such environment; the environment files are adt, bulk, dev, forward, int, ops');
   });
 });
 
