@@ -106,7 +106,15 @@ export const s3Prefix = format(
 
 export const s3Suffix = format(/^[A-Za-z0-9!_.*'()-]{1,64}$/, 'a file-name suffix such as ".met.json"');
 
-export const isoDate = format(/^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/, 'a date as YYYY-MM-DD in quotes');
+const ISO_DATE = 'a calendar date as YYYY-MM-DD in quotes';
+/** A real calendar date: the pattern alone would let "2026-02-31" through. */
+export const isoDate = format(/^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/, ISO_DATE).refine(
+  (value) => {
+    const [year, month, day] = value.split('-').map(Number);
+    return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
+  },
+  { error: ISO_DATE },
+);
 
 // Tag limits from the AWS tagging rules; "aws:" is reserved by AWS.
 export const tagKey = format(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:\/=+\-@]{1,128}$/u, 'a tag key of 1-128 characters, not starting with "aws:"');

@@ -77,7 +77,7 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
     if (!ask) {
       if (current !== undefined) return; // invalid: reported by the final validation, with the source
       if (initial === undefined) {
-        missing.push({ file: '(answers)', path: question.path, expected: `an answer: ${message}` });
+        missing.push({ file: '(answers)', path: question.path, expected: `an answer: ${message.replace(/\.$/, '')}` });
       } else setPath(draft as Record<string, unknown>, question.path, initial);
       return;
     }

@@ -43,7 +43,7 @@ describe('configure without a terminal', () => {
     const dir = emptyDir();
     const result = configure(['--defaults', '--set', 'environment.name=dev', '--dir', dir]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('(answers): network.vpcId: expected an answer: VPC provided by the account administrators.');
+    expect(result.stderr).toContain('(answers): network.vpcId: expected an answer: VPC provided by the account administrators, found nothing');
     expect(result.stderr).toContain('Give them with --set path=value or in an --answers file.');
     expect(readdirSync(dir)).toEqual([]);
   });

@@ -73,6 +73,7 @@ const BAD_INPUTS: readonly BadInput[] = [
   { name: 'reserved aws: tag key', change: (d) => (d.tags = { 'aws:owner': 'me' }), field: 'tags.aws:owner', says: 'not starting with "aws:"' },
   { name: 'adt without a lifetime', env: 'adt', change: (d) => delete d.protection.lifetime, field: 'protection.lifetime', says: 'which kind "adt" requires' },
   { name: 'lifetime on a persistent kind', change: (d) => (d.protection.lifetime = { expiresOn: '2027-01-01' }), field: 'protection.lifetime', says: 'kind "dev" is not temporary' },
+  { name: 'lifetime on a day that does not exist', env: 'adt', change: (d) => (d.protection.lifetime.expiresOn = '2027-02-31'), field: 'protection.lifetime.expiresOn', says: 'a calendar date' },
   { name: 'lifetime date in another format', env: 'adt', change: (d) => (d.protection.lifetime.expiresOn = '31/03/2027'), field: 'protection.lifetime.expiresOn', says: 'YYYY-MM-DD' },
   { name: 'deletion protection as a string', change: (d) => (d.protection.deletionProtection = 'yes'), field: 'protection.deletionProtection', says: 'true or false' },
   { name: 'storage owner that does not exist', env: 'forward', change: (d) => (d.storage.sharedFrom.environment = 'opss'), field: 'storage.sharedFrom.environment', says: 'an existing environment' },

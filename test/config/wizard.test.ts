@@ -50,7 +50,7 @@ describe('wizard without a terminal', () => {
       'cnm.cnes.accountId',
     ]);
     expect(!result.ok && formatIssue(result.issues[0])).toBe(
-      '(answers): aws.accountId: expected an answer: The AWS account this environment lives in (12 digits, quoted)., found nothing (the field is missing)',
+      '(answers): aws.accountId: expected an answer: The AWS account this environment lives in (12 digits, quoted), found nothing (the field is missing)',
     );
   });
 
