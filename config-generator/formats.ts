@@ -7,9 +7,13 @@
  */
 import { z } from 'zod';
 
-/** A string schema that must match `pattern`; `expectation` is what the operator is told. */
+/**
+ * A string schema that must match `pattern`; `expectation` is what the operator is told. A string
+ * of the wrong shape stops there, so checks refined on top see only well-formed values and the
+ * operator reads the expectation once.
+ */
 function format(pattern: RegExp, expectation: string) {
-  return z.string({ error: expectation }).regex(pattern, { error: expectation });
+  return z.string({ error: expectation }).regex(pattern, { error: expectation, abort: true });
 }
 
 // Project and environment names end up inside bucket names (63 characters in all), so they are
@@ -107,7 +111,7 @@ export const s3Prefix = format(
 export const s3Suffix = format(/^[A-Za-z0-9!_.*'()-]{1,64}$/, 'a file-name suffix such as ".met.json"');
 
 const ISO_DATE = 'a calendar date as YYYY-MM-DD in quotes';
-/** A real calendar date: the pattern alone would let "2026-02-31" through. */
+/** A real calendar date: the pattern alone lets "2026-02-31" through. */
 export const isoDate = format(/^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/, ISO_DATE).refine(
   (value) => {
     const [year, month, day] = value.split('-').map(Number);
