@@ -7,13 +7,9 @@
  */
 import { z } from 'zod';
 
-/**
- * A string schema that must match `pattern`; `expectation` is what the operator is told. A string
- * of the wrong shape stops there, so checks refined on top see only well-formed values and the
- * operator reads the expectation once.
- */
+/** A string schema that must match `pattern`; `expectation` is what the operator is told. */
 function format(pattern: RegExp, expectation: string) {
-  return z.string({ error: expectation }).regex(pattern, { error: expectation, abort: true });
+  return z.string({ error: expectation }).regex(pattern, { error: expectation });
 }
 
 // Project and environment names end up inside bucket names (63 characters in all), so they are
@@ -111,9 +107,11 @@ export const s3Prefix = format(
 export const s3Suffix = format(/^[A-Za-z0-9!_.*'()-]{1,64}$/, 'a file-name suffix such as ".met.json"');
 
 const ISO_DATE = 'a calendar date as YYYY-MM-DD in quotes';
+const ISO_DATE_SHAPE = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;
 /** A real calendar date: the pattern alone lets "2026-02-31" through. */
-export const isoDate = format(/^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/, ISO_DATE).refine(
+export const isoDate = format(ISO_DATE_SHAPE, ISO_DATE).refine(
   (value) => {
+    if (!ISO_DATE_SHAPE.test(value)) return true; // the pattern has reported it already
     const [year, month, day] = value.split('-').map(Number);
     return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
   },
