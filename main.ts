@@ -5,13 +5,14 @@
 import { App } from 'cdktf';
 import { ConfigError } from './config-generator/errors';
 import { loadEnvironments } from './config-generator/loader';
+import { awsTargetFrom } from './stacks/aws-target';
 import { addEnvironmentStacks, ENV_SELECTOR, selectEnvironments, UnknownEnvironmentError } from './stacks/app';
 
 try {
   // Load before creating the App, so that a bad config leaves no half-written output behind.
   const environments = selectEnvironments(loadEnvironments(process.env.PCM_ENVIRONMENTS_DIR), process.env[ENV_SELECTOR]);
   const app = new App();
-  addEnvironmentStacks(app, environments);
+  addEnvironmentStacks(app, environments, { target: awsTargetFrom(process.env) });
   app.synth();
 } catch (error) {
   // A config problem is the operator's to fix: show the message, not a stack trace.

@@ -48,7 +48,7 @@ const batch = (maxSpotVcpus: number, maxOnDemandVcpus: number, pipeline: string)
 /** The same across kinds. */
 const common: PartialConfig = {
   project: 'pcm',
-  cnm: { version: '1.6.0' },
+  cnm: { version: '1.6.0', responseJob: { jobType: 'process_cnm_response', queue: 'factotum-job_worker-small' } },
   stagingArea: { prefix: 'staging_area/', suffix: '.met.json', jobType: 'ingest_staged', queue: 'factotum-job_worker-small' },
   storage: {},
   tags: {},

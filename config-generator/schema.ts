@@ -243,6 +243,12 @@ export const environmentSchema = z
           })
           .optional()
           .describe('Messages to and from CNES (absent: no CNES delivery).'),
+        responseJob: z
+          .strictObject({
+            jobType: f.hysdsJobType.describe('HySDS job type submitted as "job-<jobType>:<pcmRelease>" for each CNM-R received.'),
+            queue: f.queueName.describe('HySDS queue that job is submitted to.'),
+          })
+          .describe('The HySDS job that processes each CNM-R response (from the DAAC or CNES).'),
       })
       .describe('Cloud Notification Mechanism channels.'),
 

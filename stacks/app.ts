@@ -4,6 +4,7 @@
 import type { App } from 'cdktf';
 import { loadAmiCatalog, type AmiCatalog } from '../amis/catalog';
 import type { LoadedEnvironment } from '../config-generator/loader';
+import { REAL_AWS, type AwsTarget } from './aws-target';
 import { ComputeStack } from './compute-stack';
 import { DataStack } from './data-stack';
 
@@ -34,10 +35,19 @@ export function selectEnvironments(environments: readonly LoadedEnvironment[], o
   return selected;
 }
 
-export function addEnvironmentStacks(app: App, environments: readonly LoadedEnvironment[], catalog: AmiCatalog = loadAmiCatalog()): EnvironmentStacks[] {
+export interface AppOptions {
+  /** The AMI catalog (default: amis/catalog.yaml). */
+  readonly catalog?: AmiCatalog;
+  /** Where the AWS calls go (default: real AWS). */
+  readonly target?: AwsTarget;
+}
+
+export function addEnvironmentStacks(app: App, environments: readonly LoadedEnvironment[], options: AppOptions = {}): EnvironmentStacks[] {
+  const catalog = options.catalog ?? loadAmiCatalog();
+  const target = options.target ?? REAL_AWS;
   return environments.map(({ config }) => {
-    const data = new DataStack(app, config);
-    const compute = new ComputeStack(app, config, catalog);
+    const data = new DataStack(app, config, target);
+    const compute = new ComputeStack(app, config, catalog, target);
     compute.addDependency(data);
     return { data, compute };
   });

@@ -8,13 +8,14 @@ import type { AmiCatalog } from '../amis/catalog';
 import { amiComponentsOf } from '../config-generator/checks';
 import type { EnvironmentConfig } from '../config-generator/schema';
 import { AmiImages } from '../modules/ami-images';
+import type { AwsTarget } from './aws-target';
 import { EnvironmentStack } from './environment-stack';
 
 export class ComputeStack extends EnvironmentStack {
   readonly amis: AmiImages;
 
-  constructor(scope: Construct, config: EnvironmentConfig, catalog: AmiCatalog) {
-    super(scope, config, 'compute');
+  constructor(scope: Construct, config: EnvironmentConfig, catalog: AmiCatalog, target?: AwsTarget) {
+    super(scope, config, 'compute', target);
     this.amis = new AmiImages(this, 'amis', {
       catalog,
       region: config.aws.region,

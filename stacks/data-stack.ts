@@ -6,13 +6,14 @@ import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config-generator/schema';
 import { EnvironmentKey } from '../modules/environment-key';
+import type { AwsTarget } from './aws-target';
 import { EnvironmentStack } from './environment-stack';
 
 export class DataStack extends EnvironmentStack {
   readonly key: EnvironmentKey;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
-    super(scope, config, 'data');
+  constructor(scope: Construct, config: EnvironmentConfig, target?: AwsTarget) {
+    super(scope, config, 'data', target);
     this.key = new EnvironmentKey(this, 'environment-key', {
       naming: this.naming,
       preventDestroy: config.protection.deletionProtection,

@@ -8,6 +8,7 @@ import { S3Backend, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config-generator/schema';
 import { Naming, type StackLayer } from '../modules/naming';
+import { EMULATED_SERVICES, REAL_AWS, type AwsTarget } from './aws-target';
 
 /** The tags the kit puts on every resource; a config's own tags come on top. */
 export function defaultTags(config: EnvironmentConfig): Record<string, string> {
@@ -23,12 +24,12 @@ export function defaultTags(config: EnvironmentConfig): Record<string, string> {
 export class EnvironmentStack extends TerraformStack {
   readonly naming: Naming;
 
-  constructor(scope: Construct, readonly config: EnvironmentConfig, readonly layer: StackLayer) {
+  constructor(scope: Construct, readonly config: EnvironmentConfig, readonly layer: StackLayer, target: AwsTarget = REAL_AWS) {
     const naming = Naming.of(config);
     super(scope, naming.stack(layer));
     this.naming = naming;
 
-    new AwsProvider(this, 'aws', {
+    const provider = new AwsProvider(this, 'aws', {
       region: config.aws.region,
       // Terraform itself refuses to touch any account but the configured one.
       allowedAccountIds: [config.aws.accountId],
@@ -45,5 +46,20 @@ export class EnvironmentStack extends TerraformStack {
     });
     // S3 native locking (Terraform >= 1.10); cdktf 0.21's S3BackendConfig lacks the field.
     this.addOverride('terraform.backend.s3.use_lockfile', true);
+
+    if (target.endpoint) this.pointAt(provider, target.endpoint);
+  }
+
+  /**
+   * Sends every API call of the provider and the state backend to an emulator. Path-style S3
+   * because the emulator has no per-bucket DNS; no EC2 metadata lookups on a developer machine.
+   */
+  private pointAt(provider: AwsProvider, endpoint: string): void {
+    provider.endpoints = [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, endpoint]))];
+    provider.s3UsePathStyle = true;
+    provider.skipMetadataApiCheck = 'true';
+    this.addOverride('terraform.backend.s3.endpoints', { s3: endpoint, sts: endpoint, iam: endpoint });
+    this.addOverride('terraform.backend.s3.use_path_style', true);
+    this.addOverride('terraform.backend.s3.skip_metadata_api_check', true);
   }
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import type { LoadedEnvironment } from '../config-generator/loader';
-import { addEnvironmentStacks } from './app';
+import { addEnvironmentStacks, type AppOptions } from './app';
 
 export interface SynthesizedStack {
   readonly name: string;
@@ -25,9 +25,9 @@ interface Manifest {
   readonly stacks: Record<string, { synthesizedStackPath: string; workingDirectory: string; dependencies: string[] }>;
 }
 
-export function synthesizeTo(outdir: string, environments: readonly LoadedEnvironment[]): SynthesizedStack[] {
+export function synthesizeTo(outdir: string, environments: readonly LoadedEnvironment[], options: AppOptions = {}): SynthesizedStack[] {
   const app = new App({ outdir });
-  addEnvironmentStacks(app, environments);
+  addEnvironmentStacks(app, environments, options);
   app.synth();
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as Manifest;
   return Object.entries(manifest.stacks).map(([name, entry]) => {

@@ -1,0 +1,46 @@
+/**
+ * Where the stacks' AWS API calls go: real AWS by default, or one endpoint that emulates every
+ * service (moto_server) for the demo and the deploy tests. The emulator is a deploy-time choice,
+ * never part of an environment's config: the same config deploys to both.
+ */
+
+/** The environment variable that points the stacks at an AWS emulator (`http://127.0.0.1:5000`). */
+export const AWS_ENDPOINT_VARIABLE = 'PCM_AWS_ENDPOINT';
+
+/** The provider's service keys the kit's resources use; each is sent to the emulator. */
+export const EMULATED_SERVICES = [
+  'autoscaling',
+  'batch',
+  'cloudwatch',
+  'dynamodb',
+  'ec2',
+  'events',
+  'iam',
+  'kinesis',
+  'kms',
+  'lambda',
+  'logs',
+  's3',
+  'scheduler',
+  'sns',
+  'sqs',
+  'ssm',
+  'sts',
+] as const;
+
+export interface AwsTarget {
+  /** An emulator's base URL; absent for real AWS. */
+  readonly endpoint?: string;
+}
+
+export const REAL_AWS: AwsTarget = {};
+
+/** Reads the target from the process environment, refusing anything but an http(s) URL. */
+export function awsTargetFrom(env: NodeJS.ProcessEnv): AwsTarget {
+  const endpoint = env[AWS_ENDPOINT_VARIABLE];
+  if (!endpoint) return REAL_AWS;
+  if (!/^https?:\/\/[^\s/]+\/?$/.test(endpoint)) {
+    throw new Error(`${AWS_ENDPOINT_VARIABLE}=${endpoint}: expected a base URL such as http://127.0.0.1:5000`);
+  }
+  return { endpoint: endpoint.replace(/\/$/, '') };
+}
