@@ -35,6 +35,15 @@ export interface AwsTarget {
 
 export const REAL_AWS: AwsTarget = {};
 
+/**
+ * Whether bucket policies may carry conditional statements (the TLS-only deny). moto_server
+ * evaluates bucket policies on object requests but no conditions, so there any conditional
+ * statement denies every object request; the emulated buckets go without it.
+ */
+export function supportsConditionalBucketPolicies(target: AwsTarget): boolean {
+  return target.endpoint === undefined;
+}
+
 /** Reads the target from the process environment, refusing anything but an http(s) URL. */
 export function awsTargetFrom(env: NodeJS.ProcessEnv): AwsTarget {
   const endpoint = env[AWS_ENDPOINT_VARIABLE];

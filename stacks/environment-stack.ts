@@ -53,13 +53,17 @@ export class EnvironmentStack extends TerraformStack {
   /**
    * Sends every API call of the provider and the state backend to an emulator. Path-style S3
    * because the emulator has no per-bucket DNS; no EC2 metadata lookups on a developer machine.
+   * The emulator serves TLS (the buckets deny plain HTTP, and moto enforces bucket policies) with
+   * a throwaway certificate of its own, which is why certificate checks are off for it alone.
    */
   private pointAt(provider: AwsProvider, endpoint: string): void {
     provider.endpoints = [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, endpoint]))];
     provider.s3UsePathStyle = true;
     provider.skipMetadataApiCheck = 'true';
+    provider.insecure = true;
     this.addOverride('terraform.backend.s3.endpoints', { s3: endpoint, sts: endpoint, iam: endpoint });
     this.addOverride('terraform.backend.s3.use_path_style', true);
     this.addOverride('terraform.backend.s3.skip_metadata_api_check', true);
+    this.addOverride('terraform.backend.s3.insecure', true);
   }
 }

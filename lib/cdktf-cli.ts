@@ -1,0 +1,66 @@
+/**
+ * Running the cdktf CLI on this app: how the kit's deploy command, the demo and the deploy tests
+ * apply stacks. Stacks are selected by name (`<env>-*`); the app synthesizes only the environment
+ * PCM_ENV names, because the cdktf CLI does not pass its own flags through to the app.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { terraformEnv } from './terraform-cli';
+
+export type CdktfCommand = 'deploy' | 'destroy' | 'diff';
+
+export interface CdktfRun {
+  /** The repository holding cdktf.json. */
+  readonly cwd: string;
+  readonly command: CdktfCommand;
+  /** Stack names or globs (`ops-data`, `ops-*`). */
+  readonly stacks: readonly string[];
+  /** Extra environment for the app and Terraform (PCM_ENV, PCM_AWS_ENDPOINT, credentials, ...). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where to synthesize (default: a new temporary folder, so runs never share one). */
+  readonly outdir?: string;
+  /** Called with each chunk the CLI prints, for progress. */
+  readonly onOutput?: (chunk: string) => void;
+}
+
+export interface CdktfResult {
+  readonly ok: boolean;
+  readonly exitCode: number | null;
+  /** Everything the CLI printed, stdout and stderr interleaved. */
+  readonly log: string;
+  readonly seconds: number;
+  /** Stack name -> output name -> value (deploy only). */
+  readonly outputs: Record<string, Record<string, unknown>>;
+}
+
+export function runCdktf(run: CdktfRun): Promise<CdktfResult> {
+  const outdir = run.outdir ?? mkdtempSync(join(tmpdir(), 'pcm-cdktf-'));
+  const outputsFile = join(outdir, 'outputs.json');
+  // No `terraform providers lock`: it asks the registry for every platform, which an offline
+  // mirror cannot answer; `terraform init` already records the checksums of this platform.
+  const args = ['cdktf', run.command, ...run.stacks, '--output', outdir, '--skip-provider-lock'];
+  if (run.command !== 'diff') args.push('--auto-approve');
+  if (run.command === 'deploy') args.push('--outputs-file', outputsFile);
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', args, {
+      cwd: run.cwd,
+      env: { ...terraformEnv({ ...process.env, ...run.env }), CI: 'true', CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    const collect = (chunk: Buffer) => {
+      log += chunk.toString();
+      run.onOutput?.(chunk.toString());
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', reject);
+    child.on('close', (exitCode) => {
+      const outputs = existsSync(outputsFile) ? (JSON.parse(readFileSync(outputsFile, 'utf8')) as CdktfResult['outputs']) : {};
+      resolve({ ok: exitCode === 0, exitCode, log, seconds: (Date.now() - started) / 1000, outputs });
+    });
+  });
+}

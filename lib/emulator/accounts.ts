@@ -1,0 +1,64 @@
+/**
+ * What an emulated account needs before the kit can deploy into it: what the account's
+ * administrators provide in real life (the deploy role) and what bootstrap creates (the state
+ * bucket). The network is the caller's, since moto cannot create a VPC with a chosen id.
+ */
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { CreateRoleCommand, GetRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import type { EnvironmentConfig } from '../../config-generator/schema';
+import { Naming } from '../../modules/naming';
+import { ensureStateBucket, type AwsCredentialIdentity } from '../state-bucket';
+import { emulatorClientConfig } from './server';
+
+/** Credentials acting in `accountId` of the emulator (moto honours AssumeRole into any account). */
+export async function credentialsIn(endpoint: string, accountId: string, region = 'us-east-1'): Promise<AwsCredentialIdentity> {
+  const sts = new STSClient(emulatorClientConfig(endpoint, region));
+  const out = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/pcm-emulator-admin`, RoleSessionName: 'pcm-emulator' }),
+  );
+  const c = out.Credentials!;
+  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
+}
+
+/** The role name of an IAM role ARN (`arn:aws:iam::1:role/path/name` -> `name`). */
+function roleName(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+/**
+ * Creates the environment's deploy role and its state bucket in its emulated account, if they
+ * are not there yet. Returns credentials in that account for checking what was deployed.
+ */
+export async function prepareEmulatedAccount(endpoint: string, config: EnvironmentConfig): Promise<AwsCredentialIdentity> {
+  const { accountId, region, deployRoleArn } = config.aws;
+  const credentials = await credentialsIn(endpoint, accountId, region);
+  const iam = new IAMClient(emulatorClientConfig(endpoint, region, credentials));
+  const RoleName = roleName(deployRoleArn);
+  const exists = await iam.send(new GetRoleCommand({ RoleName })).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName,
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    );
+    // A deploy role administers its account; in real accounts its administrators scope it.
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName,
+        PolicyName: 'deploy',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+      }),
+    );
+  }
+  await ensureStateBucket(emulatorClientConfig(endpoint, region, credentials), Naming.of(config).stateBucket(), {
+    denyInsecureTransport: false,
+  });
+  return credentials;
+}

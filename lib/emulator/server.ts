@@ -1,0 +1,106 @@
+/**
+ * A moto_server (the local AWS emulator) on a free loopback port: the demo's and the tests' AWS.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { get as httpGet } from 'node:http';
+import { Agent as HttpsAgent, get as httpsGet } from 'node:https';
+import { createServer } from 'node:net';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentity } from '../state-bucket';
+
+/** Whether moto_server can be started on this machine. */
+export function hasEmulator(): boolean {
+  return spawnSync('moto_server', ['--help'], { encoding: 'utf8' }).status === 0;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export interface Emulator {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+export interface EmulatorOptions {
+  /** @default a free loopback port */
+  readonly port?: number;
+  /**
+   * Serve HTTPS with moto's own throwaway certificate. Needed wherever bucket policies deny
+   * plain HTTP, since moto evaluates bucket policies (aws:SecureTransport included).
+   * @default false
+   */
+  readonly tls?: boolean;
+  /** @default 20000 */
+  readonly timeoutMs?: number;
+}
+
+/** Starts moto_server and waits until it answers. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const port = options.port ?? (await freePort());
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port), ...(options.tls ? ['--ssl'] : [])], { stdio: 'ignore' });
+  const endpoint = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.timeoutMs ?? 20000);
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (;;) {
+    try {
+      if (await answers(`${endpoint}/moto-api/`)) break;
+    } catch {
+      // not listening yet
+    }
+    if (exited || Date.now() > deadline) {
+      child.kill();
+      throw new Error(`moto_server did not start on ${endpoint}${exited ? ' (it exited; is the port taken?)' : ' within the timeout'}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    endpoint,
+    stop: () =>
+      new Promise((resolve) => {
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill();
+      }),
+  };
+}
+
+/** Whether a GET of `url` answers 200 (trusting the emulator's own certificate). */
+function answers(url: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const get = url.startsWith('https:') ? httpsGet : httpGet;
+    get(url, { rejectUnauthorized: false }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    }).on('error', reject);
+  });
+}
+
+/**
+ * AWS SDK client settings for the emulator: its endpoint, fake credentials unless given, and a
+ * handler that accepts its throwaway certificate (HTTP/1.1 also for Kinesis, whose client
+ * otherwise speaks HTTP/2, which moto does not).
+ */
+export function emulatorClientConfig(endpoint: string, region: string, credentials: AwsCredentialIdentity = EMULATOR_CREDENTIALS) {
+  return {
+    endpoint,
+    region,
+    credentials,
+    forcePathStyle: true,
+    requestHandler: new NodeHttpHandler({ httpsAgent: new HttpsAgent({ rejectUnauthorized: false }) }),
+  };
+}
+
+/**
+ * Credentials the emulator accepts. They are fake on purpose: the emulator never sees real ones.
+ * The account they act in is moto's default; stacks reach their own accounts by assuming roles.
+ */
+export const EMULATOR_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;

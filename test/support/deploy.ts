@@ -1,0 +1,43 @@
+/**
+ * Deploying example environments to moto_server in tests: each into its own emulated account,
+ * through its deploy role, with `cdktf deploy` as an operator would run it.
+ */
+import { runCdktf, type CdktfResult } from '../../lib/cdktf-cli';
+import { prepareEmulatedAccount } from '../../lib/emulator/accounts';
+import type { AwsCredentialIdentity } from '../../lib/state-bucket';
+import { EMULATOR_CREDENTIALS } from '../../lib/emulator/server';
+import type { EnvironmentConfig } from '../../config-generator/schema';
+import { REPO } from './run';
+
+export interface EmulatedDeploy extends CdktfResult {
+  /** Credentials in the environment's emulated account, for checking what was deployed. */
+  readonly credentials: AwsCredentialIdentity;
+}
+
+/**
+ * Deploys `stacks` of the environment `config` describes. `environmentsDir` holds the environment
+ * files the app loads (default: environments/).
+ */
+export async function deployToEmulator(
+  endpoint: string,
+  config: EnvironmentConfig,
+  stacks: readonly string[],
+  environmentsDir?: string,
+): Promise<EmulatedDeploy> {
+  const credentials = await prepareEmulatedAccount(endpoint, config);
+  const result = await runCdktf({
+    cwd: REPO,
+    command: 'deploy',
+    stacks,
+    env: {
+      PCM_AWS_ENDPOINT: endpoint,
+      PCM_ENV: config.environment.name,
+      ...(environmentsDir ? { PCM_ENVIRONMENTS_DIR: environmentsDir } : {}),
+      AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+      AWS_REGION: config.aws.region,
+    },
+  });
+  if (!result.ok) throw new Error(`cdktf deploy ${stacks.join(' ')} failed (exit ${result.exitCode}):\n${result.log.slice(-4000)}`);
+  return { ...result, credentials };
+}
