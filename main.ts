@@ -10,9 +10,11 @@ import { addEnvironmentStacks, ENV_SELECTOR, selectEnvironments, UnknownEnvironm
 
 try {
   // Load before creating the App, so that a bad config leaves no half-written output behind.
-  const environments = selectEnvironments(loadEnvironments(process.env.PCM_ENVIRONMENTS_DIR), process.env[ENV_SELECTOR]);
+  const all = loadEnvironments(process.env.PCM_ENVIRONMENTS_DIR);
+  const selected = selectEnvironments(all, process.env[ENV_SELECTOR]);
+  const target = awsTargetFrom(process.env);
   const app = new App();
-  addEnvironmentStacks(app, environments, { target: awsTargetFrom(process.env) });
+  addEnvironmentStacks(app, selected, { target, peers: all });
   app.synth();
 } catch (error) {
   // A config problem is the operator's to fix: show the message, not a stack trace.

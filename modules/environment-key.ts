@@ -6,6 +6,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import type { Naming } from './naming';
+import { accountRoot, policyJson, sid, type PolicyStatement } from './policy';
 
 export interface EnvironmentKeyProps {
   readonly naming: Naming;
@@ -19,6 +20,12 @@ export interface EnvironmentKeyProps {
    * @default 30 when preventDestroy, else 7 (the AWS minimum)
    */
   readonly deletionWindowDays?: number;
+  /** AWS services that encrypt with the key on this account's behalf (`sns.amazonaws.com`). @default none */
+  readonly services?: readonly string[];
+  /** Encrypt the environment's CloudWatch log groups with the key. @default false */
+  readonly logs?: boolean;
+  /** Grants to other accounts (the DAAC, CNES, consumers of shared buckets). @default none */
+  readonly grants?: readonly PolicyStatement[];
 }
 
 export class EnvironmentKey extends Construct {
@@ -35,23 +42,39 @@ export class EnvironmentKey extends Construct {
       description: `pcm-deploy ${naming.venue}: data at rest`,
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowDays ?? (props.preventDestroy ? 30 : 7),
-      // The account administers its key through IAM; the data stack adds service and
-      // cross-account grants. Without this statement the key could become unmanageable.
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'AccountAdministersKeyThroughIam',
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${account}:root` },
-            Action: 'kms:*',
-            Resource: '*',
-          },
-        ],
-      }),
+      policy: policyJson([
+        // The account administers its key through IAM; without this the key could become
+        // unmanageable. Key policies name the key as "*" (the key itself).
+        { Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: accountRoot(account) }, Action: 'kms:*', Resource: '*' },
+        ...serviceStatements(account, naming.identity.region, props),
+        ...(props.grants ?? []),
+      ]),
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
     });
     new KmsAlias(this, 'alias', { name: naming.kmsAlias(), targetKeyId: this.key.keyId });
     this.arn = this.key.arn;
   }
+}
+
+/** Services use the key only on behalf of this account (no confused deputy). */
+function serviceStatements(account: string, region: string, props: EnvironmentKeyProps): PolicyStatement[] {
+  const statements: PolicyStatement[] = (props.services ?? []).map((service) => ({
+    Sid: sid(service.split('.')[0], 'uses', 'key'),
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+    Resource: '*',
+    Condition: { StringEquals: { 'aws:SourceAccount': account } },
+  }));
+  if (props.logs) {
+    statements.push({
+      Sid: 'LogsEncryptLogGroups',
+      Effect: 'Allow',
+      Principal: { Service: `logs.${region}.amazonaws.com` },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      Resource: '*',
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${account}:log-group:*` } },
+    });
+  }
+  return statements;
 }

@@ -11,6 +11,13 @@ import type { EnvironmentConfig, SharedBucket } from '../config-generator/schema
 /** The buckets every environment has (the shared ones are a subset). */
 export type BucketPurpose = SharedBucket;
 
+/**
+ * The message channels of the data stack, which the compute stack's Lambdas consume:
+ * staging-area events, new archives for the DAAC, CNM-R responses, and the alerts topic.
+ */
+export const CHANNELS = ['staging', 'archive-events', 'cnm-s-outbox', 'cnm-r', 'alerts'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
 /** The two stacks of an environment; data is deployed first. */
 export const STACK_LAYERS = ['data', 'compute'] as const;
 export type StackLayer = (typeof STACK_LAYERS)[number];
@@ -90,6 +97,52 @@ export class Naming {
   /** The alias of the environment's KMS key. */
   kmsAlias(): string {
     return this.checked(`alias/${this.venue}`, 'kmsAlias');
+  }
+
+  /** The ARN of one of this environment's buckets. */
+  bucketArn(purpose: BucketPurpose): string {
+    return `arn:aws:s3:::${this.bucket(purpose)}`;
+  }
+
+  /** An SQS queue of the environment, `<venue>-<channel>`. */
+  queue(channel: Channel): string {
+    return this.resource(channel, 'sqsQueue');
+  }
+
+  /** The dead-letter queue of a channel's queue. */
+  deadLetterQueue(channel: Channel): string {
+    return this.resource(`${channel}-dlq`, 'sqsQueue');
+  }
+
+  queueArn(name: string): string {
+    return `arn:aws:sqs:${this.identity.region}:${this.identity.accountId}:${name}`;
+  }
+
+  /** An SNS topic of the environment, `<venue>-<channel>`. */
+  topic(channel: Channel): string {
+    return this.resource(channel, 'snsTopic');
+  }
+
+  topicArn(channel: Channel): string {
+    return `arn:aws:sns:${this.identity.region}:${this.identity.accountId}:${this.topic(channel)}`;
+  }
+
+  /** The stand-in CNM-S Kinesis stream. */
+  cnmStream(): string {
+    return this.resource('cnm-s', 'kinesisStream');
+  }
+
+  cnmStreamArn(): string {
+    return `arn:aws:kinesis:${this.identity.region}:${this.identity.accountId}:stream/${this.cnmStream()}`;
+  }
+
+  /** The DynamoDB table the Lambdas record processed messages in (to act once per message). */
+  idempotencyTable(): string {
+    return this.resource('idempotency', 'generic');
+  }
+
+  idempotencyTableArn(): string {
+    return `arn:aws:dynamodb:${this.identity.region}:${this.identity.accountId}:table/${this.idempotencyTable()}`;
   }
 
   /**

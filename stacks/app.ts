@@ -40,13 +40,19 @@ export interface AppOptions {
   readonly catalog?: AmiCatalog;
   /** Where the AWS calls go (default: real AWS). */
   readonly target?: AwsTarget;
+  /**
+   * Every environment, when only some get stacks: shared-storage policies are computed from all.
+   * @default the environments given
+   */
+  readonly peers?: readonly LoadedEnvironment[];
 }
 
 export function addEnvironmentStacks(app: App, environments: readonly LoadedEnvironment[], options: AppOptions = {}): EnvironmentStacks[] {
   const catalog = options.catalog ?? loadAmiCatalog();
   const target = options.target ?? REAL_AWS;
+  const peers = (options.peers ?? environments).map((e) => e.config);
   return environments.map(({ config }) => {
-    const data = new DataStack(app, config, target);
+    const data = new DataStack(app, config, { peers, target });
     const compute = new ComputeStack(app, config, catalog, target);
     compute.addDependency(data);
     return { data, compute };

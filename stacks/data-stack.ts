@@ -1,26 +1,180 @@
 /**
- * `<env>-data`: the stateful half of an environment (key, buckets, message channels). With
- * protection.deletionProtection (on in the int and ops-like presets) it outlives `destroy`.
+ * `<env>-data`: the stateful half of an environment: the key, the buckets and their policies,
+ * the message channels (SNS topics, SQS queues with DLQs, the stand-in Kinesis stream) and the
+ * idempotency table. With protection.deletionProtection it outlives `destroy`.
+ *
+ * It ends where the Lambdas begin: every queue here is consumed by a Lambda of `<env>-compute`,
+ * which finds it by the name the naming module gives both stacks.
  */
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { EnvironmentConfig } from '../config-generator/schema';
+import { KIND_TRAITS } from '../config-generator/kinds';
+import type { EnvironmentConfig, SharedBucket } from '../config-generator/schema';
+import { BucketNotifications } from '../modules/bucket-notifications';
+import { CnmStandInStream } from '../modules/cnm-stand-in-stream';
+import { EncryptedTopic } from '../modules/encrypted-topic';
 import { EnvironmentKey } from '../modules/environment-key';
-import type { AwsTarget } from './aws-target';
+import { IdempotencyTable } from '../modules/idempotency-table';
+import { MessageQueue } from '../modules/message-queue';
+import type { Channel } from '../modules/naming';
+import { archiveStatements, messagesStatements, partnerKeyStatements, PREFIXES } from '../modules/partner-grants';
+import type { PolicyStatement } from '../modules/policy';
+import { SecureBucket } from '../modules/secure-bucket';
+import { bucketPolicyStatements, grantsOnOwner, keyPolicyStatements } from '../modules/storage-grants';
+import { supportsConditionalBucketPolicies, type AwsTarget } from './aws-target';
 import { EnvironmentStack } from './environment-stack';
+
+export interface DataStackProps {
+  /** Every environment (this one included): the owner's policies grant what the others declared. */
+  readonly peers: readonly EnvironmentConfig[];
+  readonly target?: AwsTarget;
+}
+
+/** Days before triage (failed-job) data expires. */
+export const TRIAGE_EXPIRY_DAYS = 30;
+
+/** Prefixes each bucket starts with, so HySDS and the partners find them. */
+const BUCKET_PREFIXES: Record<SharedBucket, readonly string[]> = {
+  dataset: [],
+  archive: [PREFIXES.outgoing],
+  messages: [PREFIXES.cnmS, PREFIXES.cnmR],
+  triage: [],
+  code: [],
+};
 
 export class DataStack extends EnvironmentStack {
   readonly key: EnvironmentKey;
+  readonly buckets: Record<SharedBucket, SecureBucket>;
+  readonly topics: Partial<Record<Channel, EncryptedTopic>> = {};
+  readonly queues: Partial<Record<Channel, MessageQueue>> = {};
+  readonly stream?: CnmStandInStream;
+  readonly idempotency: IdempotencyTable;
 
-  constructor(scope: Construct, config: EnvironmentConfig, target?: AwsTarget) {
-    super(scope, config, 'data', target);
+  constructor(scope: Construct, config: EnvironmentConfig, props: DataStackProps) {
+    super(scope, config, 'data', props.target);
+    const naming = this.naming;
+    const { region } = config.aws;
+    const { daac, cnes } = config.cnm;
+    const protectData = config.protection.deletionProtection;
+    const grants = grantsOnOwner(config, props.peers);
+
+    // ---- Key ------------------------------------------------------------------------------
     this.key = new EnvironmentKey(this, 'environment-key', {
-      naming: this.naming,
-      preventDestroy: config.protection.deletionProtection,
+      naming,
+      preventDestroy: protectData,
+      services: ['s3.amazonaws.com', 'sns.amazonaws.com', 'cloudwatch.amazonaws.com'],
+      logs: true,
+      grants: [...keyPolicyStatements(grants, region), ...partnerKeyStatements(config, region)],
     });
+    const kmsKeyArn = this.key.arn;
+
+    // ---- Buckets --------------------------------------------------------------------------
+    const statementsFor: Record<SharedBucket, PolicyStatement[]> = {
+      dataset: bucketPolicyStatements(grants, 'dataset'),
+      archive: [...bucketPolicyStatements(grants, 'archive'), ...archiveStatements(config, naming)],
+      messages: [...bucketPolicyStatements(grants, 'messages'), ...messagesStatements(config, naming)],
+      triage: bucketPolicyStatements(grants, 'triage'),
+      code: bucketPolicyStatements(grants, 'code'),
+    };
+    const temporary = KIND_TRAITS[config.environment.kind].temporary;
+    const bucket = (purpose: SharedBucket) =>
+      new SecureBucket(this, `bucket-${purpose}`, {
+        bucketName: naming.bucket(purpose),
+        kmsKeyArn,
+        protectData,
+        prefixes: purpose === 'dataset' ? [config.stagingArea.prefix] : BUCKET_PREFIXES[purpose],
+        expireAfterDays: purpose === 'triage' ? TRIAGE_EXPIRY_DAYS : undefined,
+        // A temporary environment's data goes with it.
+        expireOn: temporary ? config.protection.lifetime?.expiresOn : undefined,
+        statements: statementsFor[purpose],
+        denyInsecureTransport: supportsConditionalBucketPolicies(props.target ?? {}),
+      });
+    this.buckets = {
+      dataset: bucket('dataset'),
+      archive: bucket('archive'),
+      messages: bucket('messages'),
+      triage: bucket('triage'),
+      code: bucket('code'),
+    };
+
+    // ---- Channels -------------------------------------------------------------------------
+    const notifications = new BucketNotifications(this, 'notifications');
+    const alerts = this.topic('alerts', { servicePublishers: [{ service: 'cloudwatch.amazonaws.com' }] });
+    const queue = (channel: Channel, topicArns: string[]) => {
+      this.queues[channel] = new MessageQueue(this, `queue-${channel}`, {
+        queueName: naming.queue(channel),
+        deadLetterQueueName: naming.deadLetterQueue(channel),
+        kmsKeyArn,
+        topicArns,
+        alarmTopicArn: alerts.arn,
+      });
+    };
+
+    // The staging area: a signal file dropped under the prefix becomes a HySDS job.
+    const staging = this.topic('staging', { servicePublishers: [{ service: 's3.amazonaws.com', sourceArn: this.buckets.dataset.arn }] });
+    queue('staging', [staging.arn]);
+    notifications.add(this.buckets.dataset, {
+      topicArn: staging.arn,
+      prefix: config.stagingArea.prefix,
+      suffix: config.stagingArea.suffix,
+      dependsOn: [staging.policy],
+    });
+
+    // New archives under outgoing/: each becomes a CNM-S to the DAAC (CNES is batched on a schedule).
+    if (daac) {
+      const archiveEvents = this.topic('archive-events', { servicePublishers: [{ service: 's3.amazonaws.com', sourceArn: this.buckets.archive.arn }] });
+      queue('cnm-s-outbox', [archiveEvents.arn]);
+      notifications.add(this.buckets.archive, { topicArn: archiveEvents.arn, prefix: PREFIXES.outgoing, dependsOn: [archiveEvents.policy] });
+      if (daac.cnmS.stream === 'stand-in') {
+        this.stream = new CnmStandInStream(this, 'cnm-s-stream', { streamName: naming.cnmStream(), kmsKeyArn, readerAccountId: daac.accountId });
+      }
+    }
+
+    // CNM-R: the DAAC publishes to the topic, CNES writes files under cnm-r/; one queue, one consumer.
+    if (daac || cnes) {
+      const responses = this.topic('cnm-r', {
+        servicePublishers: cnes ? [{ service: 's3.amazonaws.com', sourceArn: this.buckets.messages.arn }] : [],
+        externalPublishers: daac?.publisherPrincipals,
+      });
+      queue('cnm-r', [responses.arn]);
+      if (cnes) notifications.add(this.buckets.messages, { topicArn: responses.arn, prefix: PREFIXES.cnmR, dependsOn: [responses.policy] });
+    }
+
+    notifications.create();
+
+    this.idempotency = new IdempotencyTable(this, 'idempotency', { tableName: naming.idempotencyTable(), kmsKeyArn, protectData });
+
+    // ---- Outputs --------------------------------------------------------------------------
     new TerraformOutput(this, 'kms_key_arn', {
-      value: this.key.arn,
+      value: kmsKeyArn,
       description: "ARN of the environment's KMS key (arn:aws:kms:<region>:<account>:key/<id>).",
     });
+    new TerraformOutput(this, 'buckets', {
+      value: Object.fromEntries(Object.entries(this.buckets).map(([purpose, b]) => [purpose, b.name])),
+      description: 'Bucket name by purpose (dataset, archive, messages, triage, code).',
+    });
+    new TerraformOutput(this, 'queues', {
+      value: Object.fromEntries(Object.entries(this.queues).map(([channel, q]) => [channel, q.queue.url])),
+      description: 'SQS queue URL by channel (staging, cnm-s-outbox, cnm-r); absent channels are not configured.',
+    });
+    new TerraformOutput(this, 'cnm_r_topic_arn', {
+      value: this.topics['cnm-r']?.arn ?? '',
+      description: 'SNS topic the DAAC publishes CNM-R responses to; empty when no DAAC or CNES is configured.',
+    });
+    new TerraformOutput(this, 'cnm_s_stream_arn', {
+      value: this.stream?.arn ?? (daac?.cnmS.stream === 'external' ? daac.cnmS.streamArn : ''),
+      description: 'Kinesis stream CNM-S messages go to (the stand-in or the DAAC-owned one); empty without a DAAC.',
+    });
+  }
+
+  private topic(channel: Channel, props: Pick<ConstructorParameters<typeof EncryptedTopic>[2], 'servicePublishers' | 'externalPublishers'>): EncryptedTopic {
+    const topic = new EncryptedTopic(this, `topic-${channel}`, {
+      topicName: this.naming.topic(channel),
+      accountId: this.config.aws.accountId,
+      kmsKeyArn: this.key.arn,
+      ...props,
+    });
+    this.topics[channel] = topic;
+    return topic;
   }
 }

@@ -1,0 +1,78 @@
+/**
+ * What the archive partners may do in an environment's buckets and with its key: the DAAC reads
+ * the archives a CNM-S points it to, CNES polls and deletes CNM-S files, writes its CNM-R files,
+ * and fetches the archives. Exactly these prefixes and actions, nothing else.
+ */
+import type { EnvironmentConfig } from '../config-generator/schema';
+import type { Naming } from './naming';
+import { accountRoot, type PolicyStatement } from './policy';
+
+/** The fixed prefixes of the CNM exchange (HySDS PCM conventions; partners rely on them). */
+export const PREFIXES = {
+  staging: 'staging_area/',
+  outgoing: 'outgoing/',
+  cnmS: 'cnm-s/',
+  cnmR: 'cnm-r/',
+} as const;
+
+const viaS3 = (region: string) => ({ StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } });
+
+/** Bucket policy statements for the archive bucket. */
+export function archiveStatements(config: EnvironmentConfig, naming: Naming): PolicyStatement[] {
+  const outgoing = `${naming.bucketArn('archive')}/${PREFIXES.outgoing}*`;
+  const readers = [
+    ...(config.cnm.daac ? [['DaacReadsArchives', config.cnm.daac.accountId]] : []),
+    ...(config.cnm.cnes ? [['CnesReadsArchives', config.cnm.cnes.accountId]] : []),
+  ];
+  return readers.map(([Sid, account]) => ({ Sid, Effect: 'Allow', Principal: { AWS: accountRoot(account) }, Action: 's3:GetObject', Resource: outgoing }));
+}
+
+/** Bucket policy statements for the messages bucket: CNES's side of the CNM exchange. */
+export function messagesStatements(config: EnvironmentConfig, naming: Naming): PolicyStatement[] {
+  if (!config.cnm.cnes) return [];
+  const principal = { AWS: accountRoot(config.cnm.cnes.accountId) };
+  const bucket = naming.bucketArn('messages');
+  return [
+    { Sid: 'CnesListsCnmS', Effect: 'Allow', Principal: principal, Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': [`${PREFIXES.cnmS}*`] } } },
+    { Sid: 'CnesReadsAndDeletesCnmS', Effect: 'Allow', Principal: principal, Action: ['s3:GetObject', 's3:DeleteObject'], Resource: `${bucket}/${PREFIXES.cnmS}*` },
+    { Sid: 'CnesWritesCnmR', Effect: 'Allow', Principal: principal, Action: 's3:PutObject', Resource: `${bucket}/${PREFIXES.cnmR}*` },
+  ];
+}
+
+/** Key policy statements for the DAAC and CNES. */
+export function partnerKeyStatements(config: EnvironmentConfig, region: string): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  const { daac, cnes } = config.cnm;
+  if (daac) {
+    statements.push({
+      Sid: 'DaacPublishesCnmR',
+      Effect: 'Allow',
+      Principal: { AWS: daac.publisherPrincipals },
+      Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:ViaService': `sns.${region}.amazonaws.com` } },
+    });
+    statements.push({ Sid: 'DaacReadsArchives', Effect: 'Allow', Principal: { AWS: accountRoot(daac.accountId) }, Action: 'kms:Decrypt', Resource: '*', Condition: viaS3(region) });
+    if (daac.cnmS.stream === 'stand-in') {
+      statements.push({
+        Sid: 'DaacReadsStandInStream',
+        Effect: 'Allow',
+        Principal: { AWS: accountRoot(daac.accountId) },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        Condition: { StringEquals: { 'kms:ViaService': `kinesis.${region}.amazonaws.com` } },
+      });
+    }
+  }
+  if (cnes) {
+    statements.push({
+      Sid: 'CnesExchangesMessages',
+      Effect: 'Allow',
+      Principal: { AWS: accountRoot(cnes.accountId) },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: '*',
+      Condition: viaS3(region),
+    });
+  }
+  return statements;
+}

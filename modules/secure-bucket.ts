@@ -1,0 +1,121 @@
+/**
+ * One S3 bucket with the kit's controls applied after the caller's props, so they cannot be
+ * turned off by accident: SSE-KMS with a bucket key, all four public-access blocks, bucket-owner
+ * -enforced ownership (no ACLs), a deny on non-TLS access, versioning and deletion protection when
+ * the data is protected, and lifecycle rules.
+ */
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { Construct } from 'constructs';
+import { policyJson, type PolicyStatement } from './policy';
+
+export interface SecureBucketProps {
+  /** The bucket name (from the naming module). */
+  readonly bucketName: string;
+  /** The KMS key every object is encrypted with. */
+  readonly kmsKeyArn: string;
+  /**
+   * Protected data: versioning on, `prevent_destroy`, and no `force_destroy`.
+   * Unprotected buckets are emptied on destroy (dev and adt clusters come and go).
+   */
+  readonly protectData: boolean;
+  /** "Folders" created as empty objects so operators and HySDS see them from the start. @default none */
+  readonly prefixes?: readonly string[];
+  /** Objects expire this many days after creation. @default never */
+  readonly expireAfterDays?: number;
+  /** Every object expires on this date (YYYY-MM-DD), e.g. a temporary environment's end. @default never */
+  readonly expireOn?: string;
+  /** Resource-policy statements to add (grants to other accounts or services). @default none */
+  readonly statements?: readonly PolicyStatement[];
+  /**
+   * Deny requests not made over TLS. Off only for the emulator (see aws-target.ts).
+   * @default true
+   */
+  readonly denyInsecureTransport?: boolean;
+}
+
+/** Days before superseded versions and unfinished uploads are cleaned up. */
+const NONCURRENT_VERSION_DAYS = 30;
+const INCOMPLETE_UPLOAD_DAYS = 7;
+
+export class SecureBucket extends Construct {
+  readonly bucket: S3Bucket;
+  readonly name: string;
+  readonly arn: string;
+  /** The Terraform id (the name, known only once the bucket exists: use it to order after it). */
+  readonly id: string;
+  /** The bucket policy's statements, the TLS deny first. */
+  readonly statements: readonly PolicyStatement[];
+
+  constructor(scope: Construct, id: string, props: SecureBucketProps) {
+    super(scope, id);
+    this.name = props.bucketName;
+    this.arn = `arn:aws:s3:::${props.bucketName}`;
+
+    this.bucket = new S3Bucket(this, 'bucket', {
+      bucket: props.bucketName,
+      forceDestroy: !props.protectData,
+      lifecycle: { preventDestroy: props.protectData },
+    });
+    const bucket = this.bucket.id;
+    this.id = bucket;
+
+    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      bucket,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
+    });
+    const publicAccess = new S3BucketPublicAccessBlock(this, 'public-access', {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, 'ownership', { bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    if (props.protectData) {
+      new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });
+    }
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', { bucket, rule: lifecycleRules(props) });
+
+    for (const prefix of props.prefixes ?? []) {
+      new S3Object(this, `prefix-${prefix.replace(/\W+/g, '-')}`, { bucket, key: prefix, content: '' });
+    }
+
+    const tlsOnly: PolicyStatement = {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [this.arn, `${this.arn}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': false } },
+    };
+    this.statements = [...((props.denyInsecureTransport ?? true) ? [tlsOnly] : []), ...(props.statements ?? [])];
+    // The public-access block comes first: a policy naming other accounts must not race it.
+    // (AWS refuses a policy without statements, which only the emulator's buckets can have.)
+    if (this.statements.length > 0) {
+      new S3BucketPolicy(this, 'policy', { bucket, policy: policyJson(this.statements), dependsOn: [publicAccess] });
+    }
+  }
+}
+
+function lifecycleRules(props: SecureBucketProps): S3BucketLifecycleConfigurationRule[] {
+  const rules: S3BucketLifecycleConfigurationRule[] = [
+    { id: 'abort-incomplete-uploads', status: 'Enabled', filter: [{ prefix: '' }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: INCOMPLETE_UPLOAD_DAYS }] },
+  ];
+  if (props.protectData) {
+    rules.push({ id: 'expire-noncurrent-versions', status: 'Enabled', filter: [{ prefix: '' }], noncurrentVersionExpiration: [{ noncurrentDays: NONCURRENT_VERSION_DAYS }] });
+  }
+  if (props.expireAfterDays !== undefined) {
+    rules.push({ id: 'expire-objects', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: props.expireAfterDays }] });
+  }
+  if (props.expireOn !== undefined) {
+    rules.push({ id: 'expire-with-environment', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ date: `${props.expireOn}T00:00:00Z` }] });
+  }
+  return rules;
+}
