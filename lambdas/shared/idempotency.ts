@@ -44,6 +44,7 @@ export interface Outcome<T> {
 }
 
 export class IdempotencyInProgressError extends Error {
+  readonly expected = 'no other invocation on the same work: the retry succeeds once the other finishes or its lease expires';
   constructor(key: string, leaseExpiresAt: number | undefined) {
     super(
       `another invocation is processing ${key}` +

@@ -32,6 +32,8 @@ export interface JobSubmission {
 export const JOB_SUBMIT_PATH = '/mozart/api/v0.1/job/submit';
 
 export class MozartError extends Error {
+  /** For the log line: what a working Mozart does. */
+  readonly expected = 'Mozart accepting the job: HTTP 200 with {"success": true, "result": "<job id>"}';
   constructor(message: string) {
     super(message);
     this.name = 'MozartError';

@@ -11,7 +11,9 @@ export async function readObjectText(s3: S3Client, bucket: string, key: string):
     out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   } catch (error) {
     // Gone since the event (or not yet visible): retried, then the DLQ keeps the event.
-    if (error instanceof NoSuchKey) throw new Error(`s3://${bucket}/${key} does not exist (NoSuchKey)`);
+    if (error instanceof NoSuchKey) {
+      throw new BadInputError(`s3://${bucket}/${key} does not exist (NoSuchKey)`, 'the object named by the event to exist (was it deleted or renamed after the event?)');
+    }
     throw error;
   }
   if ((out.ContentLength ?? 0) > MAX_JSON_OBJECT_BYTES) {

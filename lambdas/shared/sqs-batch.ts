@@ -5,13 +5,17 @@
  */
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BadInputError } from './errors';
+import { BadInputError, expectationOf } from './errors';
 import { IdempotencyStore, leaseFor } from './idempotency';
 import { consoleLogger, errorMessage, type Logger } from './log';
 
 export type RecordWork = (record: SQSRecord) => Promise<void>;
 
-export async function processSqsBatch(event: SQSEvent, work: RecordWork, logger: Logger): Promise<SQSBatchResponse> {
+/**
+ * `expected` describes a good message for the log line of an error that does not say it itself
+ * (an SDK error, say).
+ */
+export async function processSqsBatch(event: SQSEvent, work: RecordWork, logger: Logger, expected: string): Promise<SQSBatchResponse> {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   // One at a time: batches are small, and Mozart is not hit by a burst from one invocation.
   for (const record of event.Records ?? []) {
@@ -23,7 +27,7 @@ export async function processSqsBatch(event: SQSEvent, work: RecordWork, logger:
         receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 0) || undefined,
         error: errorMessage(error),
         kind: error instanceof Error ? error.name : typeof error,
-        ...(error instanceof BadInputError ? { expected: error.expected } : {}),
+        expected: expectationOf(error) ?? expected,
       });
       failures.push({ itemIdentifier: record.messageId });
     }
@@ -59,7 +63,12 @@ export interface RecordContext<D> {
  * An SQS Lambda handler: collaborators made on first use (a configuration error is logged and
  * fails the whole batch, which then reaches the DLQ), records processed one by one.
  */
-export function createSqsHandler<D extends SqsHandlerDeps>(scope: string, deps: () => D, work: (context: RecordContext<D>, record: SQSRecord) => Promise<void>) {
+export function createSqsHandler<D extends SqsHandlerDeps>(
+  scope: string,
+  expected: string,
+  deps: () => D,
+  work: (context: RecordContext<D>, record: SQSRecord) => Promise<void>,
+) {
   return async (event: SQSEvent, lambdaContext?: Context): Promise<SQSBatchResponse> => {
     let d: D;
     try {
@@ -70,6 +79,6 @@ export function createSqsHandler<D extends SqsHandlerDeps>(scope: string, deps: 
     }
     const store = new IdempotencyStore({ client: d.dynamodb, table: d.idempotencyTable, scope, now: d.now });
     const context: RecordContext<D> = { deps: d, store, leaseMs: leaseFor(lambdaContext) };
-    return processSqsBatch(event, (record) => work(context, record), d.logger);
+    return processSqsBatch(event, (record) => work(context, record), d.logger, expected);
   };
 }

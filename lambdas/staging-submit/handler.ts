@@ -49,6 +49,7 @@ export interface StagingJobParams {
   readonly metadata: Record<string, unknown>;
 }
 
+const MESSAGE_EXPECTED = 'an S3 event for a signal file under the staging prefix, readable, holding a JSON object, and Mozart accepting its job';
 const SIGNAL_EXPECTED = 'a signal file holding one JSON object (its "id", if a string, names the dataset)';
 
 export function stagingJobParams(bucket: string, key: string, suffix: string, metadata: Record<string, unknown>): StagingJobParams {
@@ -60,7 +61,7 @@ export function stagingJobParams(bucket: string, key: string, suffix: string, me
 
 /** The handler with its collaborators given (tests) or made from the environment (Lambda). */
 export function createHandler(deps: () => StagingSubmitDeps) {
-  return createSqsHandler('staging-submit', deps, handleRecord);
+  return createSqsHandler('staging-submit', MESSAGE_EXPECTED, deps, handleRecord);
 }
 
 async function handleRecord(context: RecordContext<StagingSubmitDeps>, record: SQSRecord): Promise<void> {
