@@ -7,6 +7,7 @@
  * `product`, the same response twice. Responses are read leniently into one typed shape; what is
  * not a response at all (a CNM-S, no identifier, an unknown status) is refused.
  */
+import { createHash } from 'node:crypto';
 import { BadInputError } from './errors';
 
 export type CnmCollection = string | { readonly name: string; readonly version: string };
@@ -128,4 +129,19 @@ export function normalizeCnmResponse(value: unknown): CnmResponse {
     product: isObject(value.product) ? value.product : undefined,
   };
   return JSON.parse(JSON.stringify(normalized)) as CnmResponse; // drops the undefined fields
+}
+
+/**
+ * A deterministic identifier in UUID form: the same inputs (bucket, key, ETag) give the same
+ * identifier, so a retried send repeats the identifier instead of announcing a second product.
+ */
+export function deterministicIdentifier(...parts: readonly string[]): string {
+  // Name-based, like a version 5 UUID, but SHA-256 (node:crypto; no dependency).
+  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The archive as one `data` file of a CNM-S product. */
+export function archiveFile(bucket: string, key: string, size: number): CnmFile {
+  return { type: 'data', name: key.slice(key.lastIndexOf('/') + 1), uri: `s3://${bucket}/${key}`, size };
 }
