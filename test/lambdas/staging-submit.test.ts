@@ -147,6 +147,7 @@ withMoto('staging-submit', () => {
     expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: 'r-1' }] });
     expect(failing.logger.errors()[0].fields.error).toMatch(message);
     expect(failing.logger.errors()[0].fields.error).toMatch(/Mozart http:\/\/127\.0\.0\.1:\d+\/mozart\/api\/v0\.1\/job\/submit/);
+    expect(failing.logger.errors()[0].fields.expected).toMatch(/HTTP 200 with \{"success": true, "result": "<job id>"\}/);
 
     const { handler } = handlerWith();
     expect(await handler(sqsEvent(sqsRecord(event, 'r-1')))).toEqual({ batchItemFailures: [] });
