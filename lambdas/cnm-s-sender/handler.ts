@@ -1,0 +1,144 @@
+/**
+ * CNM-S to the DAAC: an archive placed under `outgoing/<collection>/` in the archive bucket
+ * reaches this handler as an S3 event, and one CNM-S announcing it is put on the DAAC's Kinesis
+ * stream (written through a role the DAAC grants, when STREAM_ROLE_ARN is set).
+ */
+import type { SQSRecord } from 'aws-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { assumedRoleCredentials } from '../shared/assume-role';
+import { archiveFile, cnmTime, deterministicIdentifier, productNameOf, type CnmNotification } from '../shared/cnm';
+import { ConfigError, optionalString, prefixValue, requiredString, type Env } from '../shared/env';
+import { BadInputError } from '../shared/errors';
+import { lazy } from '../shared/lazy';
+import { consoleLogger } from '../shared/log';
+import { parseS3Notification, S3_EVENT_EXPECTED, type S3ObjectEvent } from '../shared/s3-event';
+import { createSqsHandler, parseJsonBody, type RecordContext, type SqsHandlerDeps } from '../shared/sqs-batch';
+
+export interface CnmSSenderConfig {
+  readonly archiveBucket: string;
+  readonly outgoingPrefix: string;
+  readonly streamArn: string;
+  readonly streamRoleArn?: string;
+  readonly cnmVersion: string;
+  readonly provider: string;
+  readonly idempotencyTable: string;
+}
+
+const STREAM_ARN = /^arn:aws[a-z-]*:kinesis:([a-z0-9-]+):\d{12}:stream\/[A-Za-z0-9_.-]+$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
+
+export function readConfig(env: Env): CnmSSenderConfig {
+  const streamArn = requiredString(env, 'STREAM_ARN');
+  if (!STREAM_ARN.test(streamArn)) throw new ConfigError(`environment variable STREAM_ARN is "${streamArn}"; expected arn:aws:kinesis:<region>:<account>:stream/<name>`);
+  const streamRoleArn = optionalString(env, 'STREAM_ROLE_ARN');
+  if (streamRoleArn !== undefined && !ROLE_ARN.test(streamRoleArn)) {
+    throw new ConfigError(`environment variable STREAM_ROLE_ARN is "${streamRoleArn}"; expected arn:aws:iam::<account>:role/<name>`);
+  }
+  return {
+    archiveBucket: requiredString(env, 'ARCHIVE_BUCKET'),
+    outgoingPrefix: prefixValue(env, 'OUTGOING_PREFIX'),
+    streamArn,
+    streamRoleArn,
+    cnmVersion: requiredString(env, 'CNM_VERSION'),
+    provider: requiredString(env, 'PROVIDER'),
+    idempotencyTable: requiredString(env, 'IDEMPOTENCY_TABLE'),
+  };
+}
+
+export interface CnmSSenderDeps extends SqsHandlerDeps {
+  readonly config: CnmSSenderConfig;
+  readonly s3: S3Client;
+  readonly kinesis: KinesisClient;
+}
+
+const MESSAGE_EXPECTED = 'an S3 event for an archive outgoing/<collection>/<file> in the archive bucket, and the stream accepting the CNM-S';
+
+/** The CNM-S for one archive. The identifier depends on bucket, key and ETag only. */
+export function archiveNotification(config: CnmSSenderConfig, collection: string, key: string, size: number, eTag: string, now: Date): CnmNotification {
+  const file = archiveFile(config.archiveBucket, key, size);
+  return {
+    version: config.cnmVersion,
+    provider: config.provider,
+    submissionTime: cnmTime(now),
+    collection,
+    identifier: deterministicIdentifier(config.archiveBucket, key, eTag),
+    product: { name: productNameOf(file.name), files: [file] },
+  };
+}
+
+export function createHandler(deps: () => CnmSSenderDeps) {
+  return createSqsHandler('cnm-s-sender', MESSAGE_EXPECTED, deps, handleRecord);
+}
+
+async function handleRecord(context: RecordContext<CnmSSenderDeps>, record: SQSRecord): Promise<void> {
+  const notification = parseS3Notification(parseJsonBody(record.body, S3_EVENT_EXPECTED));
+  if (notification.kind === 'test') {
+    context.deps.logger.log('info', 'S3 test event ignored', { messageId: record.messageId });
+    return;
+  }
+  for (const object of notification.records) await handleArchive(context, record.messageId, object);
+}
+
+async function handleArchive({ deps: d, store, leaseMs }: RecordContext<CnmSSenderDeps>, messageId: string, object: S3ObjectEvent): Promise<void> {
+  const { config } = d;
+  const { bucket, key } = object;
+  const expected = `an archive s3://${config.archiveBucket}/${config.outgoingPrefix}<collection>/<file>`;
+  if (bucket !== config.archiveBucket) throw new BadInputError(`the event is for bucket ${bucket}`, expected);
+  if (!key.startsWith(config.outgoingPrefix)) throw new BadInputError(`the key ${JSON.stringify(key)} is outside ${config.outgoingPrefix}`, expected);
+  const path = key.slice(config.outgoingPrefix.length);
+  if (path.endsWith('/')) {
+    // A "folder" made in the console is an empty object ending in "/": not an archive, nothing to announce.
+    d.logger.log('warn', 'folder marker ignored: not an archive', { messageId, key });
+    return;
+  }
+  const parts = path.split('/');
+  if (parts.length !== 2 || parts[0] === '' || parts[1] === '') {
+    throw new BadInputError(`the key ${JSON.stringify(key)} is not <prefix><collection>/<file>`, expected);
+  }
+  const outcome = await store.once(`s3://${bucket}/${key}#${object.sequencer}`, leaseMs, async () => {
+    let { size, eTag } = object;
+    if (size === undefined || eTag === undefined) {
+      const head = await d.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      size ??= head.ContentLength ?? 0;
+      eTag ??= (head.ETag ?? '').replace(/"/g, '');
+    }
+    const message = archiveNotification(config, parts[0], key, size, eTag, new Date(d.now()));
+    const put = await d.kinesis.send(
+      new PutRecordCommand({ StreamARN: config.streamArn, PartitionKey: message.identifier, Data: Buffer.from(JSON.stringify(message)) }),
+    );
+    return { identifier: message.identifier, product: message.product.name, shardId: put.ShardId ?? null, sequenceNumber: put.SequenceNumber ?? null };
+  });
+  d.logger.log('info', outcome.duplicate ? 'archive already announced; duplicate skipped' : 'CNM-S sent', { messageId, bucket, key, ...outcome.result });
+}
+
+/**
+ * The Kinesis client: HTTP/1.1 (the default client speaks HTTP/2, which PutRecord does not need
+ * and the emulator does not speak), in the stream's region, with the DAAC's role if one is set.
+ */
+export function streamClient(config: CnmSSenderConfig, sts: () => STSClient = () => new STSClient({})): KinesisClient {
+  const region = STREAM_ARN.exec(config.streamArn)![1];
+  return new KinesisClient({
+    region,
+    requestHandler: new NodeHttpHandler(),
+    credentials: config.streamRoleArn ? assumedRoleCredentials(sts(), config.streamRoleArn, 'pcm-cnm-s-sender') : undefined,
+  });
+}
+
+const fromEnvironment = lazy((): CnmSSenderDeps => {
+  const config = readConfig(process.env);
+  return {
+    config,
+    idempotencyTable: config.idempotencyTable,
+    s3: new S3Client({}),
+    dynamodb: new DynamoDBClient({}),
+    kinesis: streamClient(config),
+    logger: consoleLogger,
+    now: Date.now,
+  };
+});
+
+export const handler = createHandler(fromEnvironment);

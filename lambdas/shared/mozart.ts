@@ -1,0 +1,134 @@
+/**
+ * Submitting a HySDS job to Mozart: `POST <mozart>/mozart/api/v0.1/job/submit`, form-encoded.
+ *
+ * Uses node:http/node:https rather than fetch because Mozart serves a self-signed certificate
+ * (a HySDS fact) and only node's request options let one deployment choose to skip verification
+ * (`insecureTls`); verification is on unless asked otherwise.
+ */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { booleanValue, ConfigError, integerValue, requiredString, type Env } from './env';
+
+export interface MozartOptions {
+  /** Mozart's base URL, e.g. `https://10.0.1.23` (the API path is appended). */
+  readonly url: string;
+  /** Skip TLS certificate verification (Mozart's self-signed certificate). */
+  readonly insecureTls: boolean;
+  /** Gives up after this long, connection and response together. */
+  readonly timeoutMs: number;
+}
+
+export interface JobSubmission {
+  /** The job type without the `job-` prefix, e.g. `ingest_staged`. */
+  readonly type: string;
+  readonly release: string;
+  readonly queue: string;
+  readonly priority: number;
+  readonly tags: readonly string[];
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly name: string;
+}
+
+export const JOB_SUBMIT_PATH = '/mozart/api/v0.1/job/submit';
+
+export class MozartError extends Error {
+  /** For the log line: what a working Mozart does. */
+  readonly expected = 'Mozart accepting the job: HTTP 200 with {"success": true, "result": "<job id>"}';
+  constructor(message: string) {
+    super(message);
+    this.name = 'MozartError';
+  }
+}
+
+/** The form Mozart's job-submit endpoint reads. */
+export function jobSubmitForm(job: JobSubmission): string {
+  return new URLSearchParams({
+    type: `job-${job.type}:${job.release}`,
+    queue: job.queue,
+    priority: String(job.priority),
+    tags: JSON.stringify(job.tags),
+    params: JSON.stringify(job.params),
+    name: job.name,
+    // Mozart drops a job identical to one already queued: a second guard behind idempotency.
+    enable_dedup: 'true',
+  }).toString();
+}
+
+/** Submits a job and returns Mozart's job id; any other outcome is a MozartError naming the URL. */
+export async function submitJob(options: MozartOptions, job: JobSubmission): Promise<string> {
+  const url = new URL(options.url.replace(/\/+$/, '') + JOB_SUBMIT_PATH);
+  const body = jobSubmitForm(job);
+  const { status, text } = await post(url, body, options);
+  const shown = text.length > 300 ? `${text.slice(0, 300)}...` : text;
+  if (status !== 200) throw new MozartError(`Mozart ${url.href} answered HTTP ${status}: ${shown}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new MozartError(`Mozart ${url.href} answered HTTP 200 with a body that is not JSON: ${shown}`);
+  }
+  const answer = parsed as { success?: unknown; result?: unknown };
+  if (answer?.success !== true || typeof answer.result !== 'string' || answer.result === '') {
+    throw new MozartError(`Mozart ${url.href} did not accept the job: ${shown}`);
+  }
+  return answer.result;
+}
+
+function post(url: URL, body: string, options: MozartOptions): Promise<{ status: number; text: string }> {
+  const secure = url.protocol === 'https:';
+  if (!secure && url.protocol !== 'http:') return Promise.reject(new MozartError(`Mozart URL ${url.href} is neither http nor https`));
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => reject(new MozartError(`Mozart ${url.href} could not be reached: ${why}`));
+    const onResponse = (response: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', (error) => fail(error.message));
+    };
+    const requestOptions = {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), accept: 'application/json' },
+      // One deadline for connecting and answering: a hung Mozart must not eat the function's timeout.
+      signal: AbortSignal.timeout(options.timeoutMs),
+    };
+    const req = secure
+      ? httpsRequest(url, { ...requestOptions, rejectUnauthorized: !options.insecureTls }, onResponse)
+      : httpRequest(url, requestOptions, onResponse);
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      fail(error.name === 'AbortError' ? `no answer within ${options.timeoutMs} ms` : `${error.code ?? error.name}: ${error.message}`),
+    );
+    req.end(body);
+  });
+}
+
+/** The Mozart connection settings every job-submitting handler reads. */
+export function mozartOptionsFromEnv(env: Env): MozartOptions {
+  const url = requiredString(env, 'MOZART_URL');
+  if (!/^https?:\/\/[^/\s]+/.test(url)) throw new ConfigError(`environment variable MOZART_URL is "${url}"; expected http(s)://<mozart host>`);
+  return {
+    url,
+    insecureTls: booleanValue(env, 'MOZART_TLS_INSECURE', false),
+    timeoutMs: integerValue(env, 'MOZART_TIMEOUT_MS', 10_000, 100, 60_000),
+  };
+}
+
+/** The job a handler submits: `job-<JOB_TYPE>:<JOB_RELEASE>` to JOB_QUEUE at JOB_PRIORITY. */
+export interface JobSettings {
+  readonly type: string;
+  readonly release: string;
+  readonly queue: string;
+  readonly priority: number;
+}
+
+export function jobSettingsFromEnv(env: Env): JobSettings {
+  return {
+    type: requiredString(env, 'JOB_TYPE'),
+    release: requiredString(env, 'JOB_RELEASE'),
+    queue: requiredString(env, 'JOB_QUEUE'),
+    // HySDS job priorities run from 0 to 9.
+    priority: integerValue(env, 'JOB_PRIORITY', 0, 0, 9),
+  };
+}
+
+/** Submits jobs; a function so that tests can count or fail submissions. */
+export type SubmitJob = (options: MozartOptions, job: JobSubmission) => Promise<string>;

@@ -1,0 +1,122 @@
+/**
+ * The staging area (HySDS, seed 000): a signal file `<staged file>.met.json` created under
+ * `staging_area/` in the dataset bucket reaches this handler as an S3 event (S3 -> SNS -> SQS),
+ * and the handler submits the configured HySDS job with the signal file's metadata.
+ */
+import type { SQSRecord } from 'aws-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { prefixValue, requiredString, type Env } from '../shared/env';
+import { BadInputError } from '../shared/errors';
+import { lazy } from '../shared/lazy';
+import { consoleLogger } from '../shared/log';
+import { jobSettingsFromEnv, mozartOptionsFromEnv, submitJob, type JobSettings, type MozartOptions, type SubmitJob } from '../shared/mozart';
+import { parseJsonObjectText, readObjectText } from '../shared/s3-object';
+import { parseS3Notification, S3_EVENT_EXPECTED, type S3ObjectEvent } from '../shared/s3-event';
+import { createSqsHandler, parseJsonBody, type RecordContext, type SqsHandlerDeps } from '../shared/sqs-batch';
+
+export interface StagingSubmitConfig {
+  readonly datasetBucket: string;
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly job: JobSettings;
+  readonly mozart: MozartOptions;
+  readonly idempotencyTable: string;
+}
+
+export function readConfig(env: Env): StagingSubmitConfig {
+  return {
+    datasetBucket: requiredString(env, 'DATASET_BUCKET'),
+    prefix: prefixValue(env, 'STAGING_PREFIX'),
+    suffix: requiredString(env, 'STAGING_SUFFIX'),
+    job: jobSettingsFromEnv(env),
+    mozart: mozartOptionsFromEnv(env),
+    idempotencyTable: requiredString(env, 'IDEMPOTENCY_TABLE'),
+  };
+}
+
+export interface StagingSubmitDeps extends SqsHandlerDeps {
+  readonly config: StagingSubmitConfig;
+  readonly s3: S3Client;
+  readonly submit: SubmitJob;
+}
+
+/** What the job gets: the HySDS staging-area contract. */
+export interface StagingJobParams {
+  readonly id: string;
+  readonly data_url: string;
+  readonly data_file: string;
+  readonly metadata: Record<string, unknown>;
+}
+
+const MESSAGE_EXPECTED = 'an S3 event for a signal file under the staging prefix, readable, holding a JSON object, and Mozart accepting its job';
+const SIGNAL_EXPECTED = 'a signal file holding one JSON object (its "id", if a string, names the dataset)';
+
+export function stagingJobParams(bucket: string, key: string, suffix: string, metadata: Record<string, unknown>): StagingJobParams {
+  const dataKey = key.slice(0, -suffix.length);
+  const dataFile = dataKey.slice(dataKey.lastIndexOf('/') + 1);
+  const id = typeof metadata.id === 'string' && metadata.id.trim() !== '' ? metadata.id : dataFile;
+  return { id, data_url: `s3://${bucket}/${dataKey}`, data_file: dataFile, metadata };
+}
+
+/** The handler with its collaborators given (tests) or made from the environment (Lambda). */
+export function createHandler(deps: () => StagingSubmitDeps) {
+  return createSqsHandler('staging-submit', MESSAGE_EXPECTED, deps, handleRecord);
+}
+
+async function handleRecord(context: RecordContext<StagingSubmitDeps>, record: SQSRecord): Promise<void> {
+  const notification = parseS3Notification(parseJsonBody(record.body, S3_EVENT_EXPECTED));
+  if (notification.kind === 'test') {
+    context.deps.logger.log('info', 'S3 test event ignored', { messageId: record.messageId });
+    return;
+  }
+  for (const object of notification.records) await handleSignal(context, record.messageId, object);
+}
+
+async function handleSignal({ deps: d, store, leaseMs }: RecordContext<StagingSubmitDeps>, messageId: string, object: S3ObjectEvent): Promise<void> {
+  const { config } = d;
+  const { bucket, key } = object;
+  const expected = `a signal file s3://${config.datasetBucket}/${config.prefix}<name>${config.suffix}`;
+  if (bucket !== config.datasetBucket) throw new BadInputError(`the event is for bucket ${bucket}`, expected);
+  if (!key.startsWith(config.prefix) || !key.endsWith(config.suffix) || key.length <= config.prefix.length + config.suffix.length) {
+    throw new BadInputError(`the key ${JSON.stringify(key)} is not a signal file`, expected);
+  }
+  // The sequencer tells a second delivery of one event (same) from a re-upload (new event, new job).
+  const outcome = await store.once(`s3://${bucket}/${key}#${object.sequencer}`, leaseMs, async () => {
+    const content = parseJsonObjectText(await readObjectText(d.s3, bucket, key), bucket, key, SIGNAL_EXPECTED);
+    if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+      const found = Array.isArray(content) ? 'an array' : content === null ? 'null' : typeof content;
+      throw new BadInputError(`the signal file s3://${bucket}/${key} holds ${found}, not a JSON object`, SIGNAL_EXPECTED);
+    }
+    const params = stagingJobParams(bucket, key, config.suffix, content as Record<string, unknown>);
+    const jobId = await d.submit(config.mozart, {
+      ...config.job,
+      tags: [params.id],
+      params: { ...params },
+      name: `job-${config.job.type}-${params.id}`,
+    });
+    return { jobId, id: params.id };
+  });
+  d.logger.log('info', outcome.duplicate ? 'signal file already submitted; duplicate skipped' : 'job submitted', {
+    messageId,
+    bucket,
+    key,
+    sequencer: object.sequencer,
+    ...outcome.result,
+  });
+}
+
+const fromEnvironment = lazy((): StagingSubmitDeps => {
+  const config = readConfig(process.env);
+  return {
+    config,
+    idempotencyTable: config.idempotencyTable,
+    s3: new S3Client({}),
+    dynamodb: new DynamoDBClient({}),
+    submit: submitJob,
+    logger: consoleLogger,
+    now: Date.now,
+  };
+});
+
+export const handler = createHandler(fromEnvironment);

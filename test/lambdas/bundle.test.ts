@@ -1,0 +1,136 @@
+/**
+ * The bundler: deterministic zips named by content hash, small (the SDK stays outside), and the
+ * bundled handlers working end to end in a fresh node process against moto_server and Mozart.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { bundleLambda, LAMBDA_NAMES, type LambdaName } from '../../lambdas/bundle';
+import { zip } from '../../lambdas/zip';
+import { HAS_MOTO, startMoto, type Moto } from '../support/moto';
+import { REPO } from '../support/run';
+import { createBucket, createIdempotencyTable, putObject, s3Event, sqsEvent, sqsRecord, unique, useEmulator } from './support/aws';
+import { startMozart, type FakeMozart } from './support/mozart-server';
+import { runBundled, unzip } from './support/run-bundle';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'pcm-bundle-'));
+
+describe('bundleLambda', () => {
+  it.each(LAMBDA_NAMES)('builds %s into a zip holding only index.js, byte-identical on a second build', (name) => {
+    const first = bundleLambda(name, { outDir: tmp() });
+    const second = bundleLambda(name, { outDir: tmp() });
+    expect(second.zipPath).not.toBe(first.zipPath);
+    expect(readFileSync(second.zipPath).equals(readFileSync(first.zipPath))).toBe(true);
+    expect(second.sha256Base64).toBe(first.sha256Base64);
+    expect(Object.keys(unzip(readFileSync(first.zipPath)))).toEqual(['index.js']);
+    expect(first.zipPath).toMatch(new RegExp(`/${name}-[0-9a-f]{16}\\.zip$`));
+    // The SDK is the runtime's: a zip with it bundled would be hundreds of KB.
+    expect(first.bytes).toBeLessThan(20 * 1024);
+    expect(unzip(readFileSync(first.zipPath))['index.js'].toString()).toMatch(/require\("@aws-sdk\/client-/);
+  });
+
+  it('gives a different hash when the code changes', () => {
+    const sources = tmp();
+    cpSync(join(REPO, 'lambdas'), sources, { recursive: true });
+    const before = bundleLambda('staging-submit', { outDir: tmp(), sourceDir: sources });
+    const mozart = join(sources, 'shared', 'mozart.ts');
+    writeFileSync(mozart, readFileSync(mozart, 'utf8').replace("enable_dedup: 'true'", "enable_dedup: 'false'"));
+    const after = bundleLambda('staging-submit', { outDir: tmp(), sourceDir: sources });
+    expect(after.sha256Base64).not.toBe(before.sha256Base64);
+  });
+
+  it('builds each Lambda once per process however many environments ask', () => {
+    const outDir = tmp();
+    const first = bundleLambda('cnes-batcher', { outDir });
+    const started = Date.now();
+    for (let i = 0; i < 6; i++) expect(bundleLambda('cnes-batcher', { outDir })).toBe(first);
+    expect(Date.now() - started).toBeLessThan(50);
+  });
+
+  it('fails for an unknown Lambda, naming the known ones', () => {
+    expect(() => bundleLambda('nope' as LambdaName)).toThrow('unknown Lambda "nope"; expected one of staging-submit, cnm-r-consumer, cnm-s-sender, cnes-batcher');
+  });
+
+  const hasUnzip = spawnSync('unzip', ['-v']).status === 0;
+  (hasUnzip ? it : it.skip)('writes zips that the standard unzip tool tests clean, with fixed time and permissions', () => {
+    const path = join(tmp(), 'x.zip');
+    writeFileSync(path, zip([{ name: 'index.js', data: Buffer.from('exports.handler = async () => 1;\n') }, { name: 'lib/a.txt', data: Buffer.alloc(5000, 'a') }]));
+    expect(spawnSync('unzip', ['-tq', path], { encoding: 'utf8' }).stdout).toMatch(/No errors detected/);
+    const listing = spawnSync('zipinfo', [path], { encoding: 'utf8' }).stdout;
+    expect(listing).toMatch(/-rw-r--r-- .* 80-Jan-01 00:00 index\.js/);
+    expect(listing).toMatch(/-rw-r--r-- .* 80-Jan-01 00:00 lib\/a\.txt/);
+  });
+});
+
+const withMoto = HAS_MOTO ? describe : describe.skip;
+
+withMoto('the bundled handlers in a fresh node process (cold start)', () => {
+  let moto: Moto;
+  let mozart: FakeMozart;
+  let s3: S3Client;
+  const names = { dataset: unique('dataset'), messages: unique('messages'), archive: unique('archive'), table: unique('idempotency'), stream: unique('cnm') };
+  let streamArn: string;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    useEmulator(moto.env);
+    mozart = await startMozart();
+    s3 = new S3Client({});
+    for (const bucket of [names.dataset, names.messages, names.archive]) await createBucket(s3, bucket);
+    await createIdempotencyTable(new DynamoDBClient({}), names.table);
+    const kinesis = new KinesisClient({ requestHandler: new NodeHttpHandler() });
+    await kinesis.send(new CreateStreamCommand({ StreamName: names.stream, ShardCount: 1 }));
+    streamArn = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: names.stream }))).StreamDescriptionSummary!.StreamARN!;
+  }, 30000);
+  afterAll(async () => {
+    await mozart?.stop();
+    await moto?.stop();
+  });
+
+  const aws = () => ({ AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-west-2' });
+  const job = () => ({ MOZART_URL: mozart.url, JOB_TYPE: 't', JOB_RELEASE: 'r', JOB_QUEUE: 'q', IDEMPOTENCY_TABLE: names.table });
+
+  it('staging-submit submits a job', async () => {
+    await putObject(s3, names.dataset, 'staging_area/x.TIF.met.json', '{"id":"x"}');
+    const env = { ...aws(), ...job(), DATASET_BUCKET: names.dataset, STAGING_PREFIX: 'staging_area/', STAGING_SUFFIX: '.met.json' };
+    const run = await runBundled(bundleLambda('staging-submit').zipPath, env, sqsEvent(sqsRecord(s3Event(names.dataset, 'staging_area/x.TIF.met.json'))));
+    expect(run.result).toEqual({ batchItemFailures: [] });
+    expect(mozart.accepted().map((j) => j.params.id)).toContain('x');
+  });
+
+  it('cnm-r-consumer records a response and submits a job', async () => {
+    const env = { ...aws(), ...job(), MESSAGES_BUCKET: names.messages, CNM_R_PREFIX: 'cnm-r/', RECORD_PREFIX: 'cnm-r/received/' };
+    const message = { identifier: 'bundled-1', collection: 'C', response: { status: 'SUCCESS' } };
+    const run = await runBundled(bundleLambda('cnm-r-consumer').zipPath, env, sqsEvent(sqsRecord(message)));
+    expect(run.result).toEqual({ batchItemFailures: [] });
+    expect(mozart.accepted().map((j) => j.params.id)).toContain('bundled-1');
+  });
+
+  it('cnm-s-sender puts a CNM-S on the stream', async () => {
+    const { eTag, size } = await putObject(s3, names.archive, 'outgoing/C/g.tar.gz', 'tar');
+    const env = { ...aws(), ARCHIVE_BUCKET: names.archive, OUTGOING_PREFIX: 'outgoing/', STREAM_ARN: streamArn, CNM_VERSION: '1.6.0', PROVIDER: 'P', IDEMPOTENCY_TABLE: names.table };
+    const run = await runBundled(bundleLambda('cnm-s-sender').zipPath, env, sqsEvent(sqsRecord(s3Event(names.archive, 'outgoing/C/g.tar.gz', { eTag, size }))));
+    expect(run.result).toEqual({ batchItemFailures: [] });
+  });
+
+  it('cnes-batcher writes a CNM-S', async () => {
+    const env = {
+      ...aws(),
+      ARCHIVE_BUCKET: names.archive,
+      OUTGOING_PREFIX: 'outgoing/',
+      MESSAGES_BUCKET: names.messages,
+      CNM_S_PREFIX: 'cnm-s/',
+      STATE_PREFIX: 'cnes-batcher/',
+      CNM_VERSION: '1.6.0',
+      PROVIDER: 'P',
+      COLLECTION: 'C',
+    };
+    const run = await runBundled(bundleLambda('cnes-batcher').zipPath, env, { id: 'scheduled' });
+    expect(run.result).toMatchObject({ finished: [], batch: { archives: 1 } });
+  });
+});

@@ -1,0 +1,59 @@
+/** The Mozart client against local servers: the form, TLS verification, and its failures. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jobSubmitForm, mozartOptionsFromEnv, submitJob, type JobSubmission } from '../../lambdas/shared/mozart';
+
+const job: JobSubmission = { type: 'ingest', release: 'r1', queue: 'q', priority: 5, tags: ['a b'], params: { id: 'x', n: [1] }, name: 'job-ingest-x' };
+const HAS_OPENSSL = spawnSync('openssl', ['version']).status === 0;
+if (!HAS_OPENSSL) console.warn('SKIPPED: openssl is not installed; the self-signed certificate tests did not run.');
+
+describe('Mozart job submission', () => {
+  it('sends the form fields HySDS reads, with JSON tags and params and dedup on', () => {
+    const form = new URLSearchParams(jobSubmitForm(job));
+    expect(Object.fromEntries(form)).toEqual({
+      type: 'job-ingest:r1',
+      queue: 'q',
+      priority: '5',
+      tags: '["a b"]',
+      params: '{"id":"x","n":[1]}',
+      name: 'job-ingest-x',
+      enable_dedup: 'true',
+    });
+  });
+
+  it('verifies TLS unless MOZART_TLS_INSECURE=true, and fails naming a bad setting', () => {
+    expect(mozartOptionsFromEnv({ MOZART_URL: 'https://mozart' })).toEqual({ url: 'https://mozart', insecureTls: false, timeoutMs: 10_000 });
+    expect(mozartOptionsFromEnv({ MOZART_URL: 'https://mozart', MOZART_TLS_INSECURE: 'TRUE' }).insecureTls).toBe(true);
+    expect(() => mozartOptionsFromEnv({ MOZART_URL: 'https://mozart', MOZART_TLS_INSECURE: 'yes' })).toThrow('MOZART_TLS_INSECURE is "yes"; expected true or false');
+    expect(() => mozartOptionsFromEnv({})).toThrow('environment variable MOZART_URL is not set');
+    expect(() => mozartOptionsFromEnv({ MOZART_URL: 'mozart:443' })).toThrow('MOZART_URL is "mozart:443"; expected http(s)://');
+  });
+
+  (HAS_OPENSSL ? describe : describe.skip)('over HTTPS with a self-signed certificate, as Mozart serves it', () => {
+    let url: string;
+    let server: ReturnType<typeof createServer>;
+    beforeAll(async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pcm-mozart-tls-'));
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
+        req.resume();
+        req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"success": true, "result": "tls-job"}'));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+    it('fails by default: the certificate is not trusted', async () => {
+      await expect(submitJob({ url, insecureTls: false, timeoutMs: 2000 }, job)).rejects.toThrow(/could not be reached: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED)/);
+    });
+
+    it('submits when told to skip verification', async () => {
+      expect(await submitJob({ url, insecureTls: true, timeoutMs: 2000 }, job)).toBe('tls-job');
+    });
+  });
+});
