@@ -17,14 +17,9 @@ import { AssetType, Lazy, TerraformAsset, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { bundleLambda, LAMBDA_NAMES, type LambdaName } from '../lambdas/bundle';
 
-/** An IAM policy statement, typed (what the function itself may do). */
-export interface PolicyStatement {
-  readonly Sid?: string;
-  readonly Effect: 'Allow' | 'Deny';
-  readonly Action: string | readonly string[];
-  readonly Resource: string | readonly string[];
-  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
-}
+import type { PolicyStatement } from './policy';
+
+export type { PolicyStatement };
 
 export interface BundledFunctionVpc {
   readonly subnetIds: readonly string[];

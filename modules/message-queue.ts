@@ -31,20 +31,54 @@ export interface MessageQueueProps {
   readonly alarmTopicArn: string;
 }
 
+export interface FailureQueueProps {
+  readonly queueName: string;
+  readonly kmsKeyArn: string;
+  /** What put messages there, for the alarm's text. */
+  readonly source: string;
+  readonly alarmTopicArn: string;
+}
+
+/** A queue of messages that failed (a DLQ), with an alarm as soon as one arrives. */
+export class FailureQueue extends Construct {
+  readonly queue: SqsQueue;
+  readonly alarm: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: FailureQueueProps) {
+    super(scope, id);
+    this.queue = new SqsQueue(this, 'queue', { name: props.queueName, messageRetentionSeconds: RETENTION_SECONDS, kmsMasterKeyId: props.kmsKeyArn });
+    this.alarm = new CloudwatchMetricAlarm(this, 'alarm', {
+      alarmName: `${props.queueName}-not-empty`,
+      alarmDescription: `Messages in ${props.queueName}: ${props.source} could not process them. Inspect, fix, then redrive.`,
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: props.queueName },
+      statistic: 'Maximum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: [props.alarmTopicArn],
+      okActions: [props.alarmTopicArn],
+    });
+  }
+}
+
 export class MessageQueue extends Construct {
   readonly queue: SqsQueue;
   readonly deadLetterQueue: SqsQueue;
-  readonly alarm: CloudwatchMetricAlarm;
   /** The queue policy's statements. */
   readonly statements: readonly PolicyStatement[];
 
   constructor(scope: Construct, id: string, props: MessageQueueProps) {
     super(scope, id);
-    this.deadLetterQueue = new SqsQueue(this, 'dead-letter', {
-      name: props.deadLetterQueueName,
-      messageRetentionSeconds: RETENTION_SECONDS,
-      kmsMasterKeyId: props.kmsKeyArn,
-    });
+    this.deadLetterQueue = new FailureQueue(this, 'dead-letter', {
+      queueName: props.deadLetterQueueName,
+      kmsKeyArn: props.kmsKeyArn,
+      source: props.queueName,
+      alarmTopicArn: props.alarmTopicArn,
+    }).queue;
     this.queue = new SqsQueue(this, 'queue', {
       name: props.queueName,
       messageRetentionSeconds: RETENTION_SECONDS,
@@ -73,22 +107,6 @@ export class MessageQueue extends Construct {
         endpoint: this.queue.arn,
         rawMessageDelivery: true,
       });
-    });
-
-    this.alarm = new CloudwatchMetricAlarm(this, 'dead-letter-alarm', {
-      alarmName: `${props.deadLetterQueueName}-not-empty`,
-      alarmDescription: `Messages in ${props.deadLetterQueueName}: ${props.queueName} could not process them. Inspect, fix, then redrive.`,
-      namespace: 'AWS/SQS',
-      metricName: 'ApproximateNumberOfMessagesVisible',
-      dimensions: { QueueName: props.deadLetterQueueName },
-      statistic: 'Maximum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions: [props.alarmTopicArn],
-      okActions: [props.alarmTopicArn],
     });
   }
 }

@@ -13,9 +13,10 @@ export type BucketPurpose = SharedBucket;
 
 /**
  * The message channels of the data stack, which the compute stack's Lambdas consume:
- * staging-area events, new archives for the DAAC, CNM-R responses, and the alerts topic.
+ * staging-area events, new archives for the DAAC, CNM-R responses, the alerts topic, and the
+ * queue of scheduled Lambda runs that failed every retry.
  */
-export const CHANNELS = ['staging', 'archive-events', 'cnm-s-outbox', 'cnm-r', 'alerts'] as const;
+export const CHANNELS = ['staging', 'archive-events', 'cnm-s-outbox', 'cnm-r', 'alerts', 'failed-invocations'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** The two stacks of an environment; data is deployed first. */

@@ -13,6 +13,10 @@ export const PREFIXES = {
   outgoing: 'outgoing/',
   cnmS: 'cnm-s/',
   cnmR: 'cnm-r/',
+  /** Where the CNM-R consumer records each response; inside cnm-r/ since S3 filters take one prefix. */
+  cnmRRecords: 'cnm-r/received/',
+  /** The CNES batcher's ledger; CNES has no access there. */
+  cnesBatcherState: 'cnes-batcher/',
 } as const;
 
 const viaS3 = (region: string) => ({ StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } });
@@ -36,6 +40,8 @@ export function messagesStatements(config: EnvironmentConfig, naming: Naming): P
     { Sid: 'CnesListsCnmS', Effect: 'Allow', Principal: principal, Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': [`${PREFIXES.cnmS}*`] } } },
     { Sid: 'CnesReadsAndDeletesCnmS', Effect: 'Allow', Principal: principal, Action: ['s3:GetObject', 's3:DeleteObject'], Resource: `${bucket}/${PREFIXES.cnmS}*` },
     { Sid: 'CnesWritesCnmR', Effect: 'Allow', Principal: principal, Action: 's3:PutObject', Resource: `${bucket}/${PREFIXES.cnmR}*` },
+    // The consumer's records sit inside cnm-r/; CNES must not be able to forge or replace them.
+    { Sid: 'CnesNeverWritesRecords', Effect: 'Deny', Principal: principal, Action: 's3:PutObject', Resource: `${bucket}/${PREFIXES.cnmRRecords}*` },
   ];
 }
 

@@ -15,7 +15,7 @@ import { CnmStandInStream } from '../modules/cnm-stand-in-stream';
 import { EncryptedTopic } from '../modules/encrypted-topic';
 import { EnvironmentKey } from '../modules/environment-key';
 import { IdempotencyTable } from '../modules/idempotency-table';
-import { MessageQueue } from '../modules/message-queue';
+import { FailureQueue, MessageQueue } from '../modules/message-queue';
 import type { Channel } from '../modules/naming';
 import { archiveStatements, messagesStatements, partnerKeyStatements, PREFIXES } from '../modules/partner-grants';
 import type { PolicyStatement } from '../modules/policy';
@@ -49,6 +49,7 @@ export class DataStack extends EnvironmentStack {
   readonly queues: Partial<Record<Channel, MessageQueue>> = {};
   readonly stream?: CnmStandInStream;
   readonly idempotency: IdempotencyTable;
+  readonly failedInvocations: FailureQueue;
 
   constructor(scope: Construct, config: EnvironmentConfig, props: DataStackProps) {
     super(scope, config, 'data', props.target);
@@ -141,6 +142,14 @@ export class DataStack extends EnvironmentStack {
     }
 
     notifications.create();
+
+    // Scheduled Lambda runs (the CNES batcher) that failed every retry land here.
+    this.failedInvocations = new FailureQueue(this, 'failed-invocations', {
+      queueName: naming.queue('failed-invocations'),
+      kmsKeyArn,
+      source: 'a scheduled Lambda run',
+      alarmTopicArn: alerts.arn,
+    });
 
     this.idempotency = new IdempotencyTable(this, 'idempotency', { tableName: naming.idempotencyTable(), kmsKeyArn, protectData });
 

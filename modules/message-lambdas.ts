@@ -1,0 +1,171 @@
+/**
+ * The environment's four message handlers, each fed by a channel of `<env>-data` that it finds
+ * by name: the staging-area submitter, the CNM-R consumer, the CNM-S sender to the DAAC and the
+ * CNES batcher. Each gets exactly the bucket prefixes, table, stream and key it uses.
+ *
+ * Those that submit HySDS jobs run in the VPC (Mozart has a private address and a self-signed
+ * certificate) in a security group that the core cluster lets reach Mozart on 443.
+ */
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config-generator/schema';
+import { BundledFunction } from './bundled-function';
+import type { Naming } from './naming';
+import { PREFIXES } from './partner-grants';
+import type { PolicyStatement } from './policy';
+
+export interface MessageLambdasProps {
+  readonly config: EnvironmentConfig;
+  readonly naming: Naming;
+  /** The environment key (found by its alias; `<env>-data` owns it). */
+  readonly kmsKeyArn: string;
+  /** Mozart's base URL, `https://<address>`. */
+  readonly mozartUrl: string;
+  /** Days the functions' logs are kept. */
+  readonly logRetentionDays: number;
+}
+
+/** Seconds a handler may run; the queues' visibility timeout (360 s) is six times this. */
+const TIMEOUT_SECONDS = 60;
+
+export class MessageLambdas extends Construct {
+  /** The security group of the functions that call Mozart; allow it in on 443. */
+  readonly mozartClients: SecurityGroup;
+  readonly functions: BundledFunction[] = [];
+
+  constructor(scope: Construct, id: string, props: MessageLambdasProps) {
+    super(scope, id);
+    const { config, naming, kmsKeyArn } = props;
+    const { daac, cnes } = config.cnm;
+    const bucket = (purpose: Parameters<Naming['bucketArn']>[0]) => naming.bucketArn(purpose);
+    const table = naming.idempotencyTableArn();
+    const mozart = { MOZART_URL: props.mozartUrl, MOZART_TLS_INSECURE: 'true' };
+
+    this.mozartClients = new SecurityGroup(this, 'mozart-clients', {
+      name: naming.resource('mozart-clients', 'securityGroup'),
+      description: 'Lambdas that submit HySDS jobs to Mozart',
+      vpcId: config.network.vpcId,
+      // Out to Mozart and to the AWS APIs (S3, SQS, DynamoDB) over HTTPS only; nothing comes in.
+      egress: [{ description: 'HTTPS to Mozart and AWS APIs', protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'] }],
+    });
+    const vpc = { subnetIds: config.network.privateSubnetIds, securityGroupIds: [this.mozartClients.id] };
+
+    const idempotency: PolicyStatement = {
+      Sid: 'RecordsProcessedMessages',
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      Resource: table,
+    };
+    const useKey: PolicyStatement = { Sid: 'UsesEnvironmentKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn };
+    const fn = (name: string, lambda: ConstructorParameters<typeof BundledFunction>[2]['lambda'], rest: Omit<ConstructorParameters<typeof BundledFunction>[2], 'lambda' | 'functionName' | 'logRetentionDays' | 'kmsKeyArn' | 'accountId' | 'timeoutSeconds'>) => {
+      const f = new BundledFunction(this, name, {
+        lambda,
+        functionName: naming.resource(name, 'lambda'),
+        logRetentionDays: props.logRetentionDays,
+        kmsKeyArn,
+        accountId: config.aws.accountId,
+        timeoutSeconds: TIMEOUT_SECONDS,
+        ...rest,
+      });
+      this.functions.push(f);
+      return f;
+    };
+    const queueArn = (channel: Parameters<Naming['queue']>[0]) => naming.queueArn(naming.queue(channel));
+
+    // ---- Staging area -> HySDS job ---------------------------------------------------------
+    fn('staging-submit', 'staging-submit', {
+      vpc,
+      environment: {
+        ...mozart,
+        DATASET_BUCKET: naming.bucket('dataset'),
+        STAGING_PREFIX: config.stagingArea.prefix,
+        STAGING_SUFFIX: config.stagingArea.suffix,
+        JOB_TYPE: config.stagingArea.jobType,
+        JOB_RELEASE: config.stagingArea.release ?? config.release.pcmRelease,
+        JOB_QUEUE: config.stagingArea.queue,
+        IDEMPOTENCY_TABLE: naming.idempotencyTable(),
+      },
+      statements: [
+        { Sid: 'ReadsSignalFiles', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket('dataset')}/${config.stagingArea.prefix}*` },
+        idempotency,
+        useKey,
+      ],
+    }).addSqsSource(queueArn('staging'), { kmsKeyArn });
+
+    // ---- CNM-R (DAAC topic and CNES files) -> record + HySDS job ----------------------------
+    if (daac || cnes) {
+      fn('cnm-r-consumer', 'cnm-r-consumer', {
+        vpc,
+        environment: {
+          ...mozart,
+          MESSAGES_BUCKET: naming.bucket('messages'),
+          CNM_R_PREFIX: PREFIXES.cnmR,
+          RECORD_PREFIX: PREFIXES.cnmRRecords,
+          JOB_TYPE: config.cnm.responseJob.jobType,
+          JOB_RELEASE: config.release.pcmRelease,
+          JOB_QUEUE: config.cnm.responseJob.queue,
+          IDEMPOTENCY_TABLE: naming.idempotencyTable(),
+        },
+        statements: [
+          { Sid: 'ReadsResponses', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket('messages')}/${PREFIXES.cnmR}*` },
+          { Sid: 'RecordsResponses', Effect: 'Allow', Action: 's3:PutObject', Resource: `${bucket('messages')}/${PREFIXES.cnmRRecords}*` },
+          idempotency,
+          useKey,
+        ],
+      }).addSqsSource(queueArn('cnm-r'), { kmsKeyArn });
+    }
+
+    // ---- New archive -> CNM-S on the DAAC's stream ------------------------------------------
+    if (daac) {
+      const external = daac.cnmS.stream === 'external' ? daac.cnmS : undefined;
+      const streamArn = external ? external.streamArn : naming.cnmStreamArn();
+      fn('cnm-s-sender', 'cnm-s-sender', {
+        environment: {
+          ARCHIVE_BUCKET: naming.bucket('archive'),
+          OUTGOING_PREFIX: PREFIXES.outgoing,
+          STREAM_ARN: streamArn,
+          ...(external ? { STREAM_ROLE_ARN: external.roleArn } : {}),
+          CNM_VERSION: config.cnm.version,
+          PROVIDER: naming.venue,
+          IDEMPOTENCY_TABLE: naming.idempotencyTable(),
+        },
+        statements: [
+          { Sid: 'ReadsArchives', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket('archive')}/${PREFIXES.outgoing}*` },
+          // The DAAC's own stream is written as the DAAC's role; the stand-in directly.
+          external
+            ? { Sid: 'AssumesDaacWriterRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: external.roleArn }
+            : { Sid: 'WritesStandInStream', Effect: 'Allow', Action: 'kinesis:PutRecord', Resource: streamArn },
+          idempotency,
+          useKey,
+        ],
+      }).addSqsSource(queueArn('cnm-s-outbox'), { kmsKeyArn });
+    }
+
+    // ---- Every N minutes: one CNM-S for CNES listing the new archives -------------------------
+    if (cnes) {
+      const state = `${bucket('messages')}/${PREFIXES.cnesBatcherState}*`;
+      fn('cnes-batcher', 'cnes-batcher', {
+        // One run at a time: two overlapping runs could list the same archive.
+        reservedConcurrency: 1,
+        asyncFailureQueueArn: queueArn('failed-invocations'),
+        environment: {
+          ARCHIVE_BUCKET: naming.bucket('archive'),
+          OUTGOING_PREFIX: PREFIXES.outgoing,
+          MESSAGES_BUCKET: naming.bucket('messages'),
+          CNM_S_PREFIX: PREFIXES.cnmS,
+          STATE_PREFIX: PREFIXES.cnesBatcherState,
+          CNM_VERSION: config.cnm.version,
+          PROVIDER: naming.venue,
+          COLLECTION: naming.resource('archives'),
+        },
+        statements: [
+          { Sid: 'ListsArchives', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket('archive'), Condition: { StringLike: { 's3:prefix': [`${PREFIXES.outgoing}*`] } } },
+          { Sid: 'ListsLedger', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket('messages'), Condition: { StringLike: { 's3:prefix': [`${PREFIXES.cnesBatcherState}*`] } } },
+          { Sid: 'KeepsLedger', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: state },
+          { Sid: 'WritesCnmS', Effect: 'Allow', Action: 's3:PutObject', Resource: `${bucket('messages')}/${PREFIXES.cnmS}*` },
+          useKey,
+        ],
+      }).addSchedule(`rate(${cnes.batchIntervalMinutes} ${cnes.batchIntervalMinutes === 1 ? 'minute' : 'minutes'})`, 'One CNM-S for CNES listing every new archive');
+    }
+  }
+}
