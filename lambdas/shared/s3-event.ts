@@ -58,7 +58,15 @@ export function parseS3Notification(body: unknown): S3Notification {
     const object = isObject(s3.object) ? s3.object : {};
     if (typeof bucket !== 'string' || bucket === '') throw new BadInputError(`${where}.s3.bucket.name is missing`, S3_EVENT_EXPECTED);
     if (typeof object.key !== 'string' || object.key === '') throw new BadInputError(`${where}.s3.object.key is missing`, S3_EVENT_EXPECTED);
-    if (typeof object.sequencer !== 'string' || object.sequencer === '') throw new BadInputError(`${where}.s3.object.sequencer is missing`, S3_EVENT_EXPECTED);
+    // S3 sends a sequencer with every object-created event; moto_server does not, so an event
+    // without one is identified by its ETag and time, which a redelivery repeats just the same.
+    const sequencer =
+      typeof object.sequencer === 'string' && object.sequencer !== ''
+        ? object.sequencer
+        : typeof object.eTag === 'string' && typeof record.eventTime === 'string'
+          ? `${object.eTag.replace(/"/g, '')}@${record.eventTime}`
+          : undefined;
+    if (sequencer === undefined) throw new BadInputError(`${where}.s3.object.sequencer is missing`, S3_EVENT_EXPECTED);
     let key: string;
     try {
       key = decodeS3EventKey(object.key);
@@ -69,7 +77,7 @@ export function parseS3Notification(body: unknown): S3Notification {
       eventName,
       bucket,
       key,
-      sequencer: object.sequencer,
+      sequencer,
       size: typeof object.size === 'number' ? object.size : undefined,
       eTag: typeof object.eTag === 'string' ? object.eTag.replace(/"/g, '') : undefined,
     };

@@ -116,7 +116,11 @@ withMoto('staging-submit', () => {
     ['an event for another bucket', async () => s3Event('someone-elses-bucket', 'staging_area/a.met.json'), /bucket someone-elses-bucket/],
     ['a key outside the prefix', async () => s3Event(bucket, 'elsewhere/a.met.json'), /not a signal file/],
     ['a key without the suffix', async () => s3Event(bucket, 'staging_area/a.TIF'), /not a signal file/],
-    ['a record without a sequencer', async () => JSON.stringify(s3Event(bucket, 'staging_area/a.met.json')).replace(/"sequencer":"[^"]*"/, '"sequencer":""'), /sequencer is missing/],
+    [
+      'a record with neither a sequencer nor an ETag and time to stand in for it',
+      async () => JSON.stringify(s3Event(bucket, 'staging_area/a.met.json')).replace(/"sequencer":"[^"]*"/, '"sequencer":""').replace(/"eTag":"[^"]*"/, '"eTag":null'),
+      /sequencer is missing/,
+    ],
     ['a signal file that is not JSON', async () => stage(unique('bad'), 'id: yaml?'), /is not JSON/],
     ['a signal file holding an array', async () => stage(unique('arr'), '[1,2]'), /holds an array, not a JSON object/],
     ['a signal file that does not exist', async () => s3Event(bucket, `staging_area/${unique('gone')}.met.json`), /does not exist/],
