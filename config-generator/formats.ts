@@ -86,6 +86,11 @@ export const batchName = format(
   'a name of up to 48 letters, digits, "_" or "-"',
 );
 
+export const dnsName = format(
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+  'a lower-case DNS name such as "pcm-ops.example.org"',
+);
+
 export const releaseTag = format(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a release tag such as "v5.0.1" or "4.2.0"');
 
 export const hysdsJobType = format(

@@ -22,6 +22,10 @@ const volumeGiB = whole('a whole number of GiB from 8 to 16384', 8, 16384);
 const coreInstance = z.strictObject({
   instanceType: f.instanceType.describe('EC2 instance type.'),
   rootVolumeGiB: volumeGiB.describe('Size of the encrypted root volume in GiB.'),
+  allowImdsV1: z
+    .literal(true, { error: 'true, or leave it out' })
+    .optional()
+    .describe('Accept IMDSv1 on this instance, only for a legacy AMI whose agents cannot use IMDSv2 tokens (default: IMDSv2 required).'),
 });
 
 export const amiSource = z.union(
@@ -92,6 +96,9 @@ export const environmentSchema = z
           .array(f.operatorCidr, { error: 'a list of CIDR blocks' })
           .min(1, { error: 'at least one CIDR block' })
           .describe('CIDR blocks allowed to reach the operator interfaces (HySDS UI, RabbitMQ, Jenkins).'),
+        operatorDnsName: f.dnsName
+          .optional()
+          .describe("DNS name operators reach mozart by, used in the operator URLs (default: mozart's private IP address)."),
       })
       .describe('Network the account administrators provide.'),
 
@@ -195,6 +202,11 @@ export const environmentSchema = z
             }),
           )
           .describe('AWS Batch job definitions.'),
+        serviceRoleArn: f.iamRoleArn
+          .optional()
+          .describe(
+            'Service role for the compute environments. Leave it out on AWS: without one, Batch uses its service-linked role and updates environments in place. Only the local emulator needs it.',
+          ),
       })
       .describe('AWS Batch, for PGEs that run as containers.'),
 
