@@ -198,6 +198,8 @@ export const environmentSchema = z
                 .describe('Attempts in all; Spot reclaims are retried up to this.'),
               expectedFailureExitCodes: z
                 .array(whole('an exit code from 1 to 255', 1, 255))
+                // AWS Batch takes 5 evaluateOnExit rules; one retries Spot reclaims.
+                .max(4, { error: 'at most 4 exit codes (AWS Batch allows 5 retry rules and one retries Spot reclaims)' })
                 .describe('Exit codes of known, expected failures that are never retried.'),
             }),
           )
@@ -274,7 +276,7 @@ export const environmentSchema = z
       })
       .describe('The staging area that turns dropped files into HySDS jobs.'),
 
-    tags: z.record(f.tagKey, f.tagValue).describe('Extra tags on every resource (project, environment, kind, managed-by are added).'),
+    tags: z.record(f.tagKey, f.tagValue).describe('Extra tags on every resource (project, environment, kind, managed-by, and expires-on when a lifetime is set, are added).'),
 
     protection: z
       .strictObject({
@@ -295,4 +297,4 @@ export type SharedBucket = z.infer<typeof sharedBucket>;
 export const SHARED_BUCKETS = sharedBucket.options;
 
 /** Tag keys the kit sets on every resource; a config may not redefine them. */
-export const MANAGED_TAG_KEYS = ['project', 'environment', 'kind', 'managed-by'] as const;
+export const MANAGED_TAG_KEYS = ['project', 'environment', 'kind', 'managed-by', 'expires-on'] as const;

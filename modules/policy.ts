@@ -43,3 +43,15 @@ export function accountRoot(accountId: string): string {
 export function sid(...parts: string[]): string {
   return parts.map((p) => p.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^./, (c) => c.toUpperCase())).join('');
 }
+
+/** A statement of a role's trust policy: who may assume it (no resource: the role itself). */
+export interface TrustStatement {
+  readonly Effect: 'Allow';
+  readonly Principal: Principal;
+  readonly Action: string | readonly string[];
+  readonly Condition?: Conditions;
+}
+
+export function trustPolicyJson(statements: readonly TrustStatement[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}

@@ -53,7 +53,7 @@ export function addEnvironmentStacks(app: App, environments: readonly LoadedEnvi
   const peers = (options.peers ?? environments).map((e) => e.config);
   return environments.map(({ config }) => {
     const data = new DataStack(app, config, { peers, target });
-    const compute = new ComputeStack(app, config, catalog, target);
+    const compute = new ComputeStack(app, config, { catalog, peers, target });
     compute.addDependency(data);
     return { data, compute };
   });

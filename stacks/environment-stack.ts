@@ -18,6 +18,8 @@ export function defaultTags(config: EnvironmentConfig): Record<string, string> {
     environment: config.environment.name,
     kind: config.environment.kind,
     'managed-by': 'pcm-deploy',
+    // A temporary environment says on every resource when it may be destroyed.
+    ...(config.protection.lifetime ? { 'expires-on': config.protection.lifetime.expiresOn } : {}),
   };
 }
 

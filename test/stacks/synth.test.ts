@@ -30,7 +30,18 @@ describe('synthesis of all environments', () => {
           region: config.aws.region,
           allowed_account_ids: [config.aws.accountId],
           assume_role: [{ role_arn: config.aws.deployRoleArn, session_name: `pcm-deploy-${name}-${layer}` }],
-          default_tags: [{ tags: { project: 'pcm', environment: name, kind: config.environment.kind, 'managed-by': 'pcm-deploy' } }],
+          default_tags: [
+            {
+              tags: {
+                project: 'pcm',
+                environment: name,
+                kind: config.environment.kind,
+                'managed-by': 'pcm-deploy',
+                // Only the temporary environment carries its lifetime on every resource.
+                ...(name === 'adt' ? { 'expires-on': config.protection.lifetime!.expiresOn } : {}),
+              },
+            },
+          ],
         });
       }
     },

@@ -1,0 +1,41 @@
+/**
+ * An EC2 role and its instance profile, with an inline least-privilege policy. No SSH: operators
+ * reach instances through SSM Session Manager, hence the one AWS-managed policy.
+ */
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Construct } from 'constructs';
+import { policyJson, trustPolicyJson, type PolicyStatement } from './policy';
+
+export const SSM_MANAGED_INSTANCE = 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore';
+
+export interface InstanceRoleProps {
+  readonly roleName: string;
+  readonly description: string;
+  readonly statements: readonly PolicyStatement[];
+  /** AWS-managed policies to attach besides SSM (e.g. the ECS agent's for Batch hosts). @default none */
+  readonly managedPolicyArns?: readonly string[];
+}
+
+export class InstanceRole extends Construct {
+  readonly role: IamRole;
+  readonly profile: IamInstanceProfile;
+  readonly statements: readonly PolicyStatement[];
+
+  constructor(scope: Construct, id: string, props: InstanceRoleProps) {
+    super(scope, id);
+    this.statements = props.statements;
+    this.role = new IamRole(this, 'role', {
+      name: props.roleName,
+      description: props.description,
+      assumeRolePolicy: trustPolicyJson([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
+    });
+    new IamRolePolicy(this, 'policy', { name: 'least-privilege', role: this.role.id, policy: policyJson(props.statements) });
+    [SSM_MANAGED_INSTANCE, ...(props.managedPolicyArns ?? [])].forEach((policyArn, i) => {
+      new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn });
+    });
+    this.profile = new IamInstanceProfile(this, 'profile', { name: props.roleName, role: this.role.name });
+  }
+}
