@@ -1,0 +1,215 @@
+/** `<env>-compute` of every example environment, read from the synthesized Terraform JSON. */
+import { parse } from 'yaml';
+import { loadAmiCatalog } from '../../amis/catalog';
+import { loadEnvironments, validateSources } from '../../config-generator/loader';
+import { exampleData, exampleSources } from '../support/examples';
+import { resourcesOf, synthesize, type StackJson } from '../support/synth';
+
+const environments = loadEnvironments();
+const { stacks } = synthesize(environments);
+const catalog = loadAmiCatalog();
+const NAMES = environments.map((e) => e.config.environment.name);
+const configOf = (name: string) => environments.find((e) => e.config.environment.name === name)!.config;
+const compute = (name: string) => stacks[`${name}-compute`];
+const all = (name: string, type: string): StackJson[] => Object.values(resourcesOf(compute(name), type));
+const byPath = (name: string, type: string, path: string): StackJson => {
+  const found = all(name, type).filter((r) => r['//'].metadata.path.endsWith(`/${path}`));
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+/** The `~/.sds/config` a boot script writes. */
+function sdsConfigIn(userData: string): StackJson {
+  const match = /<<'PCM_SDS_CONFIG'\n([\s\S]*?)\nPCM_SDS_CONFIG\n/.exec(userData);
+  expect(match).not.toBeNull();
+  return parse(match![1]);
+}
+const decodeLaunchTemplateUserData = (value: string) => {
+  // Synthesized as ${base64encode("...")}: the argument is the rendered script, JSON-escaped.
+  const inner = /^\$\{base64encode\((".*")\)\}$/s.exec(value);
+  expect(inner).not.toBeNull();
+  return JSON.parse(inner![1]) as string;
+};
+
+describe.each(NAMES)('%s-compute', (name) => {
+  const config = configOf(name);
+  const venue = `pcm-${name}`;
+  const images = catalog.releases[config.release.amiRelease!].regions[config.aws.region]!;
+
+  it('runs each core component from the catalog AMI, at its configured size, with an encrypted root volume and IMDSv2', () => {
+    const components = ['mozart', 'metrics', 'grq', 'factotum', ...(config.core.ci ? ['ci'] : [])] as const;
+    const instances = all(name, 'aws_instance');
+    expect(instances).toHaveLength(components.length);
+    for (const component of components) {
+      const instance = byPath(name, 'aws_instance', `${component}/instance`);
+      expect(instance).toMatchObject({
+        ami: images[component],
+        instance_type: config.core[component]!.instanceType,
+        root_block_device: { volume_size: config.core[component]!.rootVolumeGiB, encrypted: true, kms_key_id: expect.stringContaining('data.aws_kms_alias.') },
+        metadata_options: { http_tokens: 'required', http_endpoint: 'enabled' },
+        disable_api_termination: config.protection.deletionProtection,
+        tags: { Name: `${venue}-${component}` },
+      });
+      expect(instance.provisioner).toBeUndefined();
+    }
+  });
+
+  it('writes the same QUEUES into the cluster config as it makes autoscaling groups, name for name', () => {
+    const groups = all(name, 'aws_autoscaling_group').map((g) => g.name).sort();
+    const mozart = sdsConfigIn(byPath(name, 'aws_instance', 'mozart/instance').user_data);
+    expect(mozart.QUEUES.map((q: StackJson) => q.ASG).sort()).toEqual(groups);
+    expect(mozart.QUEUES.map((q: StackJson) => `${venue}-${q.QUEUE_NAME}`).sort()).toEqual(groups);
+    expect(groups).toEqual(config.workers.queues.map((q) => `${venue}-${q.name}`).sort());
+    // Every worker boots with the same cluster config and the bundle of its own queue.
+    for (const queue of config.workers.queues) {
+      const script = decodeLaunchTemplateUserData(byPath(name, 'aws_launch_template', `fleet-${queue.name}/launch-template`).user_data);
+      expect(sdsConfigIn(script).QUEUES).toEqual(mozart.QUEUES);
+      expect(script).toContain(`BUNDLE_URL=s3://pcm-${name}-code-${config.aws.accountId}/${queue.name}-${venue}.tbz2`);
+    }
+  });
+
+  it('gives each queue a Spot fleet that HySDS scales out and never scales in', () => {
+    for (const queue of config.workers.queues) {
+      const group = byPath(name, 'aws_autoscaling_group', `fleet-${queue.name}/group`);
+      expect(group).toMatchObject({
+        name: `${venue}-${queue.name}`,
+        min_size: queue.min,
+        max_size: queue.max,
+        suspended_processes: ['AZRebalance'],
+        vpc_zone_identifier: config.network.privateSubnetIds,
+        mixed_instances_policy: {
+          instances_distribution: { spot_allocation_strategy: 'price-capacity-optimized', on_demand_percentage_above_base_capacity: queue.onDemandPercentage },
+          launch_template: { override: queue.instanceTypes.map((instance_type) => ({ instance_type })) },
+        },
+      });
+      const policy = byPath(name, 'aws_autoscaling_policy', `fleet-${queue.name}/jobs-waiting`);
+      expect(policy.target_tracking_configuration).toEqual({
+        target_value: 1,
+        disable_scale_in: true,
+        customized_metric_specification: {
+          namespace: 'HySDS',
+          metric_name: `JobsWaitingPerInstance-${venue}-${queue.name}`,
+          statistic: 'Average',
+          metric_dimension: [{ name: 'AutoScalingGroupName', value: `${venue}-${queue.name}` }],
+        },
+      });
+      const template = byPath(name, 'aws_launch_template', `fleet-${queue.name}/launch-template`);
+      expect(template).toMatchObject({ image_id: images.verdi, metadata_options: { http_tokens: 'required' } });
+      expect(template.block_device_mappings.map((b: StackJson) => [b.device_name, b.ebs.volume_size, b.ebs.encrypted])).toEqual([
+        ['/dev/xvda', queue.rootVolumeGiB, 'true'],
+        ['/dev/xvdb', queue.dataVolumeGiB, 'true'],
+      ]);
+    }
+    expect(all(name, 'aws_sqs_queue').map((q) => q.name)).toEqual(expect.arrayContaining([`${venue}-queue`]));
+  });
+
+  it('lets operators reach mozart on 443 and 15673 (and Jenkins on 8080) from their CIDRs, and nothing else in from outside', () => {
+    const rules = all(name, 'aws_vpc_security_group_ingress_rule');
+    const external = rules.filter((r) => r.cidr_ipv4 !== undefined);
+    const expected = config.network.operatorCidrs.flatMap((cidr) => [[cidr, 443], [cidr, 15673], [cidr, 8080]]);
+    expect(external.map((r) => [r.cidr_ipv4, r.from_port]).sort()).toEqual(expected.sort());
+    expect(rules.some((r) => r.cidr_ipv4 === '0.0.0.0/0')).toBe(false);
+    for (const group of all(name, 'aws_security_group')) expect(group.ingress ?? []).toEqual([]);
+  });
+
+  it('runs Batch without a service role, on pinned launch template versions, with retries of Spot reclaims only', () => {
+    for (const ce of config.batch.computeEnvironments) {
+      const env = byPath(name, 'aws_batch_compute_environment', `batch/ce-${ce.name}`);
+      expect(env.service_role).toBeUndefined();
+      expect(env.compute_resources).toMatchObject({
+        type: ce.market === 'spot' ? 'SPOT' : 'EC2',
+        allocation_strategy: ce.market === 'spot' ? 'SPOT_PRICE_CAPACITY_OPTIMIZED' : 'BEST_FIT_PROGRESSIVE',
+        max_vcpus: ce.maxVcpus,
+        launch_template: { version: expect.stringMatching(/latest_version/) },
+      });
+    }
+    for (const jq of config.batch.jobQueues) {
+      const queue = byPath(name, 'aws_batch_job_queue', `batch/jq-${jq.name}`);
+      expect(queue.priority).toBe(jq.priority);
+      expect(queue.compute_environment_order.map((o: StackJson) => o.order)).toEqual(jq.computeEnvironments.map((_, i) => i));
+    }
+    for (const jd of config.batch.jobDefinitions) {
+      const def = byPath(name, 'aws_batch_job_definition', `batch/jd-${jd.name}`);
+      expect(def.timeout).toEqual({ attempt_duration_seconds: jd.timeoutSeconds });
+      expect(def.retry_strategy).toEqual({
+        attempts: jd.retryAttempts,
+        evaluate_on_exit: [{ on_status_reason: 'Host EC2*', action: 'RETRY' }, ...jd.expectedFailureExitCodes.map((c) => ({ on_exit_code: String(c), action: 'EXIT' }))],
+      });
+      expect(JSON.parse(def.container_properties).image).toBe(config.release.containers![jd.container]);
+    }
+  });
+
+  it('outputs every operator URL and one map of them, from mozart’s private address', () => {
+    const outputs = compute(name).output;
+    const map = outputs.operator_urls.value;
+    const keys = ['hysds_ui', 'figaro', 'tosca', 'mozart_api', 'grq_api', 'pele_api', 'kibana', 'rabbitmq_admin', ...(config.core.ci ? ['jenkins'] : [])];
+    expect(Object.keys(map).sort()).toEqual(keys.sort());
+    expect(map.figaro).toMatch(/^https:\/\/\$\{aws_network_interface\..*\.private_ip\}\/hysds_ui\/figaro$/);
+    expect(map.rabbitmq_admin).toMatch(/:15673\/$/);
+    for (const key of keys) expect(outputs[`url_${key}`].value).toBe(map[key]);
+  });
+});
+
+describe('instance roles', () => {
+  const policy = (name: string, role: string): StackJson[] => JSON.parse(byPath(name, 'aws_iam_role_policy', `${role}/policy`).policy).Statement;
+
+  it('give a consumer (forward) exactly its granted prefixes of the OPS buckets, and dev nothing shared', () => {
+    const shared = policy('forward', 'worker-role').filter((s) => /^Shared/.test(s.Sid));
+    expect(shared.map((s) => [s.Sid, s.Resource])).toEqual([
+      ['SharedDatasetList', 'arn:aws:s3:::pcm-ops-dataset-333333333333'],
+      ['SharedDatasetReadWrite', ['arn:aws:s3:::pcm-ops-dataset-333333333333/products/*', 'arn:aws:s3:::pcm-ops-dataset-333333333333/staging_area/*']],
+      ['SharedArchiveList', 'arn:aws:s3:::pcm-ops-archive-333333333333'],
+      ['SharedArchiveReadWrite', ['arn:aws:s3:::pcm-ops-archive-333333333333/outgoing/*']],
+      ['SharedDataKey', 'arn:aws:kms:us-west-2:333333333333:key/*'],
+    ]);
+    expect(shared.at(-1).Condition['ForAnyValue:StringEquals']).toEqual({ 'kms:ResourceAliases': ['alias/pcm-ops'] });
+    expect(JSON.stringify(policy('dev', 'worker-role'))).not.toContain('333333333333');
+  });
+
+  it('let adt only read what it was granted', () => {
+    const shared = policy('adt', 'core-role').filter((s) => /^Shared/.test(s.Sid));
+    expect(shared.map((s) => s.Action)).toEqual(['s3:ListBucket', ['s3:GetObject'], ['kms:Decrypt']]);
+  });
+
+  it('let workers leave only their own environment’s fleets', () => {
+    const leave = policy('ops', 'worker-role').find((s) => s.Sid === 'LeaveOwnFleet');
+    expect(leave.Resource).toBe('arn:aws:autoscaling:us-west-2:333333333333:autoScalingGroup:*:autoScalingGroupName/pcm-ops-*');
+  });
+
+  it('never allow Action "*"', () => {
+    for (const name of NAMES) {
+      for (const p of all(name, 'aws_iam_role_policy')) for (const s of JSON.parse(p.policy).Statement) expect([s.Action].flat()).not.toContain('*');
+    }
+  });
+});
+
+describe('configured variants', () => {
+  function synthWith(change: (ops: StackJson) => void) {
+    const ops = exampleData('ops');
+    change(ops);
+    const result = validateSources(exampleSources({ ops }));
+    expect(result.issues).toEqual([]);
+    return synthesize(result.environments.filter((e) => e.config.environment.name === 'ops')).stacks['ops-compute'];
+  }
+
+  it('uses the operator DNS name in the URLs when one is configured', () => {
+    const stack = synthWith((ops) => (ops.network.operatorDnsName = 'pcm-ops.example.org'));
+    expect(stack.output.operator_urls.value.hysds_ui).toBe('https://pcm-ops.example.org/hysds_ui/');
+  });
+
+  it('accepts IMDSv1 only on the component that opts out', () => {
+    const stack = synthWith((ops) => (ops.core.grq.allowImdsV1 = true));
+    const tokens = Object.values(resourcesOf(stack, 'aws_instance')).map((i: StackJson) => [i.tags.Name, i.metadata_options.http_tokens]);
+    expect(tokens.sort()).toEqual([
+      ['pcm-ops-ci', 'required'],
+      ['pcm-ops-factotum', 'required'],
+      ['pcm-ops-grq', 'optional'],
+      ['pcm-ops-metrics', 'required'],
+      ['pcm-ops-mozart', 'required'],
+    ]);
+  });
+
+  it('passes a Batch service role only when the config names one (the emulator escape hatch)', () => {
+    const stack = synthWith((ops) => (ops.batch.serviceRoleArn = 'arn:aws:iam::333333333333:role/batch-service'));
+    for (const ce of Object.values(resourcesOf(stack, 'aws_batch_compute_environment'))) expect((ce as StackJson).service_role).toBe('arn:aws:iam::333333333333:role/batch-service');
+  });
+});
