@@ -105,3 +105,16 @@ export function releasesInRegion(catalog: AmiCatalog, region: string): string[] 
     .sort(([, a], [, b]) => b.built.localeCompare(a.built))
     .map(([name]) => name);
 }
+
+/** Every image of the catalog, once each (for an emulator to know them). */
+export function catalogImages(catalog: AmiCatalog): { amiId: string; name: string; description: string }[] {
+  const seen = new Map<string, { amiId: string; name: string; description: string }>();
+  for (const [release, entry] of Object.entries(catalog.releases)) {
+    for (const [region, images] of Object.entries(entry.regions)) {
+      for (const [component, amiId] of Object.entries(images ?? {})) {
+        if (amiId && !seen.has(amiId)) seen.set(amiId, { amiId, name: `pcm-${component}-${release}`, description: `pcm-deploy ${component} ${release} (${region}, HySDS ${entry.hysdsVersion})` });
+      }
+    }
+  }
+  return [...seen.values()];
+}

@@ -4,6 +4,7 @@
  * bucket). The network is the caller's, since moto cannot create a VPC with a chosen id.
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateRoleCommand, GetRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { EnvironmentConfig } from '../../config-generator/schema';
 import { Naming } from '../../modules/naming';
@@ -61,4 +62,47 @@ export async function prepareEmulatedAccount(endpoint: string, config: Environme
     denyInsecureTransport: false,
   });
   return credentials;
+}
+
+export interface EmulatedNetwork {
+  readonly vpcId: string;
+  readonly privateSubnetIds: string[];
+}
+
+/**
+ * The network an account's administrators provide: a VPC with one private subnet per
+ * availability zone. moto makes up its own ids, so the environment's config must be pointed at
+ * them (see withNetwork).
+ */
+export async function createNetwork(endpoint: string, config: EnvironmentConfig, credentials: AwsCredentialIdentity): Promise<EmulatedNetwork> {
+  const region = config.aws.region;
+  const ec2 = new EC2Client(emulatorClientConfig(endpoint, region, credentials));
+  const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }));
+  const subnets = await Promise.all(
+    ['a', 'b'].map((zone, i) => ec2.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId!, CidrBlock: `10.20.${i}.0/24`, AvailabilityZone: `${region}${zone}` }))),
+  );
+  return { vpcId: Vpc!.VpcId!, privateSubnetIds: subnets.map((s) => s.Subnet!.SubnetId!) };
+}
+
+/** A copy of `config` (as YAML data) on the emulated network. */
+export function withNetwork<T extends { network: object }>(data: T, network: EmulatedNetwork): T {
+  return { ...data, network: { ...data.network, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds } };
+}
+
+/**
+ * The service role moto's Batch insists on (AWS does not need one: see the schema's
+ * batch.serviceRoleArn). Returns its ARN.
+ */
+export async function createBatchServiceRole(endpoint: string, config: EnvironmentConfig, credentials: AwsCredentialIdentity): Promise<string> {
+  const iam = new IAMClient(emulatorClientConfig(endpoint, config.aws.region, credentials));
+  const RoleName = 'pcm-emulator-batch-service';
+  const existing = await iam.send(new GetRoleCommand({ RoleName })).catch(() => undefined);
+  if (existing?.Role?.Arn) return existing.Role.Arn;
+  const { Role } = await iam.send(
+    new CreateRoleCommand({
+      RoleName,
+      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'batch.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+    }),
+  );
+  return Role!.Arn!;
 }

@@ -4,7 +4,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { get as httpGet } from 'node:http';
 import { Agent as HttpsAgent, get as httpsGet } from 'node:https';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '../state-bucket';
 
@@ -40,12 +43,51 @@ export interface EmulatorOptions {
   readonly tls?: boolean;
   /** @default 20000 */
   readonly timeoutMs?: number;
+  /**
+   * Images the emulator knows from the start in every region (the kit's pre-built AMIs, which
+   * the emulator cannot register under their real ids otherwise). @default moto's own
+   */
+  readonly amis?: readonly EmulatedAmi[];
+}
+
+/** A pre-built AMI as moto loads it at start (MOTO_AMIS_PATH). */
+export interface EmulatedAmi {
+  readonly amiId: string;
+  readonly name: string;
+  readonly description: string;
+}
+
+function amisFile(amis: readonly EmulatedAmi[]): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'pcm-moto-')), 'amis.json');
+  const entries = amis.map((a) => ({
+    ami_id: a.amiId,
+    state: 'available',
+    public: true,
+    owner_id: '123456789012',
+    image_location: `pcm-deploy/${a.name}`,
+    root_device_type: 'ebs',
+    root_device_name: '/dev/xvda',
+    description: a.description,
+    image_type: 'machine',
+    architecture: 'x86_64',
+    name: a.name,
+    virtualization_type: 'hvm',
+    hypervisor: 'xen',
+  }));
+  writeFileSync(file, JSON.stringify(entries));
+  return file;
 }
 
 /** Starts moto_server and waits until it answers. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const port = options.port ?? (await freePort());
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port), ...(options.tls ? ['--ssl'] : [])], { stdio: 'ignore' });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // AWS-managed policies (SSM, the ECS agent's) exist in every real account.
+    MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
+    ...(options.amis ? { MOTO_AMIS_PATH: amisFile(options.amis) } : {}),
+  };
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port), ...(options.tls ? ['--ssl'] : [])], { stdio: 'ignore', env });
   const endpoint = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 20000);
   let exited = false;

@@ -36,7 +36,7 @@ describe.each(NAMES)('%s-compute', (name) => {
   const images = catalog.releases[config.release.amiRelease!].regions[config.aws.region]!;
 
   it('runs each core component from the catalog AMI, at its configured size, with an encrypted root volume and IMDSv2', () => {
-    const components = ['mozart', 'metrics', 'grq', 'factotum', ...(config.core.ci ? ['ci'] : [])] as const;
+    const components: ('mozart' | 'metrics' | 'grq' | 'factotum' | 'ci')[] = ['mozart', 'metrics', 'grq', 'factotum', ...(config.core.ci ? (['ci'] as const) : [])];
     const instances = all(name, 'aws_instance');
     expect(instances).toHaveLength(components.length);
     for (const component of components) {
