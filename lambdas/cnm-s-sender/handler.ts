@@ -3,7 +3,6 @@
  * reaches this handler as an S3 event, and one CNM-S announcing it is put on the DAAC's Kinesis
  * stream (written through a role the DAAC grants, when STREAM_ROLE_ARN is set).
  */
-import type { SQSRecord } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -15,8 +14,9 @@ import { ConfigError, optionalString, prefixValue, requiredString, type Env } fr
 import { BadInputError } from '../shared/errors';
 import { lazy } from '../shared/lazy';
 import { consoleLogger } from '../shared/log';
-import { parseS3Notification, S3_EVENT_EXPECTED, type S3ObjectEvent } from '../shared/s3-event';
-import { createSqsHandler, parseJsonBody, type RecordContext, type SqsHandlerDeps } from '../shared/sqs-batch';
+import type { S3ObjectEvent } from '../shared/s3-event';
+import { forEachS3Object } from '../shared/s3-event-handler';
+import { createSqsHandler, type RecordContext, type SqsHandlerDeps } from '../shared/sqs-batch';
 
 export interface CnmSSenderConfig {
   readonly archiveBucket: string;
@@ -71,16 +71,7 @@ export function archiveNotification(config: CnmSSenderConfig, collection: string
 }
 
 export function createHandler(deps: () => CnmSSenderDeps) {
-  return createSqsHandler('cnm-s-sender', MESSAGE_EXPECTED, deps, handleRecord);
-}
-
-async function handleRecord(context: RecordContext<CnmSSenderDeps>, record: SQSRecord): Promise<void> {
-  const notification = parseS3Notification(parseJsonBody(record.body, S3_EVENT_EXPECTED));
-  if (notification.kind === 'test') {
-    context.deps.logger.log('info', 'S3 test event ignored', { messageId: record.messageId });
-    return;
-  }
-  for (const object of notification.records) await handleArchive(context, record.messageId, object);
+  return createSqsHandler('cnm-s-sender', MESSAGE_EXPECTED, deps, forEachS3Object(handleArchive));
 }
 
 async function handleArchive({ deps: d, store, leaseMs }: RecordContext<CnmSSenderDeps>, messageId: string, object: S3ObjectEvent): Promise<void> {

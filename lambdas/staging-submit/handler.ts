@@ -3,7 +3,6 @@
  * `staging_area/` in the dataset bucket reaches this handler as an S3 event (S3 -> SNS -> SQS),
  * and the handler submits the configured HySDS job with the signal file's metadata.
  */
-import type { SQSRecord } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { prefixValue, requiredString, type Env } from '../shared/env';
@@ -12,8 +11,9 @@ import { lazy } from '../shared/lazy';
 import { consoleLogger } from '../shared/log';
 import { jobSettingsFromEnv, mozartOptionsFromEnv, submitJob, type JobSettings, type MozartOptions, type SubmitJob } from '../shared/mozart';
 import { parseJsonObjectText, readObjectText } from '../shared/s3-object';
-import { parseS3Notification, S3_EVENT_EXPECTED, type S3ObjectEvent } from '../shared/s3-event';
-import { createSqsHandler, parseJsonBody, type RecordContext, type SqsHandlerDeps } from '../shared/sqs-batch';
+import type { S3ObjectEvent } from '../shared/s3-event';
+import { forEachS3Object } from '../shared/s3-event-handler';
+import { createSqsHandler, type RecordContext, type SqsHandlerDeps } from '../shared/sqs-batch';
 
 export interface StagingSubmitConfig {
   readonly datasetBucket: string;
@@ -61,16 +61,7 @@ export function stagingJobParams(bucket: string, key: string, suffix: string, me
 
 /** The handler with its collaborators given (tests) or made from the environment (Lambda). */
 export function createHandler(deps: () => StagingSubmitDeps) {
-  return createSqsHandler('staging-submit', MESSAGE_EXPECTED, deps, handleRecord);
-}
-
-async function handleRecord(context: RecordContext<StagingSubmitDeps>, record: SQSRecord): Promise<void> {
-  const notification = parseS3Notification(parseJsonBody(record.body, S3_EVENT_EXPECTED));
-  if (notification.kind === 'test') {
-    context.deps.logger.log('info', 'S3 test event ignored', { messageId: record.messageId });
-    return;
-  }
-  for (const object of notification.records) await handleSignal(context, record.messageId, object);
+  return createSqsHandler('staging-submit', MESSAGE_EXPECTED, deps, forEachS3Object(handleSignal));
 }
 
 async function handleSignal({ deps: d, store, leaseMs }: RecordContext<StagingSubmitDeps>, messageId: string, object: S3ObjectEvent): Promise<void> {
