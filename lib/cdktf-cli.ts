@@ -21,6 +21,11 @@ export interface CdktfRun {
   readonly env?: NodeJS.ProcessEnv;
   /** Where to synthesize (default: a new temporary folder, so runs never share one). */
   readonly outdir?: string;
+  /**
+   * Run the named stacks even when stacks they depend on are not named (those are then
+   * expected to be deployed already). @default false
+   */
+  readonly ignoreMissingDependencies?: boolean;
   /** Called with each chunk the CLI prints, for progress. */
   readonly onOutput?: (chunk: string) => void;
 }
@@ -42,6 +47,7 @@ export function runCdktf(run: CdktfRun): Promise<CdktfResult> {
   // mirror cannot answer; `terraform init` already records the checksums of this platform.
   const args = ['cdktf', run.command, ...run.stacks, '--output', outdir, '--skip-provider-lock'];
   if (run.command !== 'diff') args.push('--auto-approve');
+  if (run.ignoreMissingDependencies) args.push('--ignore-missing-stack-dependencies');
   if (run.command === 'deploy') args.push('--outputs-file', outputsFile);
   const started = Date.now();
   return new Promise((resolve, reject) => {

@@ -23,12 +23,14 @@ export async function deployToEmulator(
   config: EnvironmentConfig,
   stacks: readonly string[],
   environmentsDir?: string,
+  options: { readonly ignoreMissingDependencies?: boolean } = {},
 ): Promise<EmulatedDeploy> {
   const credentials = await prepareEmulatedAccount(endpoint, config);
   const result = await runCdktf({
     cwd: REPO,
     command: 'deploy',
     stacks,
+    ignoreMissingDependencies: options.ignoreMissingDependencies,
     env: {
       PCM_AWS_ENDPOINT: endpoint,
       PCM_ENV: config.environment.name,
