@@ -1,47 +1,81 @@
 /**
- * npm run demo: the kit's main job on a local default. Today: load and validate the six example
- * environments, synthesize their twelve stacks into cdktf.out/, and run `terraform validate` on
- * each (offline through PCM_PROVIDER_MIRROR), then print a summary. Deploying them into the local
- * AWS emulator is the delivery work still to come.
+ * npm run demo [-- --parallel N]
+ *
+ * The kit's main job on a local default: starts moto_server (the local AWS emulator) on a free
+ * loopback port, gives each of the six example environments an emulated account with what its
+ * administrators would provide (deploy role, network) and what bootstrap creates (state bucket),
+ * deploys every environment's two stacks into its own account through `cdktf deploy` and the
+ * kit's account guard, prints each environment's operator URLs and a summary, and stops the
+ * emulator. Offline: Terraform's AWS provider comes from PCM_PROVIDER_MIRROR (found in the usual
+ * places when unset).
  */
-import { rmSync } from 'node:fs';
+import '../lib/aws-sdk-quiet';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { catalogImages, loadAmiCatalog } from '../amis/catalog';
 import { ConfigError } from '../config-generator/errors';
-import { loadEnvironments } from '../config-generator/loader';
+import { ENVIRONMENTS_DIR, loadEnvironments } from '../config-generator/loader';
+import { deployEnvironment, urlTable, type DeployOutcome } from '../lib/deploy/deploy-environment';
+import { prepareEmulatedEnvironments } from '../lib/emulator/environments';
+import { hasEmulator, startEmulator } from '../lib/emulator/server';
 import { inPool } from '../lib/pool';
-import { PROVIDER_MIRROR_VARIABLE, terraformVersion, validateStackDir } from '../lib/terraform-cli';
-import { synthesizeTo } from '../stacks/synthesize';
+import { findProviderMirror } from '../lib/provider-mirror';
+import { PROVIDER_MIRROR_VARIABLE, terraformVersion } from '../lib/terraform-cli';
 
-async function main(): Promise<void> {
-  const started = Date.now();
-  const environments = loadEnvironments();
-  const outdir = join(__dirname, '..', 'cdktf.out');
-  rmSync(outdir, { recursive: true, force: true });
-  const stacks = synthesizeTo(outdir, environments);
-  const synthMs = Date.now() - started;
-
-  const version = await terraformVersion();
-  const mirror = process.env[PROVIDER_MIRROR_VARIABLE];
-  const canValidate = Boolean(version && mirror);
-  const rows: string[][] = [['stack', 'kind', 'account', 'region', 'resources', 'terraform validate']];
-  // Two at a time: terraform's start-up is CPU-bound and the target machine has two cores.
-  const outcomes = canValidate ? await inPool(stacks, 2, (stack) => validateStackDir(stack.dir)) : [];
-  const invalid = outcomes.filter((o) => !o.valid).length;
-  stacks.forEach((stack, i) => {
-    const env = environments.find((e) => stack.name.startsWith(`${e.config.environment.name}-`))!.config;
-    const outcome = outcomes[i];
-    const verdict = !outcome ? 'skipped' : outcome.valid ? 'valid' : `INVALID: ${outcome.diagnostics.join('; ')}`;
-    rows.push([stack.name, env.environment.kind, env.aws.accountId, env.aws.region, String(stack.resourceCount), verdict]);
-  });
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const row of rows) process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()}\n`);
-  process.stdout.write(`\n${environments.length} environments, ${stacks.length} stacks synthesized into cdktf.out/ in ${synthMs} ms; total ${Date.now() - started} ms.\n`);
-  if (!version) process.stdout.write('terraform validate skipped: terraform is not on PATH.\n');
-  else if (!mirror) process.stdout.write(`terraform validate skipped: set ${PROVIDER_MIRROR_VARIABLE} to the folder that holds registry.terraform.io.\n`);
-  if (invalid > 0) process.exit(1);
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
-  process.exit(1);
-});
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { parallel: { type: 'string' } } });
+  // Deploys mostly wait on the provider's consistency checks; three at a time suit two cores.
+  const parallel = Number(values.parallel ?? 3);
+  if (!Number.isInteger(parallel) || parallel < 1) fail(`--parallel: expected a whole number >= 1, found ${values.parallel}`);
+
+  const started = Date.now();
+  const environments = loadEnvironments();
+  if (!hasEmulator()) fail('moto_server is not installed: the demo deploys into it (pip install "moto[server]", or your distribution\'s package)');
+  if (!(await terraformVersion())) fail('terraform is not on PATH: the demo deploys with it (Terraform >= 1.10)');
+  if (!process.env[PROVIDER_MIRROR_VARIABLE]) {
+    const mirror = findProviderMirror();
+    if (mirror) process.env[PROVIDER_MIRROR_VARIABLE] = mirror;
+    process.stdout.write(mirror ? `provider mirror: ${mirror}\n` : `no ${PROVIDER_MIRROR_VARIABLE} set or found: Terraform will try its registry\n`);
+  }
+
+  const emulator = await startEmulator({ tls: true, amis: catalogImages(loadAmiCatalog()) });
+  process.stdout.write(`AWS emulator: ${emulator.endpoint}\n`);
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'pcm-demo-'));
+    const prepared = await prepareEmulatedEnvironments(emulator.endpoint, environments, ENVIRONMENTS_DIR, dir);
+    process.stdout.write(`${prepared.length} emulated accounts ready (deploy role, network, state bucket); environment files in ${dir}\n`);
+
+    const outcomes = await inPool(prepared, parallel, async ({ name, credentials }): Promise<DeployOutcome> => {
+      const config = environments.find((e) => e.config.environment.name === name)!.config;
+      process.stdout.write(`deploying ${name} into account ${config.aws.accountId} ...\n`);
+      const outcome = await deployEnvironment({ config, environmentsDir: dir, target: { endpoint: emulator.endpoint }, credentials });
+      process.stdout.write(`${name}: ${outcome.ok ? 'deployed' : 'FAILED'} in ${outcome.seconds.toFixed(0)} s\n`);
+      if (!outcome.ok) process.stdout.write(`${outcome.log.slice(-3000)}\n`);
+      return outcome;
+    });
+
+    const rows = [['environment', 'kind', 'account', 'stacks', 'resources', 'seconds', 'outcome']];
+    prepared.forEach(({ name }, i) => {
+      const config = environments.find((e) => e.config.environment.name === name)!.config;
+      const o = outcomes[i];
+      if (o.ok) process.stdout.write(`\n${name} (account ${config.aws.accountId}):\n${urlTable(o.operatorUrls)}\n`);
+      rows.push([name, config.environment.kind, config.aws.accountId, `${name}-data, ${name}-compute`, String(o.resourcesChanged), o.seconds.toFixed(0), o.ok ? 'deployed' : 'failed']);
+    });
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+    process.stdout.write(`\n${rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n')}\n`);
+    const failed = outcomes.filter((o) => !o.ok).length;
+    process.stdout.write(`\n${outcomes.length - failed} of ${outcomes.length} environments deployed into the emulator in ${((Date.now() - started) / 1000).toFixed(0)} s.\n`);
+    if (failed > 0) process.exitCode = 1;
+  } finally {
+    await emulator.stop();
+  }
+}
+
+main().catch((error: unknown) => fail(error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error))));

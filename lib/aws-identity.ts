@@ -2,11 +2,8 @@
  * Who the current AWS credentials are. Used to offer the account id in the wizard and, before a
  * deploy, to refuse an account other than the one the config names.
  */
+import './aws-sdk-quiet';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-
-// The SDK warns on every run under Node 20 that SDK releases after January 2027 need Node 22.
-// The kit pins its SDK version, so the warning says nothing to an operator; the upgrade is tracked.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export interface CallerIdentity {
   readonly accountId: string;

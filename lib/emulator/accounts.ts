@@ -27,10 +27,15 @@ function roleName(arn: string): string {
 }
 
 /**
- * Creates the environment's deploy role and its state bucket in its emulated account, if they
- * are not there yet. Returns credentials in that account for checking what was deployed.
+ * Creates the environment's deploy role and (unless told not to: that is bootstrap's job) its
+ * state bucket in its emulated account, if they are not there yet. Returns credentials in that
+ * account, as its administrators would hold them.
  */
-export async function prepareEmulatedAccount(endpoint: string, config: EnvironmentConfig): Promise<AwsCredentialIdentity> {
+export async function prepareEmulatedAccount(
+  endpoint: string,
+  config: EnvironmentConfig,
+  options: { readonly stateBucket?: boolean } = {},
+): Promise<AwsCredentialIdentity> {
   const { accountId, region, deployRoleArn } = config.aws;
   const credentials = await credentialsIn(endpoint, accountId, region);
   const iam = new IAMClient(emulatorClientConfig(endpoint, region, credentials));
@@ -58,9 +63,11 @@ export async function prepareEmulatedAccount(endpoint: string, config: Environme
       }),
     );
   }
-  await ensureStateBucket(emulatorClientConfig(endpoint, region, credentials), Naming.of(config).stateBucket(), {
-    denyInsecureTransport: false,
-  });
+  if (options.stateBucket ?? true) {
+    await ensureStateBucket(emulatorClientConfig(endpoint, region, credentials), Naming.of(config).stateBucket(), {
+      denyInsecureTransport: false,
+    });
+  }
   return credentials;
 }
 

@@ -1,0 +1,109 @@
+/**
+ * One environment's deploy, as `npm run deploy` and the demo run it: the account guard, then
+ * `<env>-data` and `<env>-compute` through cdktf, then the deploy record. Approval of ops-like
+ * kinds is the command's business (it needs a terminal), not this library's.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EnvironmentConfig } from '../../config-generator/schema';
+import { ENV_SELECTOR } from '../../stacks/app';
+import { AWS_ENDPOINT_VARIABLE, type AwsTarget } from '../../stacks/aws-target';
+import { runCdktf } from '../cdktf-cli';
+import type { AwsCredentialIdentity } from '../state-bucket';
+import { guardAccount } from './account-guard';
+import { configDigest, writeDeployRecord } from './record';
+
+export interface DeployRequest {
+  readonly config: EnvironmentConfig;
+  /** The folder of environment files the config came from. */
+  readonly environmentsDir: string;
+  readonly target: AwsTarget;
+  /** The caller's credentials, when not those of the process environment. */
+  readonly credentials?: AwsCredentialIdentity;
+  /** Plan only: `cdktf diff` of each stack, nothing changes and nothing is recorded. */
+  readonly plan?: boolean;
+  readonly onOutput?: (chunk: string) => void;
+}
+
+export interface DeployOutcome {
+  readonly ok: boolean;
+  readonly seconds: number;
+  /** Resources Terraform created, changed or destroyed (from its summary lines). */
+  readonly resourcesChanged: number;
+  /** Interface -> URL, from `<env>-compute`'s outputs. */
+  readonly operatorUrls: Record<string, string>;
+  /** The deploy record written (not for plans). */
+  readonly recordPath?: string;
+  /** The caller the guard confirmed. */
+  readonly callerArn: string;
+  readonly log: string;
+}
+
+const REPO = join(__dirname, '..', '..');
+
+export async function deployEnvironment(request: DeployRequest): Promise<DeployOutcome> {
+  const { config, environmentsDir, target, credentials } = request;
+  const name = config.environment.name;
+  const file = join(environmentsDir, `${name}.yaml`);
+  // Throws WrongAccountError before anything runs.
+  const { callerArn } = await guardAccount(config, target, file, credentials);
+
+  const env: NodeJS.ProcessEnv = {
+    [ENV_SELECTOR]: name,
+    PCM_ENVIRONMENTS_DIR: environmentsDir,
+    ...(target.endpoint ? { [AWS_ENDPOINT_VARIABLE]: target.endpoint } : {}),
+    ...(credentials
+      ? { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_SESSION_TOKEN: credentials.sessionToken ?? '' }
+      : {}),
+    AWS_REGION: config.aws.region,
+  };
+  const stacks = [`${name}-data`, `${name}-compute`];
+
+  if (request.plan) {
+    let log = '';
+    let seconds = 0;
+    let ok = true;
+    for (const stack of stacks) {
+      const result = await runCdktf({ cwd: REPO, command: 'diff', stacks: [stack], env, onOutput: request.onOutput });
+      log += result.log;
+      seconds += result.seconds;
+      ok &&= result.ok;
+      if (!result.ok) break;
+    }
+    return { ok, seconds, resourcesChanged: changesIn(log), operatorUrls: {}, callerArn, log };
+  }
+
+  const startedAt = new Date();
+  const result = await runCdktf({ cwd: REPO, command: 'deploy', stacks: [`${name}-*`], env, onOutput: request.onOutput });
+  const recordPath = writeDeployRecord(environmentsDir, {
+    environment: name,
+    outcome: result.ok ? 'succeeded' : 'failed',
+    release: config.release,
+    configDigest: configDigest(readFileSync(file, 'utf8')),
+    startedAt: startedAt.toISOString(),
+    seconds: result.seconds,
+    stacks,
+  });
+  return {
+    ok: result.ok,
+    seconds: result.seconds,
+    resourcesChanged: changesIn(result.log),
+    operatorUrls: (result.outputs[`${name}-compute`]?.operator_urls ?? {}) as Record<string, string>,
+    recordPath,
+    callerArn,
+    log: result.log,
+  };
+}
+
+/** Sums Terraform's "N added, N changed, N destroyed" and "N to add, ..." summaries. */
+function changesIn(log: string): number {
+  let total = 0;
+  for (const m of log.matchAll(/(\d+) (?:added|changed|destroyed|to add|to change|to destroy)/g)) total += Number(m[1]);
+  return total;
+}
+
+/** The operator URLs as an aligned two-column table. */
+export function urlTable(urls: Record<string, string>): string {
+  const width = Math.max(9, ...Object.keys(urls).map((k) => k.length));
+  return [`${'interface'.padEnd(width)}  url`, ...Object.entries(urls).map(([k, u]) => `${k.padEnd(width)}  ${u}`)].join('\n');
+}
