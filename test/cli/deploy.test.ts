@@ -28,7 +28,7 @@ interface Run {
 }
 
 /** Runs a kit command as its own process, with no terminal. */
-function kit(script: 'deploy' | 'bootstrap', args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+function kit(script: 'deploy' | 'bootstrap' | 'destroy', args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `cli/${script}.ts`, ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -126,5 +126,23 @@ withEmulator('bootstrap and deploy against the AWS emulator', () => {
     ]);
     expect(planned.map(([type]) => type).filter((type) => !EMULATOR_DRIFT.has(type))).toEqual([]);
     expect(run.stdout).not.toMatch(/Plan: [1-9]\d* to add|[1-9]\d* to destroy/);
+  }, 300000);
+
+  it('fails to destroy a protected kind without a confirmation naming it', async () => {
+    const int = await prepareEmulatedAccount(moto.endpoint, configOf('int'), { stateBucket: false });
+    const none = await kit('destroy', ['--env', 'int'], as(int));
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain('int is an int environment: destroying it needs --confirm int');
+    const wrong = await kit('destroy', ['--env', 'int', '--confirm', 'ops'], as(int));
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('--confirm ops does not name the environment being destroyed (int)');
+  });
+
+  it('destroys adt, both stacks, without asking (a temporary kind)', async () => {
+    const run = await kit('destroy', ['--env', 'adt', '--dir', dir], as(adt));
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('adt-* of adt destroyed');
+    const s3 = new S3Client(emulatorClientConfig(moto.endpoint, 'us-west-2', adt));
+    await expect(s3.send(new GetBucketVersioningCommand({ Bucket: 'pcm-adt-dataset-666666666666' }))).rejects.toThrow(/NoSuchBucket|does not exist/);
   }, 300000);
 });
