@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       return outcome;
     });
 
-    const rows = [['environment', 'kind', 'account', 'stacks', 'resources', 'seconds', 'outcome']];
+    const rows = [['environment', 'kind', 'account', 'stacks', 'resources applied', 'seconds', 'outcome']];
     prepared.forEach(({ name }, i) => {
       const config = environments.find((e) => e.config.environment.name === name)!.config;
       const o = outcomes[i];

@@ -70,7 +70,7 @@ export async function deployEnvironment(request: DeployRequest): Promise<DeployO
       ok &&= result.ok;
       if (!result.ok) break;
     }
-    return { ok, seconds, resourcesChanged: changesIn(log), operatorUrls: {}, callerArn, log };
+    return { ok, seconds, resourcesChanged: changesIn(log, /Plan: (\d+) to add, (\d+) to change, (\d+) to destroy/g), operatorUrls: {}, callerArn, log };
   }
 
   const startedAt = new Date();
@@ -87,7 +87,7 @@ export async function deployEnvironment(request: DeployRequest): Promise<DeployO
   return {
     ok: result.ok,
     seconds: result.seconds,
-    resourcesChanged: changesIn(result.log),
+    resourcesChanged: changesIn(result.log, /Resources: (\d+) added, (\d+) changed, (\d+) destroyed/g),
     operatorUrls: (result.outputs[`${name}-compute`]?.operator_urls ?? {}) as Record<string, string>,
     recordPath,
     callerArn,
@@ -95,10 +95,10 @@ export async function deployEnvironment(request: DeployRequest): Promise<DeployO
   };
 }
 
-/** Sums Terraform's "N added, N changed, N destroyed" and "N to add, ..." summaries. */
-function changesIn(log: string): number {
+/** Sums Terraform's summary lines ("Resources: 3 added, 0 changed, 0 destroyed"), one per stack. */
+function changesIn(log: string, summary: RegExp): number {
   let total = 0;
-  for (const m of log.matchAll(/(\d+) (?:added|changed|destroyed|to add|to change|to destroy)/g)) total += Number(m[1]);
+  for (const m of log.matchAll(summary)) total += Number(m[1]) + Number(m[2]) + Number(m[3]);
   return total;
 }
 
