@@ -162,3 +162,18 @@ export function arnAccount(arn: string): string | undefined {
 export function arnRegion(arn: string): string | undefined {
   return arn.split(':')[3] || undefined;
 }
+
+/** A rule of the `npm run check` pack (check/pack.ts), e.g. PCM-EC2-4. */
+export const checkRuleId = format(/^PCM-[A-Z0-9]+-\d+$/, 'a check rule id such as "PCM-EC2-4"');
+
+/** A Terraform resource address as `npm run check` prints it: `<type>.<name>`. */
+export const resourceAddress = format(
+  /^aws_[a-z0-9_]+\.[A-Za-z0-9_-]+$/,
+  'a resource address as npm run check prints it, e.g. "aws_instance.ci_instance_84C57EF1"',
+);
+
+/** Why an exception is safe, long enough to say something. */
+export const suppressionReason = z
+  .string({ error: 'a reason of at least 20 characters saying why the exception is safe' })
+  .trim()
+  .min(20, { error: 'a reason of at least 20 characters saying why the exception is safe' });

@@ -56,6 +56,7 @@ export function withoutEmptyOptionals(config: EnvironmentConfig): EnvironmentCon
   if (out.aws.sharesAccountWith?.length === 0) delete out.aws.sharesAccountWith;
   if (out.release.amiOverrides && Object.keys(out.release.amiOverrides).length === 0) delete out.release.amiOverrides;
   if (out.release.containers && Object.keys(out.release.containers).length === 0) delete out.release.containers;
+  if (out.checkSuppressions?.length === 0) delete out.checkSuppressions;
   return out;
 }
 

@@ -287,6 +287,18 @@ export const environmentSchema = z
           .describe('Lifetime of a temporary (adt) environment; required there, not allowed elsewhere.'),
       })
       .describe('Protection of data and instances.'),
+
+    checkSuppressions: z
+      .array(
+        z.strictObject({
+          rule: f.checkRuleId.describe('The rule, e.g. "PCM-EC2-4".'),
+          resource: f.resourceAddress.describe('The resource address npm run check printed.'),
+          reason: f.suppressionReason.describe('Why the exception is safe; shown in every check report.'),
+        }),
+        { error: 'a list of {rule, resource, reason}' },
+      )
+      .optional()
+      .describe('Exceptions to npm run check, one rule on one resource each, with the reason (default: none).'),
   })
   .describe('A pcm-deploy environment.');
 

@@ -24,6 +24,11 @@ export interface BatchEnvironmentProps {
   readonly securityGroupIds: readonly string[];
   readonly instanceProfileArn: string;
   readonly kmsKeyArn: string;
+  /**
+   * Tags for the hosts and volumes Batch launches: the provider's default_tags do not reach
+   * them (check rule PCM-TAG-2).
+   */
+  readonly tags: Readonly<Record<string, string>>;
   /** Root volume of the hosts, GiB. @default 100 */
   readonly rootVolumeGiB?: number;
 }
@@ -62,6 +67,7 @@ export class BatchEnvironment extends Construct {
           ebs: { volumeSize: props.rootVolumeGiB ?? 100, volumeType: 'gp3', encrypted: 'true', kmsKeyId: props.kmsKeyArn, deleteOnTermination: 'true' },
         },
       ],
+      tagSpecifications: (['instance', 'volume'] as const).map((resourceType) => ({ resourceType, tags: { ...props.tags, Name: naming.resource('batch-host') } })),
     });
 
     for (const ce of batch.computeEnvironments) {

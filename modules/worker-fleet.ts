@@ -24,6 +24,11 @@ export interface WorkerFleetProps {
   readonly instanceProfileArn: string;
   readonly kmsKeyArn: string;
   readonly userData: string;
+  /**
+   * Tags for the group and for the instances and volumes it launches: the provider's
+   * default_tags reach none of them (check rule PCM-TAG-2).
+   */
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 export class WorkerFleet extends Construct {
@@ -42,6 +47,8 @@ export class WorkerFleet extends Construct {
       ebs: { volumeSize: size, volumeType: 'gp3', encrypted: 'true', kmsKeyId: props.kmsKeyArn, deleteOnTermination: 'true' },
     });
 
+    const launchedTags = { ...props.tags, Name: this.groupName, queue: queue.name };
+
     this.launchTemplate = new LaunchTemplate(this, 'launch-template', {
       name: this.groupName,
       imageId: props.amiId,
@@ -51,8 +58,8 @@ export class WorkerFleet extends Construct {
       blockDeviceMappings: [volume('/dev/xvda', queue.rootVolumeGiB), volume('/dev/xvdb', queue.dataVolumeGiB)],
       userData: Fn.base64encode(props.userData),
       tagSpecifications: [
-        { resourceType: 'instance', tags: { Name: this.groupName, queue: queue.name } },
-        { resourceType: 'volume', tags: { Name: this.groupName, queue: queue.name } },
+        { resourceType: 'instance', tags: launchedTags },
+        { resourceType: 'volume', tags: launchedTags },
       ],
       updateDefaultVersion: true,
     });
@@ -76,7 +83,7 @@ export class WorkerFleet extends Construct {
           override: queue.instanceTypes.map((instanceType) => ({ instanceType })),
         },
       },
-      tag: [{ key: 'Name', value: this.groupName, propagateAtLaunch: true }],
+      tag: Object.entries({ ...props.tags, Name: this.groupName }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
       // HySDS sets the desired capacity; Terraform must not reset it on every apply.
       lifecycle: { ignoreChanges: ['desired_capacity'] },
     });

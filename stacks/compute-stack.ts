@@ -23,7 +23,7 @@ import { OperatorUrls } from '../modules/operator-urls';
 import { consumerStatements, grantsToConsumer } from '../modules/storage-grants';
 import { WorkerFleet } from '../modules/worker-fleet';
 import type { AwsTarget } from './aws-target';
-import { EnvironmentStack } from './environment-stack';
+import { defaultTags, EnvironmentStack } from './environment-stack';
 
 export interface ComputeStackProps {
   readonly catalog: AmiCatalog;
@@ -133,6 +133,7 @@ export class ComputeStack extends EnvironmentStack {
           securityGroupIds: [this.security.cluster.id],
           instanceProfileArn: workerRole.profile.arn,
           kmsKeyArn,
+          tags: defaultTags(config),
           userData: renderUserData({
             role: `verdi (${queue.name})`,
             venue: naming.venue,
@@ -159,6 +160,7 @@ export class ComputeStack extends EnvironmentStack {
       securityGroupIds: [this.security.cluster.id],
       instanceProfileArn: batchRole.profile.arn,
       kmsKeyArn,
+      tags: defaultTags(config),
     });
 
     // ---- Message Lambdas ----------------------------------------------------------------------

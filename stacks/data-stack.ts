@@ -49,7 +49,8 @@ export class DataStack extends EnvironmentStack {
   readonly queues: Partial<Record<Channel, MessageQueue>> = {};
   readonly stream?: CnmStandInStream;
   readonly idempotency: IdempotencyTable;
-  readonly failedInvocations: FailureQueue;
+  /** Where scheduled Lambda runs that failed every retry land; only where one is scheduled (CNES). */
+  readonly failedInvocations?: FailureQueue;
 
   constructor(scope: Construct, config: EnvironmentConfig, props: DataStackProps) {
     super(scope, config, 'data', props.target);
@@ -143,13 +144,16 @@ export class DataStack extends EnvironmentStack {
 
     notifications.create();
 
-    // Scheduled Lambda runs (the CNES batcher) that failed every retry land here.
-    this.failedInvocations = new FailureQueue(this, 'failed-invocations', {
-      queueName: naming.queue('failed-invocations'),
-      kmsKeyArn,
-      source: 'a scheduled Lambda run',
-      alarmTopicArn: alerts.arn,
-    });
+    // Scheduled Lambda runs (the CNES batcher) that failed every retry land here. Without a
+    // schedule nothing would ever land in it (check rule PCM-SQS-2 found the idle queues).
+    if (cnes) {
+      this.failedInvocations = new FailureQueue(this, 'failed-invocations', {
+        queueName: naming.queue('failed-invocations'),
+        kmsKeyArn,
+        source: 'a scheduled Lambda run',
+        alarmTopicArn: alerts.arn,
+      });
+    }
 
     this.idempotency = new IdempotencyTable(this, 'idempotency', { tableName: naming.idempotencyTable(), kmsKeyArn, protectData });
 

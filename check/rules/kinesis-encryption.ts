@@ -1,0 +1,8 @@
+import { violation, type RuleCheck } from '../rule';
+
+/** Streams encrypt records at rest with a KMS key. */
+export const kinesisEncryption: RuleCheck = ({ stack }) =>
+  stack
+    .ofType('aws_kinesis_stream')
+    .filter((s) => s.values.encryption_type !== 'KMS' || !s.values.kms_key_id)
+    .map((s) => violation(s, `encryption_type is ${String(s.values.encryption_type ?? 'NONE')}${s.values.kms_key_id ? '' : ' and no kms_key_id'}`));

@@ -1,0 +1,270 @@
+/**
+ * Every rule of the pack against a fixture that breaks it and one that satisfies it: small
+ * hand-written Terraform JSON, as cdktf writes it.
+ */
+import { loadEnvironments } from '../../config-generator/loader';
+import type { EnvironmentConfig } from '../../config-generator/schema';
+import { RULES } from '../../check/pack';
+import { StackView, type TerraformJson } from '../../check/stack-view';
+
+const environments = loadEnvironments();
+const example = (name: string) => environments.find((e) => e.config.environment.name === name)!.config;
+const OPS = example('ops');
+const DEV = example('dev');
+
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+
+interface Fixture {
+  readonly resources: Resources;
+  readonly config?: EnvironmentConfig;
+  /** Other parts of the stack JSON (provider, output). */
+  readonly extra?: Partial<TerraformJson>;
+  /** Other stacks of the same environment. */
+  readonly siblings?: Resources[];
+}
+
+interface Case {
+  readonly pass: Fixture;
+  readonly fail: Fixture;
+  /** The violation the failing fixture must produce: its resource address and its problem. */
+  readonly finds: { readonly address: string; readonly problem: RegExp };
+}
+
+const policy = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const ref = (address: string, attribute = 'id') => `\${${address}.${attribute}}`;
+const TLS_DENY = { Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'], Condition: { Bool: { 'aws:SecureTransport': false } } };
+const PROVIDER_TAGS = (config: EnvironmentConfig) => ({
+  provider: { aws: [{ default_tags: [{ tags: { project: config.project, environment: config.environment.name, kind: config.environment.kind, 'managed-by': 'pcm-deploy' } }] }] },
+});
+
+/** A bucket with one of its parts, the part pointing at it by reference. */
+function bucketWith(partType: string, part: Record<string, unknown>, bucket: Record<string, unknown> = {}): Resources {
+  return { aws_s3_bucket: { b: { bucket: 'pcm-ops-dataset-333333333333', ...bucket } }, [partType]: { p: { bucket: ref('aws_s3_bucket.b'), ...part } } };
+}
+
+const CASES: Record<string, Case> = {
+  'PCM-S3-1': {
+    pass: { resources: bucketWith('aws_s3_bucket_server_side_encryption_configuration', { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: 'k' } }] }) },
+    fail: { resources: bucketWith('aws_s3_bucket_server_side_encryption_configuration', { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] }) },
+    finds: { address: 'aws_s3_bucket.b', problem: /encrypts with AES256, not a KMS key/ },
+  },
+  'PCM-S3-2': {
+    pass: { resources: bucketWith('aws_s3_bucket_public_access_block', { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }) },
+    fail: { resources: bucketWith('aws_s3_bucket_public_access_block', { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: false }) },
+    finds: { address: 'aws_s3_bucket.b', problem: /leaves restrict_public_buckets off/ },
+  },
+  'PCM-S3-3': {
+    pass: { resources: bucketWith('aws_s3_bucket_policy', { policy: policy(TLS_DENY) }) },
+    fail: { resources: bucketWith('aws_s3_bucket_policy', { policy: policy({ ...TLS_DENY, Condition: { Bool: { 'aws:SecureTransport': true } } }) }) },
+    finds: { address: 'aws_s3_bucket.b', problem: /no deny on aws:SecureTransport false/ },
+  },
+  'PCM-S3-4': {
+    pass: { resources: bucketWith('aws_s3_bucket_versioning', { versioning_configuration: { status: 'Enabled' } }), config: OPS },
+    fail: { resources: bucketWith('aws_s3_bucket_versioning', { versioning_configuration: { status: 'Suspended' } }), config: OPS },
+    finds: { address: 'aws_s3_bucket.b', problem: /versioning is Suspended in an ops environment/ },
+  },
+  'PCM-S3-5': {
+    pass: { resources: { aws_s3_bucket: { b: { bucket: 'x', lifecycle: { prevent_destroy: true } } } }, config: OPS },
+    fail: { resources: { aws_s3_bucket: { b: { bucket: 'x', force_destroy: true } } }, config: OPS },
+    finds: { address: 'aws_s3_bucket.b', problem: /no lifecycle.prevent_destroy and force_destroy is on in an ops environment/ },
+  },
+  'PCM-S3-6': {
+    pass: { resources: bucketWith('aws_s3_bucket_ownership_controls', { rule: { object_ownership: 'BucketOwnerEnforced' } }) },
+    fail: { resources: bucketWith('aws_s3_bucket_ownership_controls', { rule: { object_ownership: 'ObjectWriter' } }) },
+    finds: { address: 'aws_s3_bucket.b', problem: /object ownership is ObjectWriter/ },
+  },
+  'PCM-KMS-1': {
+    pass: { resources: { aws_kms_key: { k: { enable_key_rotation: true }, hmac: { customer_master_key_spec: 'HMAC_256' } } } },
+    fail: { resources: { aws_kms_key: { k: { enable_key_rotation: false } } } },
+    finds: { address: 'aws_kms_key.k', problem: /enable_key_rotation is off/ },
+  },
+  'PCM-SNS-1': {
+    pass: { resources: { aws_sns_topic: { t: { name: 't', kms_master_key_id: ref('aws_kms_key.k', 'arn') } } } },
+    fail: { resources: { aws_sns_topic: { t: { name: 't' } } } },
+    finds: { address: 'aws_sns_topic.t', problem: /no kms_master_key_id/ },
+  },
+  'PCM-SQS-1': {
+    pass: { resources: { aws_sqs_queue: { q: { name: 'q', kms_master_key_id: 'k' }, m: { name: 'm', sqs_managed_sse_enabled: true } } } },
+    fail: { resources: { aws_sqs_queue: { q: { name: 'q', sqs_managed_sse_enabled: false } } } },
+    finds: { address: 'aws_sqs_queue.q', problem: /neither kms_master_key_id nor sqs_managed_sse_enabled/ },
+  },
+  'PCM-SQS-2': {
+    // The DLQ itself and a failure destination named by literal ARN in another stack both count.
+    pass: {
+      resources: {
+        aws_sqs_queue: {
+          q: { name: 'q', redrive_policy: JSON.stringify({ deadLetterTargetArn: ref('aws_sqs_queue.dlq', 'arn'), maxReceiveCount: 5 }) },
+          dlq: { name: 'q-dlq' },
+          failures: { name: 'pcm-ops-failed-invocations' },
+        },
+      },
+      siblings: [{ aws_lambda_function_event_invoke_config: { c: { function_name: 'f', destination_config: { on_failure: { destination: 'arn:aws:sqs:us-west-2:333333333333:pcm-ops-failed-invocations' } } } } }],
+    },
+    fail: { resources: { aws_sqs_queue: { q: { name: 'q' }, failures: { name: 'pcm-ops-failed-invocations' } } } },
+    finds: { address: 'aws_sqs_queue.failures', problem: /no redrive_policy to a dead-letter queue/ },
+  },
+  'PCM-KIN-1': {
+    pass: { resources: { aws_kinesis_stream: { s: { name: 's', encryption_type: 'KMS', kms_key_id: 'k' } } } },
+    fail: { resources: { aws_kinesis_stream: { s: { name: 's', encryption_type: 'NONE' } } } },
+    finds: { address: 'aws_kinesis_stream.s', problem: /encryption_type is NONE and no kms_key_id/ },
+  },
+  'PCM-IAM-1': {
+    pass: {
+      resources: {
+        aws_sns_topic_policy: { p: { arn: 't', policy: policy({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sns:Publish', Resource: 't', Condition: { StringEquals: { 'aws:SourceAccount': '333333333333' } } }, TLS_DENY) } },
+        aws_lambda_permission: { l: { principal: 'events.amazonaws.com', function_name: 'f', source_arn: 'arn' } },
+      },
+    },
+    fail: { resources: { aws_sns_topic_policy: { p: { arn: 't', policy: policy({ Sid: 'Open', Effect: 'Allow', Principal: { AWS: ['*'] }, Action: 'sns:Publish', Resource: 't' }) } } } },
+    finds: { address: 'aws_sns_topic_policy.p', problem: /statement Open allows Principal "\*" with no condition/ },
+  },
+  'PCM-IAM-2': {
+    pass: { resources: { aws_kms_key: { k: { enable_key_rotation: true, policy: policy({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::333333333333:root' }, Action: 'kms:*', Resource: '*' }) } } } },
+    fail: { resources: { aws_iam_role_policy: { p: { role: 'r', policy: policy({ Effect: 'Allow', Action: ['s3:GetObject', '*'], Resource: 'arn:aws:s3:::b/*' }) } } } },
+    finds: { address: 'aws_iam_role_policy.p', problem: /statement 0 allows Action "\*"/ },
+  },
+  'PCM-IAM-3': {
+    pass: {
+      resources: {
+        aws_iam_role_policy: {
+          p: { role: 'r', policy: policy({ Effect: 'Allow', Action: ['cloudwatch:PutMetricData', 'ec2:DescribeInstances', 'ec2:CreateNetworkInterface'], Resource: '*' }, { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }) },
+        },
+      },
+    },
+    fail: { resources: { aws_iam_role_policy: { p: { role: 'r', policy: policy({ Sid: 'Wide', Effect: 'Allow', Action: ['ec2:DescribeInstances', 's3:GetObject'], Resource: '*' }) } } } },
+    finds: { address: 'aws_iam_role_policy.p', problem: /statement Wide allows s3:GetObject on Resource "\*"/ },
+  },
+  'PCM-EC2-1': {
+    pass: { resources: { aws_vpc_security_group_ingress_rule: { r: { security_group_id: 'sg', cidr_ipv4: OPS.network.operatorCidrs[0], from_port: 443, to_port: 443, ip_protocol: 'tcp' } } }, config: OPS },
+    fail: { resources: { aws_security_group: { g: { name: 'g', ingress: [{ cidr_blocks: ['0.0.0.0/0'], from_port: 22, to_port: 22, protocol: 'tcp' }] } } }, config: OPS },
+    finds: { address: 'aws_security_group.g', problem: /admits 0\.0\.0\.0\/0, which network.operatorCidrs does not list/ },
+  },
+  'PCM-EC2-2': {
+    pass: { resources: { aws_instance: { i: { root_block_device: { encrypted: true } } }, aws_launch_template: { t: { block_device_mappings: [{ device_name: '/dev/xvda', ebs: { encrypted: 'true' } }] } } } },
+    fail: { resources: { aws_launch_template: { t: { block_device_mappings: [{ device_name: '/dev/xvdb', ebs: { encrypted: 'false' } }] } } } },
+    finds: { address: 'aws_launch_template.t', problem: /volume \/dev\/xvdb not encrypted/ },
+  },
+  'PCM-EC2-3': {
+    pass: { resources: { aws_launch_template: { t: { metadata_options: { http_tokens: 'required' } } } } },
+    fail: { resources: { aws_instance: { i: { '//': { metadata: { path: 'ops-compute/mozart/instance' } }, metadata_options: { http_tokens: 'optional' } } } }, config: OPS },
+    finds: { address: 'aws_instance.i', problem: /http_tokens is not "required"/ },
+  },
+  'PCM-EC2-4': {
+    pass: { resources: { aws_instance: { i: { '//': { metadata: { path: 'ops-compute/mozart/instance' } }, metadata_options: { http_tokens: 'required' } } } }, config: OPS },
+    fail: {
+      resources: { aws_instance: { i: { '//': { metadata: { path: 'ops-compute/mozart/instance' } }, metadata_options: { http_tokens: 'optional' } } } },
+      config: { ...OPS, core: { ...OPS.core, mozart: { ...OPS.core.mozart, allowImdsV1: true } } },
+    },
+    finds: { address: 'aws_instance.i', problem: /answers IMDSv1 because core.mozart.allowImdsV1 is true/ },
+  },
+  'PCM-LOG-1': {
+    pass: { resources: { aws_cloudwatch_log_group: { g: { name: 'g', retention_in_days: 30 } } } },
+    fail: { resources: { aws_cloudwatch_log_group: { g: { name: 'g', retention_in_days: 0 } } } },
+    finds: { address: 'aws_cloudwatch_log_group.g', problem: /no retention_in_days/ },
+  },
+  'PCM-LOG-2': {
+    pass: { resources: { aws_lambda_function: { f: { function_name: 'fn' } }, aws_cloudwatch_log_group: { g: { name: '/aws/lambda/fn', retention_in_days: 30 } } } },
+    fail: { resources: { aws_lambda_function: { f: { function_name: 'fn' } }, aws_cloudwatch_log_group: { g: { name: '/aws/lambda/other', retention_in_days: 30 } } } },
+    finds: { address: 'aws_lambda_function.f', problem: /no log group \/aws\/lambda\/fn in the stack/ },
+  },
+  'PCM-LAM-1': {
+    pass: {
+      resources: {
+        aws_lambda_function: { f: { function_name: 'fn' }, polled: { function_name: 'polled' } },
+        aws_lambda_permission: { p: { principal: 'events.amazonaws.com', function_name: ref('aws_lambda_function.f', 'function_name'), source_arn: 'a' } },
+        aws_lambda_function_event_invoke_config: { c: { function_name: ref('aws_lambda_function.f', 'function_name'), destination_config: { on_failure: { destination: 'arn:aws:sqs:us-west-2:1:q' } } } },
+        aws_lambda_event_source_mapping: { m: { function_name: ref('aws_lambda_function.polled', 'arn'), event_source_arn: 'q' } },
+      },
+    },
+    fail: {
+      resources: {
+        aws_lambda_function: { f: { function_name: 'fn' } },
+        aws_cloudwatch_event_target: { t: { rule: 'r', arn: ref('aws_lambda_function.f', 'arn') } },
+      },
+    },
+    finds: { address: 'aws_lambda_function.f', problem: /invoked asynchronously with no dead_letter_config or on-failure destination/ },
+  },
+  'PCM-TAG-1': {
+    pass: { resources: { aws_sqs_queue: { q: { name: 'q' } }, aws_s3_bucket_policy: { p: { bucket: 'b', policy: '{}' } } }, config: DEV, extra: PROVIDER_TAGS(DEV) },
+    fail: { resources: { aws_sqs_queue: { q: { name: 'q', tags: { environment: 'ops' } } } }, config: DEV, extra: PROVIDER_TAGS(DEV) },
+    finds: { address: 'aws_sqs_queue.q', problem: /lacks environment=dev$/ },
+  },
+  'PCM-TAG-2': {
+    pass: {
+      resources: {
+        aws_launch_template: {
+          t: { tag_specifications: ['instance', 'volume'].map((resource_type) => ({ resource_type, tags: { project: 'pcm', environment: 'dev', kind: 'dev', 'managed-by': 'pcm-deploy' } })) },
+        },
+        aws_autoscaling_group: { g: { tag: Object.entries({ project: 'pcm', environment: 'dev', kind: 'dev', 'managed-by': 'pcm-deploy' }).map(([key, value]) => ({ key, value, propagate_at_launch: true })) } },
+      },
+      config: DEV,
+      extra: PROVIDER_TAGS(DEV),
+    },
+    fail: {
+      resources: { aws_launch_template: { t: { tag_specifications: [{ resource_type: 'instance', tags: { project: 'pcm', environment: 'dev', kind: 'dev', 'managed-by': 'pcm-deploy' } }] } } },
+      config: DEV,
+      extra: PROVIDER_TAGS(DEV),
+    },
+    finds: { address: 'aws_launch_template.t', problem: /the volumes it launches lack project=pcm, environment=dev, kind=dev, managed-by=pcm-deploy/ },
+  },
+  'PCM-SEC-1': {
+    pass: { resources: { aws_instance: { i: { user_data: 'RABBITMQ_PASSWORD_PARAMETER=/pcm/rabbitmq\nexport TOKEN_FILE=${path}' } } }, extra: { output: { url: { value: 'https://10.0.0.1/hysds_ui/' } } } },
+    fail: { resources: {}, extra: { output: { creds: { value: 'https://ops:hunter2-secret@10.0.0.1/' } } } },
+    finds: { address: 'output.creds', problem: /^value holds what looks like a password in a URL$/ },
+  },
+};
+
+function run(ruleId: string, fixture: Fixture) {
+  const rule = RULES.find((r) => r.id === ruleId)!;
+  const stack = new StackView('x-compute', { resource: fixture.resources, ...(fixture.extra ?? {}) } as TerraformJson);
+  const siblings = (fixture.siblings ?? []).map((resources, i) => new StackView(`sibling-${i}`, { resource: resources } as TerraformJson));
+  return rule.check({ stack, environment: [stack, ...siblings], config: fixture.config ?? DEV }).map((v) => ({ address: v.resource.address, problem: v.problem }));
+}
+
+describe('the rule pack', () => {
+  it('has a failing and a passing fixture for every rule, and ids that are unique', () => {
+    expect(Object.keys(CASES).sort()).toEqual(RULES.map((r) => r.id).sort());
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
+  });
+
+  it('gives every rule a level, a one-line control, a rationale and a fix', () => {
+    for (const rule of RULES) {
+      expect(rule.id).toMatch(/^PCM-[A-Z0-9]+-\d+$/);
+      expect(['error', 'warning']).toContain(rule.level);
+      for (const text of [rule.info, rule.explanation, rule.fix]) expect(text.length).toBeGreaterThan(20);
+    }
+  });
+
+  describe.each(Object.entries(CASES))('%s', (id, c) => {
+    it('passes the compliant fixture', () => {
+      expect(run(id, c.pass)).toEqual([]);
+    });
+    it('fails the fixture that breaks it, naming the resource', () => {
+      expect(run(id, c.fail)).toContainEqual({ address: c.finds.address, problem: expect.stringMatching(c.finds.problem) });
+    });
+  });
+
+  it('fails a policy it cannot read rather than passing it (PCM-IAM-1, -2, -3)', () => {
+    const unreadable: Fixture = { resources: { aws_iam_role_policy: { p: { role: 'r', policy: '${data.aws_iam_policy_document.d.json}' } } } };
+    for (const id of ['PCM-IAM-1', 'PCM-IAM-2', 'PCM-IAM-3']) expect(run(id, unreadable)).toEqual([{ address: 'aws_iam_role_policy.p', problem: expect.stringMatching(/policy cannot be read: not literal JSON/) }]);
+  });
+
+  it('finds an access key id, a private key and a literal password attribute (PCM-SEC-1), never echoing them', () => {
+    const found = run('PCM-SEC-1', {
+      resources: {
+        aws_instance: { i: { user_data: Buffer.from('export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n').toString('base64') } },
+        aws_db_instance: { d: { password: 'correct-horse-battery' } },
+        aws_secretsmanager_secret_version: { s: { secret_string: '-----BEGIN RSA PRIVATE KEY-----\nMIIE' } },
+      },
+      extra: { provider: { aws: [{ region: 'us-west-2' }] } },
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        { address: 'aws_instance.i', problem: 'user_data (decoded) holds what looks like an AWS access key id' },
+        { address: 'aws_db_instance.d', problem: 'password holds a literal secret' },
+        { address: 'aws_secretsmanager_secret_version.s', problem: 'secret_string holds what looks like a private key' },
+      ]),
+    );
+    expect(JSON.stringify(found)).not.toMatch(/AKIAIOSFODNN7EXAMPLE|correct-horse/);
+  });
+});
