@@ -55,4 +55,21 @@ describe('GitHub workflows', () => {
     ]);
     expect(jobs.ops.strategy.matrix.env).toEqual(['ops', 'forward', 'bulk']);
   });
+
+  it('release: every job checks its environment (npm run check) after promoting and before deploying it', () => {
+    for (const job of Object.values(workflow('release.yml').jobs) as Array<{ steps: Array<{ run?: string }> }>) {
+      const steps = job.steps.map((s) => s.run ?? '');
+      const deploy = steps.findIndex((r) => r.startsWith('npm run deploy') && !r.includes('--plan'));
+      const env = /--env (.+?) --auto-approve/.exec(steps[deploy])![1];
+      const check = steps.indexOf(`npm run check -- --env ${env}`);
+      expect(check).toBeGreaterThanOrEqual(0);
+      expect(check).toBeLessThan(deploy);
+      const promote = steps.findIndex((r) => r.startsWith('npm run promote'));
+      if (promote >= 0) expect(promote).toBeLessThan(check);
+    }
+  });
+
+  it('pull request: the whole rule pack runs over every environment', () => {
+    expect(runs('pull-request.yml')).toContain('npm run check -- --all');
+  });
 });
