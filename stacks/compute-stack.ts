@@ -108,7 +108,7 @@ export class ComputeStack extends EnvironmentStack {
     const addresses = Object.fromEntries(components.map((c) => [c, this.core[c]!.privateIp])) as unknown as ClusterAddresses;
     const mozartHost = network.operatorDnsName ?? addresses.mozart;
     const queues = config.workers.queues.map((q) => ({ ...q, asg: `${naming.venue}-${q.name}` }));
-    const clusterConfig = renderClusterConfig({
+    const clusterSettings = {
       venue: naming.venue,
       region: config.aws.region,
       addresses,
@@ -116,14 +116,14 @@ export class ComputeStack extends EnvironmentStack {
       jenkinsUrl: addresses.ci ? `http://${addresses.ci}:8080/` : undefined,
       buckets: { dataset: naming.bucket('dataset'), triage: naming.bucket('triage'), code: naming.bucket('code'), archive: naming.bucket('archive') },
       harikiriQueue: naming.resource('queue', 'sqsQueue'),
-      queues,
-    });
+    };
+    const clusterConfig = renderClusterConfig({ ...clusterSettings, queues });
     for (const component of components) {
       this.core[component]!.launch(renderUserData({ role: component, venue: naming.venue, config: clusterConfig }));
     }
 
     // ---- Worker fleets, one per HySDS queue ---------------------------------------------------
-    for (const queue of config.workers.queues) {
+    for (const queue of queues) {
       this.fleets.push(
         new WorkerFleet(this, `fleet-${queue.name}`, {
           venue: naming.venue,
@@ -137,7 +137,9 @@ export class ComputeStack extends EnvironmentStack {
           userData: renderUserData({
             role: `verdi (${queue.name})`,
             venue: naming.venue,
-            config: clusterConfig,
+            // Its own queue only: each worker carrying every queue made synthesis (and every
+            // boot script) grow with the square of the queue count (npm run bench found it).
+            config: renderClusterConfig({ ...clusterSettings, queues: [queue] }),
             worker: { queue: queue.name, bundleUrl: `s3://${naming.bucket('code')}/${queue.name}-${naming.venue}.tbz2` },
           }),
         }),

@@ -59,10 +59,13 @@ describe.each(NAMES)('%s-compute', (name) => {
     expect(mozart.QUEUES.map((q: StackJson) => q.ASG).sort()).toEqual(groups);
     expect(mozart.QUEUES.map((q: StackJson) => `${venue}-${q.QUEUE_NAME}`).sort()).toEqual(groups);
     expect(groups).toEqual(config.workers.queues.map((q) => `${venue}-${q.name}`).sort());
-    // Every worker boots with the same cluster config and the bundle of its own queue.
+    // Every worker boots with the cluster config of its own queue alone, and that queue's bundle.
     for (const queue of config.workers.queues) {
       const script = decodeLaunchTemplateUserData(byPath(name, 'aws_launch_template', `fleet-${queue.name}/launch-template`).user_data);
-      expect(sdsConfigIn(script).QUEUES).toEqual(mozart.QUEUES);
+      const { QUEUES: own, ...cluster } = sdsConfigIn(script);
+      const { QUEUES: every, ...mozartCluster } = mozart;
+      expect(own).toEqual(every.filter((q: StackJson) => q.QUEUE_NAME === queue.name));
+      expect(cluster).toEqual(mozartCluster);
       expect(script).toContain(`BUNDLE_URL=s3://pcm-${name}-code-${config.aws.accountId}/${queue.name}-${venue}.tbz2`);
     }
   });
