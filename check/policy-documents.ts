@@ -2,6 +2,7 @@
  * Every IAM policy document in a stack, parsed, with what kind of policy it is: the rules on
  * principals, actions and resources mean different things for each kind.
  */
+import { violation, type Violation } from './rule';
 import { asList, type StackView, type TerraformResource } from './stack-view';
 
 /**
@@ -85,4 +86,23 @@ export function isWildcardPrincipal(principal: unknown): boolean {
 export function statementName(document: PolicyDocument, statement: PolicyStatement): string {
   const index = 'statements' in document ? document.statements.indexOf(statement) : -1;
   return statement.Sid ? `statement ${statement.Sid}` : `statement ${index}`;
+}
+
+export interface AllowStatement {
+  readonly document: PolicyDocument & { readonly statements: readonly PolicyStatement[] };
+  readonly statement: PolicyStatement;
+}
+
+/**
+ * The Allow statements of `documents`, and a violation for each document that cannot be read:
+ * a rule that cannot see a policy must not pass it.
+ */
+export function allowStatements(documents: readonly PolicyDocument[]): { readonly allows: AllowStatement[]; readonly unreadable: Violation[] } {
+  const allows: AllowStatement[] = [];
+  const unreadable: Violation[] = [];
+  for (const document of documents) {
+    if (!('statements' in document)) unreadable.push(violation(document.resource, `${document.attribute} cannot be read: ${document.unreadable}`));
+    else for (const statement of document.statements) if (statement.Effect === 'Allow') allows.push({ document, statement });
+  }
+  return { allows, unreadable };
 }

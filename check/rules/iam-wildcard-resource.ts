@@ -1,5 +1,5 @@
-import { listOf, policyDocuments, statementName } from '../policy-documents';
-import { violation, type RuleCheck, type Violation } from '../rule';
+import { allowStatements, listOf, policyDocuments, statementName } from '../policy-documents';
+import { violation, type RuleCheck } from '../rule';
 
 /**
  * Actions that take no resource ARN (IAM's "*" only): describing, publishing metrics, the ENIs
@@ -24,23 +24,16 @@ const unscopable = (action: string) => UNSCOPABLE_ACTIONS.some((pattern) => patt
  * the key itself. Resource policies name their resource by being attached to it.
  */
 export const iamWildcardResource: RuleCheck = ({ stack }) => {
-  const found: Violation[] = [];
-  for (const document of policyDocuments(stack)) {
-    if (document.kind !== 'identity') continue;
-    if (!('statements' in document)) {
-      found.push(violation(document.resource, `${document.attribute} cannot be read: ${document.unreadable}`));
+  const { allows, unreadable } = allowStatements(policyDocuments(stack).filter((d) => d.kind === 'identity'));
+  const found = [...unreadable];
+  for (const { document, statement } of allows) {
+    if (statement.NotResource !== undefined) {
+      found.push(violation(document.resource, `${statementName(document, statement)} allows NotResource, every resource but a few`));
       continue;
     }
-    for (const statement of document.statements) {
-      if (statement.Effect !== 'Allow') continue;
-      if (statement.NotResource !== undefined) {
-        found.push(violation(document.resource, `${statementName(document, statement)} allows NotResource, every resource but a few`));
-        continue;
-      }
-      if (!listOf(statement.Resource).includes('*')) continue;
-      const scopable = listOf(statement.Action).filter((action) => !unscopable(action));
-      if (scopable.length > 0) found.push(violation(document.resource, `${statementName(document, statement)} allows ${scopable.join(', ')} on Resource "*"`));
-    }
+    if (!listOf(statement.Resource).includes('*')) continue;
+    const scopable = listOf(statement.Action).filter((action) => !unscopable(action));
+    if (scopable.length > 0) found.push(violation(document.resource, `${statementName(document, statement)} allows ${scopable.join(', ')} on Resource "*"`));
   }
   return found;
 };
