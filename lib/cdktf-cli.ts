@@ -53,7 +53,15 @@ export function runCdktf(run: CdktfRun): Promise<CdktfResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('npx', args, {
       cwd: run.cwd,
-      env: { ...terraformEnv({ ...process.env, ...run.env }), CI: 'true', CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0' },
+      env: {
+        ...terraformEnv({ ...process.env, ...run.env }),
+        CI: 'true',
+        CHECKPOINT_DISABLE: '1',
+        FORCE_COLOR: '0',
+        // cdktf points Terraform at a shared plugin cache, which is not safe for concurrent
+        // inits: the demo's parallel deploys raced on it ("mkdir ... file exists").
+        CDKTF_DISABLE_PLUGIN_CACHE_ENV: 'true',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
