@@ -8,13 +8,13 @@
  * Each response is recorded (normalized) under the record prefix and handed to a HySDS job.
  */
 import type { SQSRecord } from 'aws-lambda';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CNM_R_EXPECTED, normalizeCnmResponse, type CnmResponse } from '../shared/cnm';
 import { prefixValue, requiredString, ConfigError, type Env } from '../shared/env';
 import { BadInputError } from '../shared/errors';
 import { lazy } from '../shared/lazy';
-import { consoleLogger, errorMessage } from '../shared/log';
+import { runtimeDeps } from '../shared/runtime';
+import { errorMessage } from '../shared/log';
 import { jobSettingsFromEnv, mozartOptionsFromEnv, submitJob, type JobSettings, type MozartOptions, type SubmitJob } from '../shared/mozart';
 import { parseJsonObjectText, readObjectText } from '../shared/s3-object';
 import { looksLikeS3Notification, parseS3Notification, type S3ObjectEvent } from '../shared/s3-event';
@@ -146,12 +146,8 @@ const fromEnvironment = lazy((): CnmRConsumerDeps => {
   const config = readConfig(process.env);
   return {
     config,
-    idempotencyTable: config.idempotencyTable,
-    s3: new S3Client({}),
-    dynamodb: new DynamoDBClient({}),
+    ...runtimeDeps(config.idempotencyTable),
     submit: submitJob,
-    logger: consoleLogger,
-    now: Date.now,
   };
 });
 

@@ -3,7 +3,6 @@
  * reaches this handler as an S3 event, and one CNM-S announcing it is put on the DAAC's Kinesis
  * stream (written through a role the DAAC grants, when STREAM_ROLE_ARN is set).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -13,7 +12,7 @@ import { archiveFile, cnmTime, deterministicIdentifier, productNameOf, type CnmN
 import { ConfigError, optionalString, prefixValue, requiredString, type Env } from '../shared/env';
 import { BadInputError } from '../shared/errors';
 import { lazy } from '../shared/lazy';
-import { consoleLogger } from '../shared/log';
+import { runtimeDeps } from '../shared/runtime';
 import type { S3ObjectEvent } from '../shared/s3-event';
 import { forEachS3Object } from '../shared/s3-event-handler';
 import { createSqsHandler, type RecordContext, type SqsHandlerDeps } from '../shared/sqs-batch';
@@ -123,12 +122,8 @@ const fromEnvironment = lazy((): CnmSSenderDeps => {
   const config = readConfig(process.env);
   return {
     config,
-    idempotencyTable: config.idempotencyTable,
-    s3: new S3Client({}),
-    dynamodb: new DynamoDBClient({}),
+    ...runtimeDeps(config.idempotencyTable),
     kinesis: streamClient(config),
-    logger: consoleLogger,
-    now: Date.now,
   };
 });
 

@@ -3,12 +3,11 @@
  * `staging_area/` in the dataset bucket reaches this handler as an S3 event (S3 -> SNS -> SQS),
  * and the handler submits the configured HySDS job with the signal file's metadata.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { prefixValue, requiredString, type Env } from '../shared/env';
 import { BadInputError } from '../shared/errors';
 import { lazy } from '../shared/lazy';
-import { consoleLogger } from '../shared/log';
+import { runtimeDeps } from '../shared/runtime';
 import { jobSettingsFromEnv, mozartOptionsFromEnv, submitJob, type JobSettings, type MozartOptions, type SubmitJob } from '../shared/mozart';
 import { parseJsonObjectText, readObjectText } from '../shared/s3-object';
 import type { S3ObjectEvent } from '../shared/s3-event';
@@ -101,12 +100,8 @@ const fromEnvironment = lazy((): StagingSubmitDeps => {
   const config = readConfig(process.env);
   return {
     config,
-    idempotencyTable: config.idempotencyTable,
-    s3: new S3Client({}),
-    dynamodb: new DynamoDBClient({}),
+    ...runtimeDeps(config.idempotencyTable),
     submit: submitJob,
-    logger: consoleLogger,
-    now: Date.now,
   };
 });
 
