@@ -22,6 +22,11 @@ const catalogSchema = z.strictObject({
       builder: z.string().min(1),
       sourceCommit: z.string().regex(/^[0-9a-f]{40}$/, { error: 'a 40-hex-digit git commit' }),
       baseImage: z.string().min(1),
+      // Build metadata: whether this release's HySDS lives with IMDSv2 only (hysds/hysds PR #220).
+      imds: z.strictObject({
+        v2Only: z.boolean(),
+        reason: z.string().min(10, { error: 'why the image is or is not ready for IMDSv2 only, in a sentence' }),
+      }),
       regions: z.record(f.region, z.partialRecord(z.enum(AMI_COMPONENTS), f.amiId)),
     }),
   ),
@@ -96,6 +101,36 @@ export function resolveAmi(catalog: AmiCatalog, request: AmiRequest): ResolvedAm
     );
   }
   return { source: 'catalog', amiId, release };
+}
+
+/**
+ * Whether an image's HySDS works with IMDSv2 only (session tokens required), and why. An image
+ * the catalog does not describe (an override or an SSM parameter) is not known to be ready: its
+ * HySDS scripts may call IMDS without a token, and with tokens required they get 401 and no
+ * worker joins (DESIGN.md, "HySDS at run time").
+ */
+export interface ImdsReadiness {
+  readonly v2Only: boolean;
+  readonly reason: string;
+}
+
+export function imdsReadiness(catalog: AmiCatalog, resolved: ResolvedAmi): ImdsReadiness {
+  if (resolved.source === 'catalog') {
+    const entry = catalog.releases[resolved.release];
+    if (entry) return entry.imds;
+  }
+  const what = resolved.source === 'ssm-parameter' ? `the image in SSM parameter ${resolved.parameterName}` : `image ${resolved.amiId}`;
+  return { v2Only: false, reason: `${what} is not in the AMI catalog, so nothing says its HySDS works with IMDSv2 only` };
+}
+
+/** The catalog's release and IMDS readiness of a literal AMI id, when the catalog has it. */
+export function catalogImage(catalog: AmiCatalog, amiId: string): { readonly release: string; readonly imds: ImdsReadiness } | undefined {
+  for (const [release, entry] of Object.entries(catalog.releases)) {
+    for (const images of Object.values(entry.regions)) {
+      if (Object.values(images ?? {}).includes(amiId)) return { release, imds: entry.imds };
+    }
+  }
+  return undefined;
 }
 
 /** Releases that have images in a region, newest build first (the wizard offers these). */

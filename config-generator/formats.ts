@@ -103,6 +103,12 @@ export const containerImage = format(
   'a container image with a tag or digest, e.g. "123456789012.dkr.ecr.us-west-2.amazonaws.com/pge:4.2.0"',
 );
 
+/** A HySDS job package (what `sds pkg export` writes) by its file name in the code bucket. */
+export const jobPackage = format(
+  /^[A-Za-z0-9][A-Za-z0-9._:-]{0,200}\.sdspkg\.tar(?:\.gz)?$/,
+  'an sdspkg tarball file name, e.g. "container-pcm-pge:4.2.0.sdspkg.tar"',
+);
+
 /** An S3 key prefix: relative, ends with "/", no "//". */
 export const s3Prefix = format(
   /^(?!\/)(?!.*\/\/)[A-Za-z0-9!_.*'()\/-]*[A-Za-z0-9!_.*'()-]\/$/,

@@ -25,7 +25,7 @@ const coreInstance = z.strictObject({
   allowImdsV1: z
     .literal(true, { error: 'true, or leave it out' })
     .optional()
-    .describe('Accept IMDSv1 on this instance, only for a legacy AMI whose agents cannot use IMDSv2 tokens (default: IMDSv2 required).'),
+    .describe("Accept IMDSv1 on this instance even though the AMI catalog says its image works with IMDSv2 only (default: tokens required exactly where the image's build metadata says it is ready)."),
 });
 
 export const amiSource = z.union(
@@ -117,6 +117,10 @@ export const environmentSchema = z
           .record(f.batchName, f.containerImage)
           .optional()
           .describe('Container images of this release by name; Batch job definitions refer to them.'),
+        jobPackages: z
+          .array(f.jobPackage, { error: 'a list of sdspkg file names' })
+          .optional()
+          .describe('HySDS job packages of this release (sdspkg tarballs under packages/ in the code bucket) that provisioning imports with sds pkg import (default: none).'),
       })
       .describe('What is deployed: the unit that promotion copies from DEV to I&T to OPS.'),
 
@@ -287,6 +291,13 @@ export const environmentSchema = z
           .describe('Lifetime of a temporary (adt) environment; required there, not allowed elsewhere.'),
       })
       .describe('Protection of data and instances.'),
+
+    provisioning: z
+      .strictObject({
+        timeoutMinutes: whole('a whole number of minutes from 5 to 240', 5, 240).describe('How long npm run deploy waits for provisioning on mozart.'),
+      })
+      .optional()
+      .describe('Provisioning of HySDS on mozart by SSM State Manager (default: a 90-minute wait).'),
 
     checkSuppressions: z
       .array(

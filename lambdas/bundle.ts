@@ -10,7 +10,7 @@ import { buildSync } from 'esbuild';
 import { zip } from './zip';
 
 /** The handlers there are, by folder name. */
-export const LAMBDA_NAMES = ['staging-submit', 'cnm-r-consumer', 'cnm-s-sender', 'cnes-batcher'] as const;
+export const LAMBDA_NAMES = ['staging-submit', 'cnm-r-consumer', 'cnm-s-sender', 'cnes-batcher', 'harikiri'] as const;
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 
 export interface LambdaBundle {

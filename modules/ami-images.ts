@@ -5,7 +5,7 @@
  */
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { Construct } from 'constructs';
-import { resolveAmi, type AmiCatalog, type ResolvedAmi } from '../amis/catalog';
+import { imdsReadiness, resolveAmi, type AmiCatalog, type ImdsReadiness, type ResolvedAmi } from '../amis/catalog';
 import type { AmiComponent } from '../amis/components';
 import type { AmiSource } from '../config-generator/schema';
 
@@ -24,9 +24,11 @@ export class AmiImages extends Construct {
   /** How each component's AMI was found. */
   readonly sources: ReadonlyMap<AmiComponent, ResolvedAmi>;
   private readonly ids = new Map<AmiComponent, string>();
+  private readonly catalog: AmiCatalog;
 
   constructor(scope: Construct, id: string, props: AmiImagesProps) {
     super(scope, id);
+    this.catalog = props.catalog;
     const sources = new Map<AmiComponent, ResolvedAmi>();
     for (const component of props.components) {
       const resolved = resolveAmi(props.catalog, {
@@ -51,6 +53,13 @@ export class AmiImages extends Construct {
     const id = this.ids.get(component);
     if (id === undefined) throw new Error(`no AMI was resolved for ${component}; add it to AmiImages' components`);
     return id;
+  }
+
+  /** Whether a component's image works with IMDSv2 only (the catalog's build metadata). */
+  imds(component: AmiComponent): ImdsReadiness {
+    const source = this.sources.get(component);
+    if (source === undefined) throw new Error(`no AMI was resolved for ${component}; add it to AmiImages' components`);
+    return imdsReadiness(this.catalog, source);
   }
 
   /** Every component's AMI id, for an output. */

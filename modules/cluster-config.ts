@@ -1,7 +1,7 @@
 /**
- * The HySDS cluster config (`~/.sds/config`) and the boot script that writes it, rendered with
- * handlebars. The QUEUES block is made from the same typed queue list as the worker autoscaling
- * groups, so the two cannot diverge. Rendering is strict: a missing value is an error, every value
+ * The HySDS cluster config (`~/.sds/config`, delivered by provisioning, never in user data) and
+ * the instances' small, static user data, rendered with handlebars. The QUEUES block is made from
+ * the same typed queue list as the worker autoscaling groups, so the two cannot diverge. Rendering is strict: a missing value is an error, every value
  * goes through the json helper, and the rendered config is parsed again before it is used.
  */
 import { readFileSync } from 'node:fs';
@@ -49,7 +49,6 @@ const engine = Handlebars.create();
 engine.registerHelper('yaml', yamlValue);
 const template = (file: string) => engine.compile(readFileSync(join(__dirname, 'templates', file), 'utf8'), { strict: true, noEscape: true });
 const sdsConfig = template('sds-config.yaml.hbs');
-const userData = template('user-data.sh.hbs');
 
 /** The rendered `~/.sds/config`. */
 export function renderClusterConfig(input: ClusterConfigInput): string {
@@ -62,16 +61,43 @@ export function renderClusterConfig(input: ClusterConfigInput): string {
   return text;
 }
 
-export interface UserDataInput {
-  readonly role: string;
-  readonly venue: string;
-  readonly config: string;
-  /** Workers only. */
-  readonly worker?: { readonly queue: string; readonly bundleUrl: string };
+/**
+ * The worker bootstrap contract (verdi image, at every boot):
+ *   BUNDLE_URL="$(curl http://169.254.169.254/latest/user-data/ | grep BUNDLE_URL | cut -d= -f 2 | ...)"
+ * So the user data holds exactly one line containing the text, `BUNDLE_URL=<url>`, with no quotes,
+ * no `=` in the URL and nothing after it. Tests and `npm run check` run this same parsing.
+ */
+export const BUNDLE_URL_KEY = 'BUNDLE_URL';
+export const HYSDS_BUNDLE_PIPELINE = `grep ${BUNDLE_URL_KEY} | cut -d= -f 2`;
+
+/** Where `sds ship` puts a queue's bundle, and so where its workers fetch it. */
+export function bundleUrl(codeBucket: string, queue: string, venue: string): string {
+  return `s3://${codeBucket}/${queue}-${venue}.tbz2`;
 }
 
-/** The boot script (cloud-init user data) that writes the config. */
-export function renderUserData(input: UserDataInput): string {
-  if (input.config.includes('PCM_SDS_CONFIG')) throw new Error('the cluster config contains the here-document delimiter');
-  return userData({ role: input.role, venue: input.venue, opsUser: OPS_USER, config: input.config.trimEnd(), bundleUrl: input.worker?.bundleUrl ?? '', queue: input.worker?.queue ?? '' });
+/** The bundle URL as HySDS's pipeline reads it from user data, or why it cannot. */
+export function parseBundleUrl(userData: string): { readonly url: string } | { readonly problem: string } {
+  const lines = userData.split('\n').filter((line) => line.includes(BUNDLE_URL_KEY));
+  if (lines.length !== 1) return { problem: `${lines.length} lines contain ${BUNDLE_URL_KEY}; HySDS's bootstrap (${HYSDS_BUNDLE_PIPELINE}) needs exactly one` };
+  const [line] = lines;
+  const url = (line.split('=')[1] ?? '').trim();
+  if (line !== `${BUNDLE_URL_KEY}=${url}`) return { problem: `the line ${JSON.stringify(line.slice(0, 120))} is not ${BUNDLE_URL_KEY}=<url>; HySDS would read ${JSON.stringify(url.slice(0, 120))}` };
+  if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[^\s'"=]+\.tbz2$/.test(url)) return { problem: `HySDS would read ${JSON.stringify(url.slice(0, 120))}, which is not s3://<code bucket>/<queue>-<VENUE>.tbz2` };
+  return { url };
+}
+
+const workerUserData = template('worker-user-data.sh.hbs');
+const coreUserData = template('core-user-data.sh.hbs');
+
+/** A worker's user data: static, and nothing but the line the verdi bootstrap reads. */
+export function renderWorkerUserData(input: { readonly venue: string; readonly queue: string; readonly codeBucket: string }): string {
+  const text = workerUserData({ venue: input.venue, queue: input.queue, bundleUrl: bundleUrl(input.codeBucket, input.queue, input.venue) });
+  const parsed = parseBundleUrl(text);
+  if ('problem' in parsed) throw new Error(`worker user data of ${input.queue}: ${parsed.problem}`);
+  return text;
+}
+
+/** A core instance's user data: static, so that no config change ever stops the instance. */
+export function renderCoreUserData(input: { readonly role: string; readonly venue: string }): string {
+  return coreUserData(input);
 }

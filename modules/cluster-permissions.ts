@@ -41,16 +41,27 @@ export function metricStatements(): PolicyStatement[] {
   ];
 }
 
-/** An idle worker announces itself on `${VENUE}-queue` and leaves its own group. */
-export function selfTerminationStatements(naming: Naming, harikiriQueueArn: string): PolicyStatement[] {
+/**
+ * An idle worker announces itself on `${VENUE}-queue` (harikiri_sqs.py: GetQueueUrl, then
+ * SendMessage of its instance id) and powers off; the harikiri Lambda takes it out of its group.
+ * Workers may do nothing else on that queue, and nothing to their groups.
+ */
+export function selfTerminationStatements(harikiriQueueArn: string): PolicyStatement[] {
+  return [{ Sid: 'AnnouncesIdleWorker', Effect: 'Allow', Action: ['sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: harikiriQueueArn }];
+}
+
+/** The ARN of one of the environment's worker groups, by name. */
+export function workerGroupArn(naming: Naming, groupName: string): string {
   const { region, accountId } = naming.identity;
-  return [
-    { Sid: 'HarikiriQueue', Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes'], Resource: harikiriQueueArn },
-    {
-      Sid: 'LeaveOwnFleet',
-      Effect: 'Allow',
-      Action: ['autoscaling:TerminateInstanceInAutoScalingGroup', 'autoscaling:SetInstanceHealth'],
-      Resource: `arn:aws:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${naming.venue}-*`,
-    },
-  ];
+  return `arn:aws:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${groupName}`;
+}
+
+/**
+ * Scale from zero: mozart's sync_ec2_target_tracking_metric.py sets a group's desired capacity
+ * when it is 0 and jobs wait. Denied, the loop fails before publishing any metric and no worker
+ * ever starts. Exactly this environment's groups, by name.
+ */
+export function scaleFromZeroStatements(naming: Naming, groupNames: readonly string[]): PolicyStatement[] {
+  if (groupNames.length === 0) return [];
+  return [{ Sid: 'ScalesWorkerGroupsFromZero', Effect: 'Allow', Action: 'autoscaling:SetDesiredCapacity', Resource: groupNames.map((g) => workerGroupArn(naming, g)) }];
 }

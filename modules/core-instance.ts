@@ -6,6 +6,7 @@
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { NetworkInterface } from '@cdktf/provider-aws/lib/network-interface';
 import { Construct } from 'constructs';
+import { metadataOptions, type MetadataPolicy } from './instance-metadata';
 
 export interface CoreInstanceProps {
   /** `<venue>-<component>`: the Name tag. */
@@ -17,11 +18,8 @@ export interface CoreInstanceProps {
   readonly securityGroupIds: readonly string[];
   readonly instanceProfileName: string;
   readonly kmsKeyArn: string;
-  /**
-   * Accept IMDSv1 (the config's documented opt-out for legacy AMIs).
-   * @default false: IMDSv2 tokens required
-   */
-  readonly allowImdsV1?: boolean;
+  /** IMDS: tokens required only where the image's HySDS works with them. */
+  readonly metadata: MetadataPolicy;
   /** Refuse API termination (protected environments). */
   readonly terminationProtection: boolean;
 }
@@ -54,12 +52,7 @@ export class CoreInstance extends Construct {
       iamInstanceProfile: p.instanceProfileName,
       networkInterface: [{ networkInterfaceId: this.networkInterface.id, deviceIndex: 0 }],
       rootBlockDevice: { volumeSize: p.rootVolumeGiB, volumeType: 'gp3', encrypted: true, kmsKeyId: p.kmsKeyArn, deleteOnTermination: true },
-      metadataOptions: {
-        httpEndpoint: 'enabled',
-        httpTokens: p.allowImdsV1 ? 'optional' : 'required',
-        // Containers on the instance (HySDS jobs) are one hop further from the metadata service.
-        httpPutResponseHopLimit: 2,
-      },
+      metadataOptions: metadataOptions(p.metadata, 2),
       disableApiTermination: p.terminationProtection,
       userData,
       tags: { Name: p.name },

@@ -146,6 +146,25 @@ export class Naming {
     return `arn:aws:dynamodb:${this.identity.region}:${this.identity.accountId}:table/${this.idempotencyTable()}`;
   }
 
+  /** The Secrets Manager secret of the cluster's service credentials (RabbitMQ, Redis, Elasticsearch). */
+  credentialsSecret(): string {
+    return this.resource('hysds-credentials');
+  }
+
+  /** Matches the secret's ARN, whose last six characters AWS chooses. */
+  credentialsSecretArnPattern(): string {
+    return `arn:aws:secretsmanager:${this.identity.region}:${this.identity.accountId}:secret:${this.credentialsSecret()}-??????`;
+  }
+
+  /** The log group every provisioning run on mozart reports to. */
+  provisioningLogGroup(): string {
+    return this.checked(`/pcm/${this.venue}/provisioning`, 'logGroup');
+  }
+
+  provisioningLogGroupArn(): string {
+    return `arn:aws:logs:${this.identity.region}:${this.identity.accountId}:log-group:${this.provisioningLogGroup()}`;
+  }
+
   /**
    * `<venue>-<purpose>` for any other resource. A name over the limit is cut and given a short
    * hash of the whole, so it stays unique and deterministic.

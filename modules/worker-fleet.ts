@@ -10,10 +10,12 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { WorkerQueue } from '../config-generator/schema';
+import { metadataOptions, type MetadataPolicy } from './instance-metadata';
 
-/** The HySDS autoscaling metric's namespace and name (hard-wired in HySDS). */
+/** The HySDS autoscaling metric's namespace, name and dimensions (hard-wired in HySDS). */
 export const HYSDS_METRIC_NAMESPACE = 'HySDS';
 export const jobsWaitingMetric = (venue: string, queue: string) => `JobsWaitingPerInstance-${venue}-${queue}`;
+export const HYSDS_METRIC_DIMENSIONS = ['AutoScalingGroupName', 'Queue'] as const;
 
 export interface WorkerFleetProps {
   readonly venue: string;
@@ -24,6 +26,8 @@ export interface WorkerFleetProps {
   readonly instanceProfileArn: string;
   readonly kmsKeyArn: string;
   readonly userData: string;
+  /** IMDS: tokens required only where the verdi image's HySDS works with them. */
+  readonly metadata: MetadataPolicy;
   /**
    * Tags for the group and for the instances and volumes it launches: the provider's
    * default_tags reach none of them (check rule PCM-TAG-2).
@@ -54,7 +58,7 @@ export class WorkerFleet extends Construct {
       imageId: props.amiId,
       iamInstanceProfile: { arn: props.instanceProfileArn },
       vpcSecurityGroupIds: [...props.securityGroupIds],
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 2 },
+      metadataOptions: metadataOptions(props.metadata, 2),
       blockDeviceMappings: [volume('/dev/xvda', queue.rootVolumeGiB), volume('/dev/xvdb', queue.dataVolumeGiB)],
       userData: Fn.base64encode(props.userData),
       tagSpecifications: [
@@ -99,7 +103,12 @@ export class WorkerFleet extends Construct {
           namespace: HYSDS_METRIC_NAMESPACE,
           metricName: jobsWaitingMetric(venue, queue.name),
           statistic: 'Average',
-          metricDimension: [{ name: 'AutoScalingGroupName', value: this.groupName }],
+          // Exactly the dimensions sync_ec2_target_tracking_metric.py publishes: CloudWatch
+          // matches a metric only with all of its dimensions.
+          metricDimension: [
+            { name: 'AutoScalingGroupName', value: this.groupName },
+            { name: 'Queue', value: queue.name },
+          ],
         },
       },
     });

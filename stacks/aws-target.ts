@@ -22,6 +22,7 @@ export const EMULATED_SERVICES = [
   'logs',
   's3',
   'scheduler',
+  'secretsmanager',
   'sns',
   'sqs',
   'ssm',
@@ -41,6 +42,16 @@ export const REAL_AWS: AwsTarget = {};
  * statement denies every object request; the emulated buckets go without it.
  */
 export function supportsConditionalBucketPolicies(target: AwsTarget): boolean {
+  return target.endpoint === undefined;
+}
+
+/**
+ * Whether SSM State Manager associations can be created. moto_server has no CreateAssociation and
+ * no SSM agent to run one: there the provisioning document, config object, secret and log group
+ * deploy, and the demo says plainly that provisioning did not run. `npm run check` holds the
+ * real-AWS form (PCM-HYS-6).
+ */
+export function supportsStateManagerAssociations(target: AwsTarget): boolean {
   return target.endpoint === undefined;
 }
 

@@ -12,17 +12,30 @@ import { KIND_TRAITS } from '../config-generator/kinds';
 import type { EnvironmentConfig } from '../config-generator/schema';
 import { AmiImages } from '../modules/ami-images';
 import { BatchEnvironment } from '../modules/batch-environment';
-import { renderClusterConfig, renderUserData, type ClusterAddresses } from '../modules/cluster-config';
-import { BATCH_BUCKETS, CORE_BUCKETS, metricStatements, ownBucketStatements, selfTerminationStatements, WORKER_BUCKETS } from '../modules/cluster-permissions';
+import { BundledFunction } from '../modules/bundled-function';
+import { renderClusterConfig, renderCoreUserData, renderWorkerUserData, type ClusterAddresses } from '../modules/cluster-config';
+import {
+  BATCH_BUCKETS,
+  CORE_BUCKETS,
+  metricStatements,
+  ownBucketStatements,
+  scaleFromZeroStatements,
+  selfTerminationStatements,
+  WORKER_BUCKETS,
+  workerGroupArn,
+} from '../modules/cluster-permissions';
 import { ClusterSecurity } from '../modules/cluster-security';
 import { CoreInstance } from '../modules/core-instance';
+import { clusterConfigDenied, DEFAULT_PROVISIONING_TIMEOUT_MINUTES, HysdsProvisioning, provisioningStatements } from '../modules/hysds-provisioning';
+import { metadataPolicy } from '../modules/instance-metadata';
 import { InstanceRole } from '../modules/instance-role';
 import { MessageLambdas } from '../modules/message-lambdas';
 import { MessageQueue } from '../modules/message-queue';
 import { OperatorUrls } from '../modules/operator-urls';
 import { consumerStatements, grantsToConsumer } from '../modules/storage-grants';
 import { WorkerFleet } from '../modules/worker-fleet';
-import type { AwsTarget } from './aws-target';
+import { HARIKIRI_ENV, workerGroupsValue } from '../lambdas/harikiri/contract';
+import { REAL_AWS, supportsStateManagerAssociations, type AwsTarget } from './aws-target';
 import { defaultTags, EnvironmentStack } from './environment-stack';
 
 export interface ComputeStackProps {
@@ -42,6 +55,9 @@ export class ComputeStack extends EnvironmentStack {
   readonly fleets: WorkerFleet[] = [];
   readonly batch: BatchEnvironment;
   readonly lambdas: MessageLambdas;
+  readonly provisioning: HysdsProvisioning;
+  readonly mozartRole: InstanceRole;
+  readonly harikiri: BundledFunction;
 
   constructor(scope: Construct, config: EnvironmentConfig, props: ComputeStackProps) {
     super(scope, config, 'compute', props.target);
@@ -60,12 +76,16 @@ export class ComputeStack extends EnvironmentStack {
     const kmsKeyArn = new DataAwsKmsAlias(this, 'environment-key', { name: naming.kmsAlias() }).targetKeyArn;
     const shared = consumerStatements(grantsToConsumer(config, props.peers));
 
-    // ---- Network and roles ------------------------------------------------------------------
+    // ---- Network, worker groups and roles ------------------------------------------------
     this.security = new ClusterSecurity(this, 'security', { naming, vpcId: network.vpcId, operatorCidrs: network.operatorCidrs });
+    const queues = config.workers.queues.map((q) => ({ ...q, asg: `${naming.venue}-${q.name}` }));
+    const groupNames = queues.map((q) => q.asg);
+    const notTheClusterConfig = clusterConfigDenied(naming);
+    const opsLike = KIND_TRAITS[config.environment.kind].opsLike;
     const coreRole = new InstanceRole(this, 'core-role', {
       roleName: naming.resource('core', 'iamRole'),
-      description: `HySDS core instances of ${naming.venue}`,
-      statements: [...ownBucketStatements(naming, CORE_BUCKETS, kmsKeyArn), ...metricStatements(), ...shared],
+      description: `HySDS core instances of ${naming.venue} other than mozart`,
+      statements: [...ownBucketStatements(naming, CORE_BUCKETS, kmsKeyArn), ...metricStatements(), ...shared, notTheClusterConfig],
     });
     const harikiri = new MessageQueue(this, 'harikiri', {
       // `${VENUE}-queue`: the name HySDS workers look for.
@@ -78,10 +98,18 @@ export class ComputeStack extends EnvironmentStack {
     const workerRole = new InstanceRole(this, 'worker-role', {
       roleName: naming.resource('worker', 'iamRole'),
       description: `HySDS verdi workers of ${naming.venue}`,
+      statements: [...ownBucketStatements(naming, WORKER_BUCKETS, kmsKeyArn), ...metricStatements(), ...selfTerminationStatements(harikiri.queue.arn), ...shared, notTheClusterConfig],
+    });
+
+    // Mozart's own role: everything a core instance has, plus provisioning and scale from zero.
+    this.mozartRole = new InstanceRole(this, 'mozart-role', {
+      roleName: naming.resource('mozart', 'iamRole'),
+      description: `HySDS mozart of ${naming.venue}: provisioning and scaling of the worker groups`,
       statements: [
-        ...ownBucketStatements(naming, WORKER_BUCKETS, kmsKeyArn),
+        ...ownBucketStatements(naming, CORE_BUCKETS, kmsKeyArn),
         ...metricStatements(),
-        ...selfTerminationStatements(naming, harikiri.queue.arn),
+        ...scaleFromZeroStatements(naming, groupNames),
+        ...provisioningStatements(naming),
         ...shared,
       ],
     });
@@ -97,18 +125,17 @@ export class ComputeStack extends EnvironmentStack {
         amiId: this.amis.imageId(component),
         instanceType: settings.instanceType,
         rootVolumeGiB: settings.rootVolumeGiB,
-        allowImdsV1: settings.allowImdsV1,
+        metadata: metadataPolicy(this.amis.imds(component), settings.allowImdsV1 ? { setting: `core.${component}.allowImdsV1` } : undefined),
         subnetId: subnet,
         securityGroupIds: groups,
-        instanceProfileName: coreRole.profile.name,
+        instanceProfileName: (component === 'mozart' ? this.mozartRole : coreRole).profile.name,
         kmsKeyArn,
         terminationProtection: protect,
       });
     }
     const addresses = Object.fromEntries(components.map((c) => [c, this.core[c]!.privateIp])) as unknown as ClusterAddresses;
     const mozartHost = network.operatorDnsName ?? addresses.mozart;
-    const queues = config.workers.queues.map((q) => ({ ...q, asg: `${naming.venue}-${q.name}` }));
-    const clusterSettings = {
+    const clusterConfig = renderClusterConfig({
       venue: naming.venue,
       region: config.aws.region,
       addresses,
@@ -116,13 +143,26 @@ export class ComputeStack extends EnvironmentStack {
       jenkinsUrl: addresses.ci ? `http://${addresses.ci}:8080/` : undefined,
       buckets: { dataset: naming.bucket('dataset'), triage: naming.bucket('triage'), code: naming.bucket('code'), archive: naming.bucket('archive') },
       harikiriQueue: naming.resource('queue', 'sqsQueue'),
-    };
-    const clusterConfig = renderClusterConfig({ ...clusterSettings, queues });
+      queues,
+    });
     for (const component of components) {
-      this.core[component]!.launch(renderUserData({ role: component, venue: naming.venue, config: clusterConfig }));
+      this.core[component]!.launch(renderCoreUserData({ role: component, venue: naming.venue }));
     }
 
+    // ---- Provisioning on mozart (SSM State Manager) -------------------------------------------
+    this.provisioning = new HysdsProvisioning(this, 'provisioning', {
+      naming,
+      kmsKeyArn,
+      clusterConfig,
+      packages: config.release.jobPackages ?? [],
+      mozartInstanceId: this.core.mozart!.instance!.id,
+      peerNames: components.filter((c) => c !== 'mozart').map((c) => naming.resource(c)),
+      logRetentionDays: opsLike ? 365 : 30,
+      associate: supportsStateManagerAssociations(props.target ?? REAL_AWS),
+    });
+
     // ---- Worker fleets, one per HySDS queue ---------------------------------------------------
+    const workerMetadata = metadataPolicy(this.amis.imds('verdi'));
     for (const queue of queues) {
       this.fleets.push(
         new WorkerFleet(this, `fleet-${queue.name}`, {
@@ -134,23 +174,37 @@ export class ComputeStack extends EnvironmentStack {
           instanceProfileArn: workerRole.profile.arn,
           kmsKeyArn,
           tags: defaultTags(config),
-          userData: renderUserData({
-            role: `verdi (${queue.name})`,
-            venue: naming.venue,
-            // Its own queue only: each worker carrying every queue made synthesis (and every
-            // boot script) grow with the square of the queue count (npm run bench found it).
-            config: renderClusterConfig({ ...clusterSettings, queues: [queue] }),
-            worker: { queue: queue.name, bundleUrl: `s3://${naming.bucket('code')}/${queue.name}-${naming.venue}.tbz2` },
-          }),
+          metadata: workerMetadata,
+          // Static and tiny: the line the verdi bootstrap reads, nothing else.
+          userData: renderWorkerUserData({ venue: naming.venue, queue: queue.name, codeBucket: naming.bucket('code') }),
         }),
       );
     }
+
+    // ---- Harikiri: idle workers leave their groups (scale to zero) ---------------------------
+    this.harikiri = new BundledFunction(this, 'harikiri-function', {
+      lambda: 'harikiri',
+      functionName: naming.resource('harikiri', 'lambda'),
+      environment: { [HARIKIRI_ENV.groups]: workerGroupsValue(groupNames) },
+      statements: [
+        // Which group an instance is in; Describe calls cannot be scoped to resources.
+        { Sid: 'FindsWorkerGroup', Effect: 'Allow', Action: 'autoscaling:DescribeAutoScalingInstances', Resource: '*' },
+        { Sid: 'RetiresIdleWorkers', Effect: 'Allow', Action: 'autoscaling:TerminateInstanceInAutoScalingGroup', Resource: groupNames.map((g) => workerGroupArn(naming, g)) },
+        { Sid: 'UsesEnvironmentKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn },
+      ],
+      logRetentionDays: opsLike ? 365 : 30,
+      kmsKeyArn,
+      accountId: config.aws.accountId,
+      timeoutSeconds: 30,
+    });
+    // One instance id per invocation: a bad body fails alone and reaches the DLQ alone.
+    this.harikiri.addSqsSource(harikiri.queue.arn, { batchSize: 1, kmsKeyArn });
 
     // ---- AWS Batch ----------------------------------------------------------------------------
     const batchRole = new InstanceRole(this, 'batch-role', {
       roleName: naming.resource('batch-host', 'iamRole'),
       description: `AWS Batch hosts of ${naming.venue}`,
-      statements: [...ownBucketStatements(naming, BATCH_BUCKETS, kmsKeyArn), ...shared],
+      statements: [...ownBucketStatements(naming, BATCH_BUCKETS, kmsKeyArn), ...shared, notTheClusterConfig],
       managedPolicyArns: [ECS_INSTANCE_POLICY],
     });
     this.batch = new BatchEnvironment(this, 'batch', {
@@ -171,7 +225,7 @@ export class ComputeStack extends EnvironmentStack {
       naming,
       kmsKeyArn,
       mozartUrl: `https://${addresses.mozart}`,
-      logRetentionDays: KIND_TRAITS[config.environment.kind].opsLike ? 365 : 30,
+      logRetentionDays: opsLike ? 365 : 30,
     });
     this.security.allowHttpsToMozart('lambdas', this.lambdas.mozartClients.id, 'job-submitting Lambdas');
 
@@ -180,6 +234,16 @@ export class ComputeStack extends EnvironmentStack {
     new TerraformOutput(this, 'ami_ids', {
       value: this.amis.all(),
       description: 'AMI id of each component, by component name (mozart, metrics, grq, factotum, verdi, ...).',
+    });
+    new TerraformOutput(this, 'provisioning-run', {
+      value: {
+        log_group: naming.provisioningLogGroup(),
+        log_stream: this.provisioning.logStream,
+        document: this.provisioning.document.name,
+        association_id: this.provisioning.association?.associationId ?? '',
+        timeout_minutes: config.provisioning?.timeoutMinutes ?? DEFAULT_PROVISIONING_TIMEOUT_MINUTES,
+      },
+      description: 'Provisioning on mozart: the log group and stream (`<instance id>/<config digest>`) each step reports to, the SSM document, the State Manager association ("" where none was created: the emulator), and how long npm run deploy waits.',
     });
     new TerraformOutput(this, 'worker_groups', {
       value: this.fleets.map((f) => f.groupName),
