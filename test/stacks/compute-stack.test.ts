@@ -17,11 +17,10 @@ const byPath = (name: string, type: string, path: string): StackJson => {
   expect(found).toHaveLength(1);
   return found[0];
 };
-/** The `~/.sds/config` a boot script writes. */
-function sdsConfigIn(userData: string): StackJson {
-  const match = /<<'PCM_SDS_CONFIG'\n([\s\S]*?)\nPCM_SDS_CONFIG\n/.exec(userData);
-  expect(match).not.toBeNull();
-  return parse(match![1]);
+/** The `~/.sds/config` provisioning delivers: the encrypted object in the code bucket. */
+function sdsConfigOf(name: string): StackJson {
+  const object = byPath(name, 'aws_s3_object', 'provisioning/cluster-config');
+  return parse(object.content);
 }
 const decodeLaunchTemplateUserData = (value: string) => {
   // Synthesized as ${base64encode("...")}: the argument is the rendered script, JSON-escaped.
@@ -35,7 +34,8 @@ describe.each(NAMES)('%s-compute', (name) => {
   const venue = `pcm-${name}`;
   const images = catalog.releases[config.release.amiRelease!].regions[config.aws.region]!;
 
-  it('runs each core component from the catalog AMI, at its configured size, with an encrypted root volume and IMDSv2', () => {
+  it('runs each core component from the catalog AMI, at its configured size, with an encrypted root volume, and IMDS tokens exactly where the image is ready', () => {
+    const ready = catalog.releases[config.release.amiRelease!].imds.v2Only;
     const components: ('mozart' | 'metrics' | 'grq' | 'factotum' | 'ci')[] = ['mozart', 'metrics', 'grq', 'factotum', ...(config.core.ci ? (['ci'] as const) : [])];
     const instances = all(name, 'aws_instance');
     expect(instances).toHaveLength(components.length);
@@ -45,28 +45,27 @@ describe.each(NAMES)('%s-compute', (name) => {
         ami: images[component],
         instance_type: config.core[component]!.instanceType,
         root_block_device: { volume_size: config.core[component]!.rootVolumeGiB, encrypted: true, kms_key_id: expect.stringContaining('data.aws_kms_alias.') },
-        metadata_options: { http_tokens: 'required', http_endpoint: 'enabled' },
+        metadata_options: { http_tokens: ready ? 'required' : 'optional', http_endpoint: 'enabled' },
         disable_api_termination: config.protection.deletionProtection,
         tags: { Name: `${venue}-${component}` },
       });
       expect(instance.provisioner).toBeUndefined();
+      // Static: nothing in it changes with the environment file, so no config change stops it.
+      expect(instance.user_data).not.toMatch(/QUEUES|\$\{/);
     }
   });
 
   it('writes the same QUEUES into the cluster config as it makes autoscaling groups, name for name', () => {
     const groups = all(name, 'aws_autoscaling_group').map((g) => g.name).sort();
-    const mozart = sdsConfigIn(byPath(name, 'aws_instance', 'mozart/instance').user_data);
-    expect(mozart.QUEUES.map((q: StackJson) => q.ASG).sort()).toEqual(groups);
-    expect(mozart.QUEUES.map((q: StackJson) => `${venue}-${q.QUEUE_NAME}`).sort()).toEqual(groups);
+    const cluster = sdsConfigOf(name);
+    expect(cluster.QUEUES.map((q: StackJson) => q.ASG).sort()).toEqual(groups);
+    expect(cluster.QUEUES.map((q: StackJson) => `${venue}-${q.QUEUE_NAME}`).sort()).toEqual(groups);
     expect(groups).toEqual(config.workers.queues.map((q) => `${venue}-${q.name}`).sort());
-    // Every worker boots with the cluster config of its own queue alone, and that queue's bundle.
+    // Every worker boots with only the line that names its queue's bundle.
     for (const queue of config.workers.queues) {
       const script = decodeLaunchTemplateUserData(byPath(name, 'aws_launch_template', `fleet-${queue.name}/launch-template`).user_data);
-      const { QUEUES: own, ...cluster } = sdsConfigIn(script);
-      const { QUEUES: every, ...mozartCluster } = mozart;
-      expect(own).toEqual(every.filter((q: StackJson) => q.QUEUE_NAME === queue.name));
-      expect(cluster).toEqual(mozartCluster);
-      expect(script).toContain(`BUNDLE_URL=s3://pcm-${name}-code-${config.aws.accountId}/${queue.name}-${venue}.tbz2`);
+      expect(script.split('\n').filter((line) => line.includes('BUNDLE_URL'))).toEqual([`BUNDLE_URL=s3://pcm-${name}-code-${config.aws.accountId}/${queue.name}-${venue}.tbz2`]);
+      expect(script).not.toContain('QUEUES');
     }
   });
 
@@ -92,11 +91,15 @@ describe.each(NAMES)('%s-compute', (name) => {
           namespace: 'HySDS',
           metric_name: `JobsWaitingPerInstance-${venue}-${queue.name}`,
           statistic: 'Average',
-          metric_dimension: [{ name: 'AutoScalingGroupName', value: `${venue}-${queue.name}` }],
+          metric_dimension: [
+            { name: 'AutoScalingGroupName', value: `${venue}-${queue.name}` },
+            { name: 'Queue', value: queue.name },
+          ],
         },
       });
       const template = byPath(name, 'aws_launch_template', `fleet-${queue.name}/launch-template`);
-      expect(template).toMatchObject({ image_id: images.verdi, metadata_options: { http_tokens: 'required' } });
+      const ready = catalog.releases[config.release.amiRelease!].imds.v2Only;
+      expect(template).toMatchObject({ image_id: images.verdi, metadata_options: { http_tokens: ready ? 'required' : 'optional' } });
       expect(template.block_device_mappings.map((b: StackJson) => [b.device_name, b.ebs.volume_size, b.ebs.encrypted])).toEqual([
         ['/dev/xvda', queue.rootVolumeGiB, 'true'],
         ['/dev/xvdb', queue.dataVolumeGiB, 'true'],
@@ -173,9 +176,39 @@ describe('instance roles', () => {
     expect(shared.map((s) => s.Action)).toEqual(['s3:ListBucket', ['s3:GetObject'], ['kms:Decrypt']]);
   });
 
-  it('let workers leave only their own environment’s fleets', () => {
-    const leave = policy('ops', 'worker-role').find((s) => s.Sid === 'LeaveOwnFleet');
-    expect(leave.Resource).toBe('arn:aws:autoscaling:us-west-2:333333333333:autoScalingGroup:*:autoScalingGroupName/pcm-ops-*');
+  it('let workers only announce themselves on <VENUE>-queue, as harikiri_sqs.py does, and touch no group', () => {
+    const worker = policy('ops', 'worker-role');
+    expect(worker.find((s) => s.Sid === 'AnnouncesIdleWorker')).toEqual({
+      Sid: 'AnnouncesIdleWorker',
+      Effect: 'Allow',
+      Action: ['sqs:GetQueueUrl', 'sqs:SendMessage'],
+      Resource: expect.stringMatching(/^\$\{aws_sqs_queue\.harikiri_queue_/),
+    });
+    expect(worker.flatMap((s) => [s.Action].flat()).filter((a: string) => a.startsWith('autoscaling:') && a !== 'autoscaling:DescribeAutoScalingGroups')).toEqual([]);
+  });
+
+  it('let mozart set the desired capacity of exactly its own groups, to scale them from zero', () => {
+    const scale = policy('ops', 'mozart-role').find((s) => s.Sid === 'ScalesWorkerGroupsFromZero');
+    expect(scale).toEqual({
+      Sid: 'ScalesWorkerGroupsFromZero',
+      Effect: 'Allow',
+      Action: 'autoscaling:SetDesiredCapacity',
+      Resource: configOf('ops').workers.queues.map((q) => `arn:aws:autoscaling:us-west-2:333333333333:autoScalingGroup:*:autoScalingGroupName/pcm-ops-${q.name}`),
+    });
+    for (const role of ['core-role', 'worker-role', 'batch-role']) {
+      expect(policy('ops', role).flatMap((s) => [s.Action].flat())).not.toContain('autoscaling:SetDesiredCapacity');
+    }
+  });
+
+  it('let only mozart read the cluster config and the credentials', () => {
+    const mozart = policy('ops', 'mozart-role');
+    expect(mozart.find((s) => s.Sid === 'ReadsClusterConfig').Resource).toEqual(['arn:aws:s3:::pcm-ops-code-333333333333/provisioning/sds-config.yaml', 'arn:aws:s3:::pcm-ops-code-333333333333/packages/*']);
+    expect(mozart.find((s) => s.Sid === 'KeepsClusterCredentials').Resource).toBe('arn:aws:secretsmanager:us-west-2:333333333333:secret:pcm-ops-hysds-credentials-??????');
+    for (const role of ['core-role', 'worker-role', 'batch-role']) {
+      const statements = policy('ops', role);
+      expect(statements.find((s) => s.Sid === 'ClusterConfigIsMozarts')).toEqual({ Sid: 'ClusterConfigIsMozarts', Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::pcm-ops-code-333333333333/provisioning/sds-config.yaml' });
+      expect(JSON.stringify(statements)).not.toContain('secretsmanager');
+    }
   });
 
   it('never allow Action "*"', () => {
@@ -199,8 +232,13 @@ describe('configured variants', () => {
     expect(stack.output.operator_urls.value.hysds_ui).toBe('https://pcm-ops.example.org/hysds_ui/');
   });
 
-  it('accepts IMDSv1 only on the component that opts out', () => {
-    const stack = synthWith((ops) => (ops.core.grq.allowImdsV1 = true));
+  it('requires IMDS tokens where the catalog says the image is ready, except on a component that opts out', () => {
+    const ready = structuredClone(catalog);
+    for (const entry of Object.values(ready.releases)) entry.imds = { v2Only: true, reason: 'tested with IMDSv2 only in this fixture' };
+    const ops = exampleData('ops');
+    ops.core.grq.allowImdsV1 = true;
+    const result = validateSources(exampleSources({ ops }));
+    const stack = synthesize(result.environments.filter((e) => e.config.environment.name === 'ops'), { catalog: ready }).stacks['ops-compute'];
     const tokens = Object.values(resourcesOf(stack, 'aws_instance')).map((i: StackJson) => [i.tags.Name, i.metadata_options.http_tokens]);
     expect(tokens.sort()).toEqual([
       ['pcm-ops-ci', 'required'],
@@ -209,6 +247,7 @@ describe('configured variants', () => {
       ['pcm-ops-metrics', 'required'],
       ['pcm-ops-mozart', 'required'],
     ]);
+    for (const template of Object.values(resourcesOf(stack, 'aws_launch_template'))) expect((template as StackJson).metadata_options.http_tokens).toBe('required');
   });
 
   it('passes a Batch service role only when the config names one (the emulator escape hatch)', () => {

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadedEnvironment } from '../../config-generator/loader';
+import type { AppOptions } from '../../stacks/app';
 import { synthesizeTo } from '../../stacks/synthesize';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -16,8 +17,8 @@ export interface Synthesized {
   readonly dirs: Record<string, string>;
 }
 
-export function synthesize(environments: readonly LoadedEnvironment[]): Synthesized {
-  const out = synthesizeTo(mkdtempSync(join(tmpdir(), 'pcm-synth-')), environments);
+export function synthesize(environments: readonly LoadedEnvironment[], options: AppOptions = {}): Synthesized {
+  const out = synthesizeTo(mkdtempSync(join(tmpdir(), 'pcm-synth-')), environments, options);
   return {
     stacks: Object.fromEntries(out.map((s) => [s.name, s.json])),
     dependencies: Object.fromEntries(out.map((s) => [s.name, s.dependencies])),
