@@ -7,6 +7,12 @@ import { ec2EbsEncryption } from './rules/ec2-ebs-encryption';
 import { ec2ImdsOptOut } from './rules/ec2-imds-opt-out';
 import { ec2ImdsV2 } from './rules/ec2-imds-v2';
 import { ec2OpenIngress } from './rules/ec2-open-ingress';
+import { hysdsBootstrap } from './rules/hysds-bootstrap';
+import { hysdsHarikiriConsumer } from './rules/hysds-harikiri-consumer';
+import { hysdsImdsReadiness } from './rules/hysds-imds-readiness';
+import { hysdsProvisioning } from './rules/hysds-provisioning';
+import { hysdsScaleFromZero } from './rules/hysds-scale-from-zero';
+import { hysdsUserDataChannel } from './rules/hysds-user-data-channel';
 import { iamWildcardAction } from './rules/iam-wildcard-action';
 import { iamWildcardPrincipal } from './rules/iam-wildcard-principal';
 import { iamWildcardResource } from './rules/iam-wildcard-resource';
@@ -160,17 +166,17 @@ export const RULES: readonly Rule[] = [
   {
     id: 'PCM-EC2-3',
     level: 'error',
-    info: 'Instances and launch templates require IMDSv2.',
-    explanation: 'IMDSv1 answers any request that reaches it, so one server-side request forgery hands out the instance role credentials.',
-    fix: 'Set metadata_options.http_tokens = "required"; for a legacy AMI that cannot, opt out with core.<component>.allowImdsV1 in the environment file.',
+    info: 'Instances and launch templates require IMDSv2 wherever their image is ready for it.',
+    explanation: 'IMDSv1 answers any request that reaches it, so one server-side request forgery hands out the instance role credentials. Where the AMI catalog says an image works with IMDSv2 only, nothing justifies leaving v1 on.',
+    fix: 'Let the kit derive metadata_options.http_tokens from the image (it requires tokens where the catalog says imds.v2Only), or opt out with core.<component>.allowImdsV1 and a reason.',
     check: ec2ImdsV2,
   },
   {
     id: 'PCM-EC2-4',
     level: 'warning',
-    info: 'A core instance answers IMDSv1 by the documented opt-out.',
-    explanation: 'Allowed for legacy AMIs, but it reopens the credential-theft path IMDSv2 closes.',
-    fix: 'Move the component to an AMI whose software uses IMDSv2 and remove core.<component>.allowImdsV1.',
+    info: 'An instance answers IMDSv1 because its image is not ready for IMDSv2 only, or by the documented opt-out.',
+    explanation: "Stock HySDS scripts call IMDS without a token (hysds/hysds PR #220), so v1 stays on for their images; it still reopens the credential-theft path IMDSv2 closes.",
+    fix: 'Build the image with a HySDS whose scripts use IMDSv2 tokens, set imds.v2Only in amis/catalog.yaml, and remove any core.<component>.allowImdsV1.',
     check: ec2ImdsOptOut,
   },
   {
@@ -220,6 +226,55 @@ export const RULES: readonly Rule[] = [
     explanation: 'Synthesized JSON is written to disk, copied into Terraform state and shown in plans and CI logs.',
     fix: 'Keep secrets in Secrets Manager or SSM Parameter Store and read them at run time; pass names, not values.',
     check: noSecrets,
+  },
+  // ---- HySDS at run time (DESIGN.md): what stock HySDS code needs of the infrastructure ------
+  {
+    id: 'PCM-HYS-1',
+    level: 'error',
+    info: "Each worker's user data holds exactly one BUNDLE_URL=s3://<code bucket>/<queue>-<VENUE>.tbz2 line.",
+    explanation: "The verdi bootstrap reads `grep BUNDLE_URL | cut -d= -f 2` of the user data and fetches that bundle; quotes, a second line or trailing text make it fetch nothing, and no worker joins.",
+    fix: "Render worker user data with renderWorkerUserData (modules/cluster-config.ts).",
+    check: hysdsBootstrap,
+  },
+  {
+    id: 'PCM-HYS-2',
+    level: 'error',
+    info: '<VENUE>-queue, where idle workers announce themselves, has a consumer.',
+    explanation: 'harikiri_sqs.py sends the instance id and powers off; it never leaves its group, so without a consumer calling TerminateInstanceInAutoScalingGroup the group replaces every idle worker forever.',
+    fix: 'Feed the queue to the harikiri Lambda (compute stack) with an event source mapping.',
+    check: hysdsHarikiriConsumer,
+  },
+  {
+    id: 'PCM-HYS-3',
+    level: 'error',
+    info: 'Mozart may SetDesiredCapacity on every worker group, and target tracking names the dimensions HySDS publishes.',
+    explanation: 'sync_ec2_target_tracking_metric.py sets a group at 0 to the waiting jobs (denied, it publishes nothing) and publishes JobsWaitingPerInstance with AutoScalingGroupName and Queue; a policy with other dimensions never sees the metric.',
+    fix: "Give mozart's role scaleFromZeroStatements and let WorkerFleet write the scaling policy.",
+    check: hysdsScaleFromZero,
+  },
+  {
+    id: 'PCM-HYS-4',
+    level: 'error',
+    info: 'User data stays under 16 KB and carries no cluster config or credentials.',
+    explanation: 'cloud-init runs user data at first boot only, a change stops and starts the instance, and EC2 refuses more than 16 KB (about 68 queues of cluster config).',
+    fix: 'Deliver ~/.sds/config and credentials through provisioning (HysdsProvisioning); keep user data static.',
+    check: hysdsUserDataChannel,
+  },
+  {
+    id: 'PCM-HYS-5',
+    level: 'error',
+    info: "IMDS tokens are not required on an image whose HySDS cannot use them.",
+    explanation: 'The verdi bootstrap, harikiri_sqs.py and spot_termination_detector.py call IMDS without a token: with tokens required they get 401 and fail quietly.',
+    fix: 'Let the kit derive http_tokens from the AMI catalog (imds.v2Only), or mark the image ready there once its HySDS is.',
+    check: hysdsImdsReadiness,
+  },
+  {
+    id: 'PCM-HYS-6',
+    level: 'error',
+    info: 'A State Manager association provisions HySDS on mozart.',
+    explanation: 'No HySDS image starts the cluster by itself: something must write the config and run sds update, start, ship and pkg import. The emulator cannot create associations; this rule holds the real-AWS form.',
+    fix: 'Let HysdsProvisioning create its association (compute stack).',
+    check: hysdsProvisioning,
   },
 ];
 

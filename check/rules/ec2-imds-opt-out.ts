@@ -1,8 +1,8 @@
 import { violation, type RuleCheck } from '../rule';
-import { imdsV1Allowed } from './imds';
+import { metadataAccess } from './imds';
 
-/** The documented opt-out (core.<component>.allowImdsV1) is allowed, and shown. */
+/** IMDSv1 left on, and why: an image not ready for IMDSv2 only, or the config's opt-out. */
 export const ec2ImdsOptOut: RuleCheck = ({ stack, config }) =>
-  imdsV1Allowed(stack, config)
-    .filter((access) => access.optedOutAs)
-    .map(({ resource, optedOutAs }) => violation(resource, `answers IMDSv1 because core.${optedOutAs}.allowImdsV1 is true`));
+  metadataAccess(stack, config)
+    .filter((a) => !a.tokensRequired && (!a.ready || a.optedOutAs))
+    .map(({ resource, reason, optedOutAs }) => violation(resource, optedOutAs ? `answers IMDSv1 because ${optedOutAs} is true` : `answers IMDSv1 because ${reason}`));

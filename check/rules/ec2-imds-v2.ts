@@ -1,8 +1,8 @@
 import { violation, type RuleCheck } from '../rule';
-import { imdsV1Allowed } from './imds';
+import { metadataAccess } from './imds';
 
-/** Instances and launch templates require IMDSv2 session tokens unless the config opts out. */
+/** Where the image is ready for IMDSv2 only, tokens are required (unless the config opts out). */
 export const ec2ImdsV2: RuleCheck = ({ stack, config }) =>
-  imdsV1Allowed(stack, config)
-    .filter((access) => !access.optedOutAs)
-    .map(({ resource }) => violation(resource, 'metadata_options.http_tokens is not "required"'));
+  metadataAccess(stack, config)
+    .filter((a) => !a.tokensRequired && a.ready && !a.optedOutAs)
+    .map(({ resource, reason }) => violation(resource, `metadata_options.http_tokens is not "required", though ${reason === 'no image of its own' ? 'it runs no HySDS image' : `the catalog says ${reason}`}`));

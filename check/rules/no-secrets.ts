@@ -7,7 +7,9 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [string, RegExp]> = [
   ['a private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
   ['an AWS secret access key', /aws_secret_access_key["']?\s*[:=]\s*["']?[A-Za-z0-9/+]{40}/i],
   ['a password in a URL', /[a-z][a-z0-9+.-]*:\/\/[^\s/:@${}]+:[^\s/@${}]+@/i],
-  ['a password or token assignment', /(?:password|passwd|secret|api_?key|token)["']?\s*[:=]\s*["']?(?!\$\{)[^\s"'${}]{6,}/i],
+  // Not a Secrets Manager ARN (`...:secret:<name>`), nor a printf placeholder that a script fills
+  // at run time (`PASSWORD: %s`).
+  ['a password or token assignment', /(?<!:)(?:password|passwd|secret|api_?key|token)["']?\s*[:=]\s*["']?(?!\$\{|%[sdq]\b)[^\s"'${}]{6,}/i],
 ];
 
 /** Attribute names that hold a secret: a literal value there is a secret in the output. */
