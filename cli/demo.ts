@@ -74,6 +74,10 @@ async function main(): Promise<void> {
     const failed = outcomes.filter((o) => !o.ok).length;
     const totalSeconds = (Date.now() - started) / 1000;
     process.stdout.write(`\n${outcomes.length - failed} of ${outcomes.length} environments deployed into the emulator in ${totalSeconds.toFixed(0)} s.\n`);
+    process.stdout.write(
+      'Provisioning was NOT run: the emulator has no SSM agent and cannot create State Manager associations, so no HySDS started and the operator URLs above were not probed. ' +
+        'The provisioning document, cluster config object, credentials secret and log group were deployed; the provisioning script itself is tested with bash (test/modules/provisioning-script.test.ts).\n',
+    );
     // What npm run bench reports as the demo's deploy times.
     const record: DemoTimes = {
       at: new Date().toISOString(),

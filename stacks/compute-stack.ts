@@ -235,7 +235,7 @@ export class ComputeStack extends EnvironmentStack {
       value: this.amis.all(),
       description: 'AMI id of each component, by component name (mozart, metrics, grq, factotum, verdi, ...).',
     });
-    new TerraformOutput(this, 'provisioning-run', {
+    new TerraformOutput(this, 'provisioning_run', {
       value: {
         log_group: naming.provisioningLogGroup(),
         log_stream: this.provisioning.logStream,

@@ -11,6 +11,7 @@ import { AWS_ENDPOINT_VARIABLE, type AwsTarget } from '../../stacks/aws-target';
 import { runCdktf } from '../cdktf-cli';
 import type { AwsCredentialIdentity } from '../state-bucket';
 import { guardAccount } from './account-guard';
+import { provisioningRunOf, type ProvisioningRun } from './provisioning-progress';
 import { configDigest, writeDeployRecord } from './record';
 
 export interface DeployRequest {
@@ -32,6 +33,8 @@ export interface DeployOutcome {
   readonly resourcesChanged: number;
   /** Interface -> URL, from `<env>-compute`'s outputs. */
   readonly operatorUrls: Record<string, string>;
+  /** Where provisioning on mozart reports, from `<env>-compute`'s outputs (absent for plans). */
+  readonly provisioning?: ProvisioningRun;
   /** The deploy record written (not for plans). */
   readonly recordPath?: string;
   /** The caller the guard confirmed. */
@@ -89,6 +92,7 @@ export async function deployEnvironment(request: DeployRequest): Promise<DeployO
     seconds: result.seconds,
     resourcesChanged: changesIn(result.log, /Resources: (\d+) added, (\d+) changed, (\d+) destroyed/g),
     operatorUrls: (result.outputs[`${name}-compute`]?.operator_urls ?? {}) as Record<string, string>,
+    provisioning: provisioningRunOf(result.outputs[`${name}-compute`]?.provisioning_run),
     recordPath,
     callerArn,
     log: result.log,
@@ -102,8 +106,13 @@ function changesIn(log: string, summary: RegExp): number {
   return total;
 }
 
-/** The operator URLs as an aligned two-column table. */
-export function urlTable(urls: Record<string, string>): string {
+/** The operator URLs as an aligned table, with a status column when there are statuses. */
+export function urlTable(urls: Record<string, string>, statuses?: Readonly<Record<string, string>>): string {
   const width = Math.max(9, ...Object.keys(urls).map((k) => k.length));
-  return [`${'interface'.padEnd(width)}  url`, ...Object.entries(urls).map(([k, u]) => `${k.padEnd(width)}  ${u}`)].join('\n');
+  if (!statuses) return [`${'interface'.padEnd(width)}  url`, ...Object.entries(urls).map(([k, u]) => `${k.padEnd(width)}  ${u}`)].join('\n');
+  const urlWidth = Math.max(3, ...Object.values(urls).map((u) => u.length));
+  return [
+    `${'interface'.padEnd(width)}  ${'url'.padEnd(urlWidth)}  status`,
+    ...Object.entries(urls).map(([k, u]) => `${k.padEnd(width)}  ${u.padEnd(urlWidth)}  ${statuses[k] ?? ''}`),
+  ].join('\n');
 }

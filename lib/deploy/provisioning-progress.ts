@@ -13,6 +13,28 @@ export type ProvisioningEvent =
   | { readonly kind: 'step'; readonly step: ProvisioningStep; readonly state: 'ok'; readonly seconds: number }
   | { readonly kind: 'step'; readonly step: ProvisioningStep; readonly state: 'failed'; readonly seconds: number; readonly detail: string };
 
+/** The compute stack's `provisioning_run` output: where the run reports, and how long to wait. */
+export interface ProvisioningRun {
+  readonly logGroup: string;
+  readonly logStream: string;
+  readonly document: string;
+  /** Empty where no association was created (the emulator). */
+  readonly associationId: string;
+  readonly timeoutMinutes: number;
+}
+
+export function provisioningRunOf(output: unknown): ProvisioningRun | undefined {
+  const o = output as Partial<Record<'log_group' | 'log_stream' | 'document' | 'association_id' | 'timeout_minutes', unknown>> | undefined;
+  if (!o || typeof o.log_group !== 'string' || typeof o.log_stream !== 'string') return undefined;
+  return {
+    logGroup: o.log_group,
+    logStream: o.log_stream,
+    document: String(o.document ?? ''),
+    associationId: String(o.association_id ?? ''),
+    timeoutMinutes: Number(o.timeout_minutes) || 90,
+  };
+}
+
 const isStep = (name: string): name is ProvisioningStep => (PROVISIONING_STEPS as readonly string[]).includes(name);
 
 /** One log line of the script as an event; undefined for a line that is not one. */
