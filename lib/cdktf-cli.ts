@@ -78,3 +78,20 @@ export function runCdktf(run: CdktfRun): Promise<CdktfResult> {
     });
   });
 }
+
+/**
+ * Terraform's error blocks in a cdktf log (`Error: ...` and the lines under it, up to the next
+ * blank line), ANSI colours and box-drawing removed: what a failed deploy should show first.
+ */
+export function terraformErrors(log: string, maxLines = 40): string {
+  const lines = log.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.replace(/^.*?[│╷╵]\s?/, ''));
+  const out: string[] = [];
+  for (let i = 0; i < lines.length && out.length < maxLines; i++) {
+    if (!/^\s*Error: /.test(lines[i])) continue;
+    for (let j = i; j < lines.length && j < i + 12 && out.length < maxLines; j++) {
+      if (j > i && lines[j].trim() === '') break;
+      out.push(lines[j].slice(0, 300));
+    }
+  }
+  return out.join('\n');
+}

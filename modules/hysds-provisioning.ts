@@ -70,14 +70,6 @@ export function renderProvisioningScript(input: ProvisioningScriptInput): string
   });
 }
 
-/**
- * Text Terraform must take literally: `${` and `%{` start its templates, so they are doubled.
- * (The script is bash, full of `${VAR}`.)
- */
-export function terraformLiteral(text: string): string {
-  return text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
-}
-
 export interface HysdsProvisioningProps {
   readonly naming: Naming;
   readonly kmsKeyArn: string;
@@ -157,7 +149,9 @@ export class HysdsProvisioning extends Construct {
       name: naming.resource('provision-hysds'),
       documentType: 'Command',
       documentFormat: 'JSON',
-      content: terraformLiteral(
+      // Fn.rawString: Terraform must take the text literally (the script is bash, full of `${VAR}`,
+      // which Terraform would read as its own interpolation).
+      content: Fn.rawString(
         JSON.stringify({
           schemaVersion: '2.2',
           description: `Provisions HySDS on mozart of ${naming.venue} (pcm-deploy).`,

@@ -9,6 +9,12 @@ import { join } from 'node:path';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribePoliciesCommand } from '@aws-sdk/client-auto-scaling';
 import { BatchClient, DescribeComputeEnvironmentsCommand, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DescribeDocumentCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { HARIKIRI_ENV } from '../../lambdas/harikiri/contract';
+import { CLUSTER_CONFIG_KEY } from '../../modules/hysds-provisioning';
 import { parse, stringify } from 'yaml';
 import { catalogImages, loadAmiCatalog } from '../../amis/catalog';
 import { ENVIRONMENTS_DIR, loadEnvironments } from '../../config-generator/loader';
@@ -62,7 +68,9 @@ withEmulator('dev-compute deployed to the AWS emulator', () => {
     for (const component of ['mozart', 'metrics', 'grq', 'factotum'] as const) {
       expect(byName[`pcm-dev-${component}`]).toMatchObject({ ImageId: images[component], InstanceType: dev.core[component].instanceType, VpcId: network.vpcId });
     }
-    expect(byName['pcm-dev-mozart'].MetadataOptions?.HttpTokens).toBe('required');
+    // The catalog says today's HySDS images are not ready for IMDSv2 only.
+    expect(byName['pcm-dev-mozart'].MetadataOptions?.HttpTokens).toBe('optional');
+    expect(byName['pcm-dev-mozart'].IamInstanceProfile?.Arn).toMatch(/instance-profile\/pcm-dev-mozart$/);
   });
 
   it('gives each queue its autoscaling group, with the mixed-instances policy and the HySDS scaling policy', async () => {
@@ -80,6 +88,10 @@ withEmulator('dev-compute deployed to the AWS emulator', () => {
         DisableScaleIn: true,
         CustomizedMetricSpecification: { Namespace: 'HySDS', MetricName: `JobsWaitingPerInstance-pcm-dev-${dev.workers.queues[0].name}` },
       });
+      expect(ScalingPolicies[0].TargetTrackingConfiguration?.CustomizedMetricSpecification?.Dimensions).toEqual([
+        { Name: 'AutoScalingGroupName', Value: group.AutoScalingGroupName },
+        { Name: 'Queue', Value: dev.workers.queues[0].name },
+      ]);
     }
   });
 
@@ -91,6 +103,29 @@ withEmulator('dev-compute deployed to the AWS emulator', () => {
     );
     const { jobQueues = [] } = await batch.send(new DescribeJobQueuesCommand({}));
     expect(jobQueues.map((q) => [q.jobQueueName, q.priority])).toEqual(dev.batch.jobQueues.map((q) => [`pcm-dev-batch-${q.name}`, q.priority]));
+  });
+
+  it('feeds <VENUE>-queue to the harikiri function, one message at a time', async () => {
+    const lambda = client(LambdaClient);
+    const { EventSourceMappings = [] } = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'pcm-dev-harikiri' }));
+    expect(EventSourceMappings.map((m) => [m.EventSourceArn, m.BatchSize])).toEqual([['arn:aws:sqs:us-west-2:111111111111:pcm-dev-queue', 1]]);
+    const { Environment } = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'pcm-dev-harikiri' }));
+    expect(Environment?.Variables?.[HARIKIRI_ENV.groups]).toBe(dev.workers.queues.map((q) => `pcm-dev-${q.name}`).join(','));
+  });
+
+  it('delivers the cluster config as an encrypted object, and keeps an empty credentials secret for provisioning to fill', async () => {
+    const object = await client(S3Client).send(new GetObjectCommand({ Bucket: 'pcm-dev-code-111111111111', Key: CLUSTER_CONFIG_KEY }));
+    expect(object.ServerSideEncryption).toBe('aws:kms');
+    const cluster = parse(await object.Body!.transformToString());
+    const { Reservations = [] } = await client(EC2Client).send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: ['pcm-dev-mozart'] }] }));
+    expect(cluster).toMatchObject({ VENUE: 'pcm-dev', MOZART_PVT_IP: Reservations[0].Instances![0].PrivateIpAddress, QUEUES: dev.workers.queues.map((q) => expect.objectContaining({ QUEUE_NAME: q.name })) });
+    const secret = await client(SecretsManagerClient).send(new DescribeSecretCommand({ SecretId: 'pcm-dev-hysds-credentials' }));
+    expect(secret.KmsKeyId).toBeDefined();
+    expect(Object.keys(secret.VersionIdsToStages ?? {})).toEqual([]);
+    const { Name, DocumentType } = (await client(SSMClient).send(new DescribeDocumentCommand({ Name: 'pcm-dev-provision-hysds' }))).Document!;
+    expect([Name, DocumentType]).toEqual(['pcm-dev-provision-hysds', 'Command']);
+    // moto has no State Manager associations: the deploy made none, and says so (README).
+    expect(deployed.outputs['dev-compute'].provisioning_run).toMatchObject({ association_id: '', log_group: '/pcm/pcm-dev/provisioning' });
   });
 
   it('outputs the operator URLs, on mozart’s private address', async () => {

@@ -2,7 +2,7 @@
  * Deploying example environments to moto_server in tests: each into its own emulated account,
  * through its deploy role, with `cdktf deploy` as an operator would run it.
  */
-import { runCdktf, type CdktfResult } from '../../lib/cdktf-cli';
+import { runCdktf, terraformErrors, type CdktfResult } from '../../lib/cdktf-cli';
 import { prepareEmulatedAccount } from '../../lib/emulator/accounts';
 import type { AwsCredentialIdentity } from '../../lib/state-bucket';
 import { EMULATOR_CREDENTIALS } from '../../lib/emulator/server';
@@ -40,6 +40,6 @@ export async function deployToEmulator(
       AWS_REGION: config.aws.region,
     },
   });
-  if (!result.ok) throw new Error(`cdktf deploy ${stacks.join(' ')} failed (exit ${result.exitCode}):\n${result.log.slice(-4000)}`);
+  if (!result.ok) throw new Error(`cdktf deploy ${stacks.join(' ')} failed (exit ${result.exitCode}):\n${terraformErrors(result.log) || result.log.slice(-4000)}`);
   return { ...result, credentials };
 }
