@@ -60,14 +60,21 @@ const script = engine.compile(readFileSync(join(__dirname, 'templates', 'provisi
 
 /** The provisioning script, as bash runs it. */
 export function renderProvisioningScript(input: ProvisioningScriptInput): string {
-  return script({
+  const text = script({
     ...input,
     opsUser: OPS_USER,
     configUrl: `s3://${input.codeBucket}/${CLUSTER_CONFIG_KEY}`,
     packagesUrl: `s3://${input.codeBucket}/${JOB_PACKAGES_PREFIX.replace(/\/$/, '')}`,
+    packageList: input.packages.join(' '),
     peerNames: input.peerNames.join(','),
     peerCount: input.peerNames.length,
   });
+  // Terraform reads `${` and `%{` in any string as its own templates, and cdktf gives no escape
+  // that survives into JSON syntax intact: the script must not contain them at all.
+  const template = /\$\{|%\{/.exec(text);
+  if (template) throw new Error(`the provisioning script contains "${template[0]}" at offset ${template.index}, which Terraform would read as interpolation`);
+  if (input.packages.some((p) => /\s/.test(p))) throw new Error('job package names must not contain whitespace');
+  return text;
 }
 
 export interface HysdsProvisioningProps {
@@ -149,22 +156,18 @@ export class HysdsProvisioning extends Construct {
       name: naming.resource('provision-hysds'),
       documentType: 'Command',
       documentFormat: 'JSON',
-      // Fn.rawString: Terraform must take the text literally (the script is bash, full of `${VAR}`,
-      // which Terraform would read as its own interpolation).
-      content: Fn.rawString(
-        JSON.stringify({
-          schemaVersion: '2.2',
-          description: `Provisions HySDS on mozart of ${naming.venue} (pcm-deploy).`,
-          parameters: { [DIGEST_PARAMETER]: { type: 'String', description: 'Digest of the cluster config and job packages.', allowedPattern: '^[0-9a-f]{16}$' } },
-          mainSteps: [
-            {
-              action: 'aws:runShellScript',
-              name: 'provision',
-              inputs: { timeoutSeconds: String(props.timeoutSeconds ?? 7200), runCommand: text.split('\n') },
-            },
-          ],
-        }),
-      ),
+      content: JSON.stringify({
+        schemaVersion: '2.2',
+        description: `Provisions HySDS on mozart of ${naming.venue} (pcm-deploy).`,
+        parameters: { [DIGEST_PARAMETER]: { type: 'String', description: 'Digest of the cluster config and job packages.', allowedPattern: '^[0-9a-f]{16}$' } },
+        mainSteps: [
+          {
+            action: 'aws:runShellScript',
+            name: 'provision',
+            inputs: { timeoutSeconds: String(props.timeoutSeconds ?? 7200), runCommand: text.split('\n') },
+          },
+        ],
+      }),
     });
     if (props.associate !== false) {
       this.association = new SsmAssociation(this, 'association', {

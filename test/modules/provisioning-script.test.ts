@@ -143,3 +143,13 @@ describe('provisioning script', () => {
     expect(existsSync(join(m.dir, 'state', '0123456789abcdef', 'run.done'))).toBe(true);
   });
 });
+
+describe('provisioning document', () => {
+  it('holds the script verbatim: nothing Terraform would read as its own interpolation', () => {
+    expect(renderProvisioningScript({ ...INPUT, digest: '{{ configDigest }}' })).not.toMatch(/\$\{|%\{/);
+  });
+
+  it('fails on a script that would carry a Terraform template', () => {
+    expect(() => renderProvisioningScript({ ...INPUT, digest: '${oops}' })).toThrow(/contains "\$\{" at offset \d+, which Terraform would read as interpolation/);
+  });
+});

@@ -8,6 +8,7 @@ import { RULES } from '../../check/pack';
 import { StackView } from '../../check/stack-view';
 import { loadEnvironments, validateSources } from '../../config-generator/loader';
 import { bundleUrl, HYSDS_BUNDLE_PIPELINE } from '../../modules/cluster-config';
+import { renderProvisioningScript } from '../../modules/hysds-provisioning';
 import { Naming } from '../../modules/naming';
 import { exampleData, exampleSources } from '../support/examples';
 import { resourcesOf, synthesize, type StackJson } from '../support/synth';
@@ -86,5 +87,28 @@ describe('a config change', () => {
     expect(config(after)).toContain("QUEUE_NAME: 'job_worker-gpu'");
     expect(config(before)).not.toContain('job_worker-gpu');
     expect(Object.keys(resourcesOf(after, 'aws_autoscaling_group'))).toHaveLength(Object.keys(resourcesOf(before, 'aws_autoscaling_group')).length + 1);
+  });
+});
+
+describe('the provisioning document', () => {
+  it('carries the script as SSM runs it: JSON content whose one step is the rendered script', () => {
+    const ops = environments.find((e) => e.config.environment.name === 'ops')!.config;
+    const naming = Naming.of(ops);
+    const document = Object.values(resourcesOf(stacks['ops-compute'], 'aws_ssm_document'))[0] as StackJson;
+    const content = JSON.parse(document.content);
+    expect(content).toMatchObject({ schemaVersion: '2.2', parameters: { configDigest: { type: 'String' } } });
+    const script = content.mainSteps[0].inputs.runCommand.join('\n');
+    expect(script).toBe(
+      renderProvisioningScript({
+        venue: naming.venue,
+        region: ops.aws.region,
+        digest: '{{ configDigest }}',
+        logGroup: naming.provisioningLogGroup(),
+        codeBucket: naming.bucket('code'),
+        secretId: naming.credentialsSecret(),
+        packages: ops.release.jobPackages ?? [],
+        peerNames: ['metrics', 'grq', 'factotum', 'ci'].map((c) => naming.resource(c)),
+      }),
+    );
   });
 });

@@ -2,6 +2,9 @@
  * Deploying example environments to moto_server in tests: each into its own emulated account,
  * through its deploy role, with `cdktf deploy` as an operator would run it.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCdktf, terraformErrors, type CdktfResult } from '../../lib/cdktf-cli';
 import { prepareEmulatedAccount } from '../../lib/emulator/accounts';
 import type { AwsCredentialIdentity } from '../../lib/state-bucket';
@@ -40,6 +43,11 @@ export async function deployToEmulator(
       AWS_REGION: config.aws.region,
     },
   });
-  if (!result.ok) throw new Error(`cdktf deploy ${stacks.join(' ')} failed (exit ${result.exitCode}):\n${terraformErrors(result.log) || result.log.slice(-4000)}`);
+  if (!result.ok) {
+    // The whole log to a file: the error can sit far above the last lines of parallel creates.
+    const file = join(mkdtempSync(join(tmpdir(), 'pcm-deploy-log-')), 'cdktf.log');
+    writeFileSync(file, result.log);
+    throw new Error(`cdktf deploy ${stacks.join(' ')} failed (exit ${result.exitCode}; full log in ${file}):\n${terraformErrors(result.log) || result.log.slice(-4000)}`);
+  }
   return { ...result, credentials };
 }
