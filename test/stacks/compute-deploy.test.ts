@@ -107,8 +107,10 @@ withEmulator('dev-compute deployed to the AWS emulator', () => {
 
   it('feeds <VENUE>-queue to the harikiri function, one message at a time', async () => {
     const lambda = client(LambdaClient);
-    const { EventSourceMappings = [] } = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'pcm-dev-harikiri' }));
-    expect(EventSourceMappings.map((m) => [m.EventSourceArn, m.BatchSize])).toEqual([['arn:aws:sqs:us-west-2:111111111111:pcm-dev-queue', 1]]);
+    // All mappings, then this function's: moto does not filter the listing by a function name.
+    const { EventSourceMappings = [] } = await lambda.send(new ListEventSourceMappingsCommand({}));
+    const harikiri = EventSourceMappings.filter((m) => m.FunctionArn?.endsWith(':function:pcm-dev-harikiri'));
+    expect(harikiri.map((m) => [m.EventSourceArn, m.BatchSize])).toEqual([['arn:aws:sqs:us-west-2:111111111111:pcm-dev-queue', 1]]);
     const { Environment } = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'pcm-dev-harikiri' }));
     expect(Environment?.Variables?.[HARIKIRI_ENV.groups]).toBe(dev.workers.queues.map((q) => `pcm-dev-${q.name}`).join(','));
   });
