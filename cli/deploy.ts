@@ -9,76 +9,48 @@
  */
 import '../lib/aws-sdk-quiet';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
-import { ConfigError } from '../config-generator/errors';
 import { KIND_TRAITS } from '../config-generator/kinds';
-import { ENVIRONMENTS_DIR, loadEnvironments } from '../config-generator/loader';
+import { ENVIRONMENTS_DIR } from '../config-generator/loader';
 import { WrongAccountError } from '../lib/deploy/account-guard';
 import { deployEnvironment, urlTable } from '../lib/deploy/deploy-environment';
-import { ENV_SELECTOR, selectEnvironments, UnknownEnvironmentError } from '../stacks/app';
 import { awsTargetFrom } from '../stacks/aws-target';
+import { ask, fail, interactive, parseCommand, run, UsageError } from './command';
+import { ENV_FLAGS, loadOne } from './environments';
 
-const USAGE = `Usage: npm run deploy -- --env <env> [options]
+const spec = {
+  name: 'deploy',
+  summary: "Deploys an environment's two stacks into its account, after checking the credentials are in that account.",
+  flags: {
+    env: ENV_FLAGS.env,
+    plan: { type: 'boolean', help: 'show what would change, change nothing' },
+    'auto-approve': { type: 'boolean', help: 'no question before deploying an ops-like environment (pipelines)' },
+    dir: ENV_FLAGS.dir,
+  },
+  examples: ['npm run deploy -- --env dev', 'npm run deploy -- --env ops --plan', 'npm run deploy -- --env ops --auto-approve'],
+} as const;
 
-  --env NAME        the environment to deploy (a file environments/<NAME>.yaml)
-  --plan            show what would change, change nothing
-  --auto-approve    no question before deploying an ops-like environment (pipelines)
-  --dir DIR         folder of environment files (default: environments/)
-  --help            show this text`;
-
-function fail(message: string, code = 1): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
-
-async function main(): Promise<void> {
-  let args;
-  try {
-    args = parseArgs({
-      options: { env: { type: 'string' }, plan: { type: 'boolean' }, 'auto-approve': { type: 'boolean' }, dir: { type: 'string' }, help: { type: 'boolean' } },
-    }).values;
-  } catch (error) {
-    fail(`${(error as Error).message}\n\n${USAGE}`, 2);
-  }
-  if (args.help) return void process.stdout.write(`${USAGE}\n`);
-  if (!args.env) fail(`--env is required: which environment to deploy\n\n${USAGE}`, 2);
-
+run(async () => {
+  const args = parseCommand(spec);
+  if (!args.env) throw new UsageError('--env is required: which environment to deploy');
   const environmentsDir = resolve(args.dir ?? ENVIRONMENTS_DIR);
-  let config;
-  try {
-    [{ config }] = selectEnvironments(loadEnvironments(environmentsDir), args.env);
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof UnknownEnvironmentError) fail(error.message.replace(`${ENV_SELECTOR}=`, '--env '));
-    throw error;
-  }
+  const config = loadOne(environmentsDir, args.env);
   const name = config.environment.name;
 
   // Asked before anything else happens, so an unattended run never stops half-way.
   if (!args.plan && KIND_TRAITS[config.environment.kind].opsLike && !args['auto-approve']) {
-    if (!process.stdin.isTTY) fail(`${name} is an ${config.environment.kind} environment: deploying it needs --auto-approve, or a terminal to approve at`, 2);
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    const answer = await rl.question(`Deploy ${name} (${config.environment.kind}, account ${config.aws.accountId})? Type the environment name to approve: `);
-    rl.close();
-    if (answer.trim() !== name) fail('not approved; nothing was deployed', 1);
+    if (!interactive()) fail(`${name} is an ${config.environment.kind} environment: deploying it needs --auto-approve, or a terminal to approve at`, 2);
+    const answer = await ask(`Deploy ${name} (${config.environment.kind}, account ${config.aws.accountId})? Type the environment name to approve: `);
+    if (answer !== name) fail('not approved; nothing was deployed', 1);
   }
 
-  let outcome;
-  try {
-    outcome = await deployEnvironment({
-      config,
-      environmentsDir,
-      target: awsTargetFrom(process.env),
-      plan: args.plan,
-      onOutput: (chunk) => process.stdout.write(chunk),
-    });
-  } catch (error) {
-    if (error instanceof WrongAccountError) fail(error.message);
-    throw error;
-  }
+  const outcome = await deployEnvironment({
+    config,
+    environmentsDir,
+    target: awsTargetFrom(process.env),
+    plan: args.plan,
+    onOutput: (chunk) => process.stdout.write(chunk),
+  });
   if (!outcome.ok) fail(`${args.plan ? 'plan' : 'deploy'} of ${name} failed${outcome.recordPath ? `; recorded in ${outcome.recordPath}` : ''}`);
   if (args.plan) return;
   process.stdout.write(`\naccount ${config.aws.accountId} confirmed (${outcome.callerArn})\n${name} deployed in ${outcome.seconds.toFixed(0)} s; recorded in ${outcome.recordPath}\n\n${urlTable(outcome.operatorUrls)}\n`);
-}
-
-main().catch((error: Error) => fail(error.stack ?? String(error)));
+}, [WrongAccountError]);
