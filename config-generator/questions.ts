@@ -113,9 +113,9 @@ export const QUESTIONS: readonly Question[] = [
     help: 'the role in this account that deploys assume',
     initial: (draft) => (draft.aws?.accountId ? `arn:aws:iam::${draft.aws.accountId}:role/pcm-deploy` : undefined),
   },
-  { path: ['network', 'vpcId'], input: 'text', title: 'VPC', help: 'the VPC the account administrators provide, e.g. vpc-0a1b2c3d4e5f67890' },
+  { path: ['network', 'vpcId'], input: 'text', title: 'VPC', help: 'from the account administrators, e.g. vpc-0a1b2c3d' },
   { path: ['network', 'privateSubnetIds'], input: 'list', title: 'Private subnets', help: 'one per availability zone, comma-separated' },
-  { path: ['network', 'operatorCidrs'], input: 'list', title: 'Operator networks', help: 'CIDR blocks that reach the operator web pages, comma-separated' },
+  { path: ['network', 'operatorCidrs'], input: 'list', title: 'Operator networks', help: 'CIDR blocks that reach the operator pages, comma-separated' },
   { path: ['release', 'pcmRelease'], input: 'text', title: 'PCM release', help: 'the release tag to deploy, e.g. 4.2.0' },
   {
     path: ['release', 'amiRelease'],
@@ -129,7 +129,7 @@ export const QUESTIONS: readonly Question[] = [
       }),
     initial: (draft, { catalog }) => releasesInRegion(catalog, draft.aws?.region ?? '')[0],
   },
-  { path: ['storage', 'sharedFrom', 'environment'], input: 'text', title: 'Shared buckets from', help: 'the ops-like environment whose buckets this one uses', when: (draft) => Boolean(draft.storage?.sharedFrom) },
+  { path: ['storage', 'sharedFrom', 'environment'], input: 'text', title: 'Shared buckets from', help: 'the ops-like environment that owns them', when: (draft) => Boolean(draft.storage?.sharedFrom) },
   {
     path: ['cnm', 'daac'],
     input: 'confirm',
@@ -140,7 +140,7 @@ export const QUESTIONS: readonly Question[] = [
   },
   { path: ['cnm', 'daac', 'accountId'], input: 'text', title: "DAAC's account", help: "the archive's AWS account, 12 digits", when: (draft) => Boolean(draft.cnm?.daac) },
   { path: ['cnm', 'daac', 'cnmS', 'streamArn'], input: 'text', title: "DAAC's CNM-S stream", help: 'ARN of the Kinesis stream the DAAC owns', when: (draft) => draft.cnm?.daac?.cnmS?.stream === 'external' },
-  { path: ['cnm', 'daac', 'cnmS', 'roleArn'], input: 'text', title: "DAAC's writer role", help: 'ARN of the role in the DAAC account that writes to the stream', when: (draft) => draft.cnm?.daac?.cnmS?.stream === 'external' },
+  { path: ['cnm', 'daac', 'cnmS', 'roleArn'], input: 'text', title: "DAAC's writer role", help: 'ARN of the DAAC role that writes to it', when: (draft) => draft.cnm?.daac?.cnmS?.stream === 'external' },
   {
     path: ['cnm', 'cnes'],
     input: 'confirm',
@@ -154,7 +154,7 @@ export const QUESTIONS: readonly Question[] = [
     path: ['protection', 'lifetime', 'expiresOn'],
     input: 'text',
     title: 'Expires on',
-    help: 'YYYY-MM-DD, after today; then everything in it may be destroyed',
+    help: 'YYYY-MM-DD, after today; then it may be destroyed',
     when: isTemporary,
     initial: (_, { today }) => addDays(today, LIFETIME_DAYS),
     check: (value, _, { today }) => pastDateProblem(String(value), today),
