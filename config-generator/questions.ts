@@ -115,7 +115,7 @@ export const QUESTIONS: readonly Question[] = [
   },
   { path: ['network', 'vpcId'], input: 'text', title: 'VPC', help: 'from the account administrators, e.g. vpc-0a1b2c3d' },
   { path: ['network', 'privateSubnetIds'], input: 'list', title: 'Private subnets', help: 'one per availability zone, comma-separated' },
-  { path: ['network', 'operatorCidrs'], input: 'list', title: 'Operator networks', help: 'CIDR blocks that reach the operator pages, comma-separated' },
+  { path: ['network', 'operatorCidrs'], input: 'list', title: 'Operator networks', help: 'CIDRs that reach the operator pages, comma-separated' },
   { path: ['release', 'pcmRelease'], input: 'text', title: 'PCM release', help: 'the release tag to deploy, e.g. 4.2.0' },
   {
     path: ['release', 'amiRelease'],
@@ -154,7 +154,7 @@ export const QUESTIONS: readonly Question[] = [
     path: ['protection', 'lifetime', 'expiresOn'],
     input: 'text',
     title: 'Expires on',
-    help: 'YYYY-MM-DD, after today; then it may be destroyed',
+    help: 'YYYY-MM-DD, after today',
     when: isTemporary,
     initial: (_, { today }) => addDays(today, LIFETIME_DAYS),
     check: (value, _, { today }) => pastDateProblem(String(value), today),
