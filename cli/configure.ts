@@ -54,7 +54,7 @@ const cancel = (): never => fail('Cancelled; nothing was written.', 130);
 /** Shows a question with `prompts`: a short title, a dim help line, the field's path. */
 const promptsAsker: Asker = async (question) => {
   if (question.rejected) {
-    process.stdout.write(`${fit(`  ${JSON.stringify(question.rejected.value)} for ${question.path} is not valid: expected ${question.rejected.problem}`, 400)}\n`);
+    process.stdout.write(`${wrap(`${JSON.stringify(question.rejected.value)} for ${question.path} is not valid: expected ${question.rejected.problem}`)}\n`);
   }
   process.stdout.write(`${dim(fit(`  ${question.help} [${question.path}]`))}\n`);
   const read = (raw: string) => coerceAnswer(parsePath(question.path), raw);
@@ -126,12 +126,26 @@ function summary(file: string, c: EnvironmentConfig): string {
 }
 
 function nextSteps(name: string): string {
-  return [
-    'Next:',
-    `  npm run check -- --env ${name}              ${dim('# the guard rails, before any deploy')}`,
-    `  npm run bootstrap -- --env ${name}          ${dim("# the account's state bucket, once")}`,
-    `  npm run deploy -- --env ${name} --plan      ${dim('# what a deploy would change')}`,
-  ].join('\n');
+  const steps = [
+    [`npm run check -- --env ${name}`, '# the guard rails'],
+    [`npm run bootstrap -- --env ${name}`, '# state bucket, once'],
+    [`npm run deploy -- --env ${name} --plan`, '# what would change'],
+  ];
+  const width = Math.max(...steps.map(([command]) => command.length));
+  return ['Next:', ...steps.map(([command, why]) => `  ${command.padEnd(width)}  ${dim(why)}`)].join('\n');
+}
+
+/** Words wrapped to 80 columns, each line indented. */
+function wrap(text: string, indent = '  '): string {
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of text.split(' ')) {
+    if (line.trim() !== '' && line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = `${indent}  ${word}`;
+    } else line = line.trim() === '' ? `${indent}${word}` : `${line} ${word}`;
+  }
+  return [...lines, line].join('\n');
 }
 
 run(async () => {

@@ -44,7 +44,7 @@ export class PtySession {
   }
 
   /** Answers the question whose text contains `prompt` once it is on screen. */
-  async answer(prompt: string, keys: string): Promise<void> {
+  async answer(prompt: string | RegExp, keys: string): Promise<void> {
     await this.waitFor(prompt, 15000, this.mark);
     this.send(keys);
   }
