@@ -12,14 +12,8 @@ import { ensureStateBucket } from '../lib/state-bucket';
 import { Naming } from '../modules/naming';
 import { awsTargetFrom, supportsConditionalBucketPolicies } from '../stacks/aws-target';
 import { parseCommand, run, UsageError } from './command';
-import { ENV_FLAGS, loadOne } from './environments';
-
-const spec = {
-  name: 'bootstrap',
-  summary: "Creates the account's Terraform state bucket (versioned, encrypted, private, TLS-only) for an environment.",
-  flags: ENV_FLAGS,
-  examples: ['npm run bootstrap -- --env ops', 'npm run bootstrap -- --env dev --dir ../my-environments'],
-} as const;
+import { BOOTSTRAP as spec } from './specs';
+import { loadOne } from './environments';
 
 run(async () => {
   const args = parseCommand(spec);

@@ -12,21 +12,8 @@ import { RULES } from '../check/pack';
 import { formatReport, reportJson } from '../check/report';
 import { ENVIRONMENTS_DIR } from '../config-generator/loader';
 import { parseCommand, run, UsageError } from './command';
-import { ENV_FLAGS, loadAll, select } from './environments';
-
-const spec = {
-  name: 'check',
-  summary: "Checks an environment's synthesized stacks against the kit's rules (encryption, access, tags, ...).",
-  flags: {
-    env: { ...ENV_FLAGS.env, help: 'the environment to check (a file environments/<NAME>.yaml)' },
-    all: { type: 'boolean', help: 'every environment file' },
-    json: { type: 'boolean', help: 'the report as JSON on stdout, for machines' },
-    out: { type: 'string', value: 'FILE', help: 'also write the JSON report to FILE' },
-    rules: { type: 'boolean', help: 'list the rules and exit' },
-    dir: ENV_FLAGS.dir,
-  },
-  examples: ['npm run check -- --env ops', 'npm run check -- --all --json --out report.json', 'npm run check -- --rules'],
-} as const;
+import { CHECK as spec } from './specs';
+import { loadAll, select } from './environments';
 
 run(() => {
   const args = parseCommand(spec);

@@ -23,26 +23,7 @@ import type { Asker } from '../config-generator/wizard';
 import { planWrite, writeFileAtomic } from '../config-generator/write';
 import { callerIdentity } from '../lib/aws-identity';
 import { bold, dim, fail, failIssues, interactive, parseCommand, run } from './command';
-
-const spec = {
-  name: 'configure',
-  summary: 'Writes a validated, commented environments/<name>.yaml: asks at a terminal, or takes answers from flags and files.',
-  flags: {
-    defaults: { type: 'boolean', help: 'no questions: take every default; fail on what has none' },
-    answers: { type: 'string', value: 'FILE', help: 'no questions: answers from a YAML file shaped like an environment file' },
-    from: { type: 'string', value: 'FILE', help: 'no questions: start from an existing environment file (re-use it)' },
-    set: { type: 'string', value: 'PATH=VALUE', multiple: true, help: 'set one field, e.g. aws.region=us-east-1 (skips its question)' },
-    out: { type: 'string', value: 'FILE', help: 'write here instead of environments/<name>.yaml' },
-    dir: { type: 'string', value: 'DIR', help: 'folder of environment files (default: environments/)' },
-    force: { type: 'boolean', help: 'overwrite an existing file without asking' },
-    yes: { type: 'boolean', short: 'y', help: 'same as --force' },
-  },
-  examples: [
-    'npm run configure',
-    'npm run configure -- --answers environments/answers/ops.yaml',
-    'npm run configure -- --from environments/ops.yaml --set environment.name=ops-2 --set aws.sharesAccountWith=ops',
-  ],
-} as const;
+import { CONFIGURE as spec } from './specs';
 
 /** Help lines stay within 80 columns (the narrowest terminal people use). */
 const WIDTH = 80;

@@ -23,16 +23,8 @@ import { inPool } from '../lib/pool';
 import { findProviderMirror } from '../lib/provider-mirror';
 import { PROVIDER_MIRROR_VARIABLE, terraformVersion } from '../lib/terraform-cli';
 import { fail, parseCommand, run, UsageError } from './command';
+import { DEMO as spec } from './specs';
 import { loadAll } from './environments';
-
-const spec = {
-  name: 'demo',
-  summary: 'Deploys the six example environments into a local AWS emulator (moto_server), each in its own account.',
-  flags: {
-    parallel: { type: 'string', value: 'N', help: 'deploys at a time (default: 3)' },
-  },
-  examples: ['npm run demo', 'npm run demo -- --parallel 1'],
-} as const;
 
 async function main(): Promise<void> {
   const args = parseCommand(spec);

@@ -15,19 +15,8 @@ import { WrongAccountError } from '../lib/deploy/account-guard';
 import { deployEnvironment, urlTable } from '../lib/deploy/deploy-environment';
 import { awsTargetFrom } from '../stacks/aws-target';
 import { ask, fail, interactive, parseCommand, run, UsageError } from './command';
-import { ENV_FLAGS, loadOne } from './environments';
-
-const spec = {
-  name: 'deploy',
-  summary: "Deploys an environment's two stacks into its account, after checking the credentials are in that account.",
-  flags: {
-    env: ENV_FLAGS.env,
-    plan: { type: 'boolean', help: 'show what would change, change nothing' },
-    'auto-approve': { type: 'boolean', help: 'no question before deploying an ops-like environment (pipelines)' },
-    dir: ENV_FLAGS.dir,
-  },
-  examples: ['npm run deploy -- --env dev', 'npm run deploy -- --env ops --plan', 'npm run deploy -- --env ops --auto-approve'],
-} as const;
+import { DEPLOY as spec } from './specs';
+import { loadOne } from './environments';
 
 run(async () => {
   const args = parseCommand(spec);

@@ -15,22 +15,11 @@ import { runCdktf } from '../lib/cdktf-cli';
 import { ENV_SELECTOR } from '../stacks/app';
 import { AWS_ENDPOINT_VARIABLE, awsTargetFrom } from '../stacks/aws-target';
 import { ask, fail, interactive, parseCommand, Refusal, run, UsageError } from './command';
-import { ENV_FLAGS, loadOne } from './environments';
+import { DESTROY as spec } from './specs';
+import { loadOne } from './environments';
 
 /** Kinds whose environments may be destroyed without a second confirmation. */
 const DISPOSABLE_KINDS = new Set(['dev', 'adt']);
-
-const spec = {
-  name: 'destroy',
-  summary: "Destroys an environment's stacks (a data stack its config protects stays).",
-  flags: {
-    env: ENV_FLAGS.env,
-    'auto-approve': { type: 'boolean', help: 'no y/N question at a terminal for dev and adt' },
-    confirm: { type: 'string', value: 'NAME', help: 'the environment name again: required for kinds other than dev and adt' },
-    dir: ENV_FLAGS.dir,
-  },
-  examples: ['npm run destroy -- --env adt', 'npm run destroy -- --env int --confirm int', 'npm run destroy -- --env dev --auto-approve'],
-} as const;
 
 run(async () => {
   const args = parseCommand(spec);

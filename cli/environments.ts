@@ -6,11 +6,6 @@ import { ENV_SELECTOR, selectEnvironments, UnknownEnvironmentError } from '../st
 import { dim, Refusal } from './command';
 import { formatIssue } from '../config-generator/errors';
 
-export const ENV_FLAGS = {
-  env: { type: 'string', value: 'NAME', help: 'the environment (a file environments/<NAME>.yaml)' },
-  dir: { type: 'string', value: 'DIR', help: 'folder of environment files (default: environments/)' },
-} as const;
-
 /** Prints warnings (an expired lifetime, say): they never stop a command. */
 export function printWarnings(warnings: readonly ConfigIssue[]): void {
   for (const warning of warnings) process.stderr.write(`${dim('warning:')} ${formatIssue(warning)}\n`);

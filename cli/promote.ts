@@ -10,19 +10,7 @@ import { ENVIRONMENTS_DIR } from '../config-generator/loader';
 import { writeFileAtomic } from '../config-generator/write';
 import { planPromotion, PromotionRefused } from '../lib/promote';
 import { ask, fail, interactive, parseCommand, Refusal, run, UsageError } from './command';
-import { ENV_FLAGS } from './environments';
-
-const spec = {
-  name: 'promote',
-  summary: "Copies the release an environment last deployed into another environment's config (diff, then write).",
-  flags: {
-    from: { type: 'string', value: 'NAME', help: 'the environment whose deployed release is copied' },
-    to: { type: 'string', value: 'NAME', help: 'the environment whose config receives it' },
-    yes: { type: 'boolean', short: 'y', help: 'write without asking (required without a terminal)' },
-    dir: ENV_FLAGS.dir,
-  },
-  examples: ['npm run promote -- --from dev --to int', 'npm run promote -- --from int --to ops --yes'],
-} as const;
+import { PROMOTE as spec } from './specs';
 
 run(async () => {
   const args = parseCommand(spec);

@@ -3,15 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { environmentJsonSchema, JSON_SCHEMA_FILE } from '../config-generator/json-schema';
 import { writeFileAtomic } from '../config-generator/write';
 import { fail, parseCommand, run } from './command';
-
-const spec = {
-  name: 'schema',
-  summary: "Writes config-generator/environment.schema.json (what editors check environment files with) from the config schema.",
-  flags: {
-    check: { type: 'boolean', help: 'write nothing; exit 1 if the file is out of date (for CI)' },
-  },
-  examples: ['npm run schema', 'npm run schema -- --check'],
-} as const;
+import { SCHEMA as spec } from './specs';
 
 run(() => {
   const args = parseCommand(spec);
