@@ -54,7 +54,11 @@ process.env.CHECKPOINT_DISABLE ??= '1';
 export function colourOn(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(stream.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
 }
-if (!colourOn(process.stdout) || !colourOn(process.stderr)) process.env.FORCE_COLOR = '0'; // children (cdktf, chalk) follow
+if (!colourOn(process.stdout) || !colourOn(process.stderr)) {
+  // Children (cdktf, Terraform through chalk) and prompts' kleur, which knows no NO_COLOR, follow.
+  process.env.FORCE_COLOR = '0';
+  process.env.NODE_DISABLE_COLORS = '1';
+}
 
 const paint = (code: string, stream: NodeJS.WriteStream) => (text: string) => (colourOn(stream) ? `\x1b[${code}m${text}\x1b[0m` : text);
 export const dim = paint('2', process.stdout);

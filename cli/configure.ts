@@ -9,6 +9,8 @@
  * nothing on Ctrl-C, never half a file, and never over an existing file without --force or a
  * confirmation.
  */
+// First: it decides on colour before prompts (kleur) reads the environment, once, as it loads.
+import { bold, dim, fail, failIssues, interactive, parseCommand, run } from './command';
 import { basename, dirname, resolve } from 'node:path';
 import prompts from 'prompts';
 import { loadAmiCatalog } from '../amis/catalog';
@@ -22,7 +24,6 @@ import type { EnvironmentConfig } from '../config-generator/schema';
 import type { Asker } from '../config-generator/wizard';
 import { planWrite, writeFileAtomic } from '../config-generator/write';
 import { callerIdentity } from '../lib/aws-identity';
-import { bold, dim, fail, failIssues, interactive, parseCommand, run } from './command';
 import { CONFIGURE as spec } from './specs';
 
 /** Help lines stay within 80 columns (the narrowest terminal people use). */

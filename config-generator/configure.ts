@@ -46,7 +46,9 @@ export async function configureEnvironment(request: ConfigureRequest): Promise<C
   const accounts = new Map([...files].flatMap(([name, data]) => (typeof data.aws?.accountId === 'string' ? [[name, data.aws.accountId] as const] : [])));
   const wizard = await runWizard({
     ...request,
-    existing: request.existing ?? ((name) => files.get(name)),
+    // Only questions edit a file: answers files and --defaults start from the kind's preset, as
+    // their documentation says, so that they regenerate the same file wherever they run.
+    existing: request.existing ?? (request.ask ? (name) => files.get(name) : undefined),
     context: { ...request.context, accounts: request.context.accounts ?? accounts },
   });
   if (!wizard.ok) return wizard;

@@ -3,7 +3,7 @@
  * configs, or throws one ConfigError that lists every problem with its file and line.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { isNode, isScalar, LineCounter, parseDocument, Scalar, type Document, type YAMLError } from 'yaml';
 import { loadAmiCatalog, type AmiCatalog } from '../amis/catalog';
 import { checkAcrossEnvironments, checkEnvironment, lifetimeIssue, type LoadedEnvironment } from './checks';
@@ -35,8 +35,11 @@ export interface ValidationResult {
 export interface ValidationOptions {
   /** Today as YYYY-MM-DD, for lifetimes. @default today (UTC) */
   readonly today?: string;
-  /** Whether an environment has been deployed (its past lifetime is then a warning). @default never */
-  readonly isDeployed?: (name: string) => boolean;
+  /**
+   * Whether an environment has been deployed (its past lifetime is then a warning).
+   * @default a deploy record (lib/deploy/record.ts) next to its file: <folder>/.deployed/<name>.json
+   */
+  readonly isDeployed?: (name: string, file: string) => boolean;
 }
 
 function lineOf(doc: Document, counter: LineCounter, path: FieldPath): number {
@@ -152,6 +155,11 @@ export function parseYaml({ file, text }: EnvironmentSource): ParsedYaml {
   return { ok: true, data: doc.toJS(), locate: (path) => lineOf(doc, counter, path), hintFor: (path) => quoteHint(doc, text, path) };
 }
 
+/** The deploy record (lib/deploy/record.ts) says an environment exists. */
+function deployRecordExists(name: string, file: string): boolean {
+  return existsSync(join(dirname(file), '.deployed', `${name}.json`));
+}
+
 /** Validates a set of environment files together (the cross-environment checks need them all). */
 export function validateSources(
   sources: readonly EnvironmentSource[],
@@ -186,7 +194,7 @@ export function validateSources(
     const lifetime = lifetimeIssue(loaded, today);
     if (lifetime) {
       const located = { ...lifetime, line: parsed.locate(lifetime.path) };
-      if (options.isDeployed?.(shape.config.environment.name)) {
+      if ((options.isDeployed ?? deployRecordExists)(shape.config.environment.name, file)) {
         warnings.push({ ...located, hint: 'the environment is past its lifetime: destroy it, or set a later date' });
       } else issues.push(located);
     }
@@ -293,9 +301,7 @@ export function loadEnvironments(dir: string = ENVIRONMENTS_DIR, catalog?: AmiCa
   }
   const sources = readSources(dir);
   if (sources.length === 0) throw new ConfigError([{ file: folder, path: [], expected: 'at least one <env>.yaml', foundText: 'none' }]);
-  // The deploy record (lib/deploy/record.ts) says an environment exists.
-  const isDeployed = (name: string) => existsSync(join(dir, '.deployed', `${name}.json`));
-  const { environments, issues, warnings } = validateSources(sources, catalog, { today: options.today, isDeployed });
+  const { environments, issues, warnings } = validateSources(sources, catalog, { today: options.today });
   options.warnings?.push(...warnings);
   if (issues.length > 0) throw new ConfigError(issues);
   return environments;

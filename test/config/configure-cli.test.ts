@@ -145,6 +145,7 @@ describe('configure at a terminal', () => {
       pty.kill();
     }
     expect(pty.screen).not.toContain('in quotes');
+    expect(pty.raw).toContain('\x1b[2m  12 digits [aws.accountId]'); // help lines are dim at a terminal
     const summary = pty.screen.slice(pty.screen.indexOf('Summary of dev-alice.yaml'));
     expect(summary).toMatch(/account +012345678901 in us-east-1\r?\n/);
     expect(summary).toMatch(/DAAC +no delivery\r?\n/);
@@ -224,7 +225,7 @@ describe('configure at a terminal', () => {
 
   it('writes nothing when cancelled with Ctrl-C', async () => {
     const dir = emptyDir();
-    const pty = new PtySession(command(dir), { cwd: REPO, env });
+    const pty = new PtySession(command(dir), { cwd: REPO, env: { ...env, NO_COLOR: '1' } });
     try {
       await pty.answer(at('environment.name'), `dev-x${KEYS.enter}`);
       await pty.answer(at('environment.kind'), KEYS.enter);
@@ -235,6 +236,7 @@ describe('configure at a terminal', () => {
       pty.kill();
     }
     expect(pty.screen).toContain('Cancelled; nothing was written.');
+    expect(pty.raw).not.toMatch(/\x1b\[[0-9;]*m/); // NO_COLOR: no colour, no dim, no bold
     expect(readdirSync(dir)).toEqual([]);
   }, 60000);
 
