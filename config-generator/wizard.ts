@@ -138,6 +138,10 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
       } else setPath(draft as Record<string, unknown>, question.path, initial);
       return;
     }
+    const choices = question.choices?.(draft, context);
+    // Nothing to choose from (AMI overrides in a region the catalog lacks): the field stays unset
+    // and the final validation says what is missing, instead of a menu without items.
+    if (choices && choices.length === 0) return;
     let rejected: Prompt['rejected'] = current !== undefined && check !== true ? { value: current, problem: check } : undefined;
     for (;;) {
       const value = await ask({
@@ -145,7 +149,7 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
         title: question.title,
         help,
         input: question.input,
-        choices: question.choices?.(draft, context),
+        choices,
         initial,
         rejected,
         validate: (v) => fullCheck(question, draft, v),
