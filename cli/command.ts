@@ -63,7 +63,6 @@ if (!colourOn(process.stdout) || !colourOn(process.stderr)) {
 const paint = (code: string, stream: NodeJS.WriteStream) => (text: string) => (colourOn(stream) ? `\x1b[${code}m${text}\x1b[0m` : text);
 export const dim = paint('2', process.stdout);
 export const bold = paint('1', process.stdout);
-export const green = paint('32', process.stdout);
 
 /** Whether questions can be asked: both ends are a terminal. */
 export function interactive(): boolean {
