@@ -107,11 +107,12 @@ function summary(file: string, c: EnvironmentConfig): string {
   return [bold(`Summary of ${file}`), ...rows.map(([k, v]) => fit(`  ${k.padEnd(12)} ${v}`))].join('\n');
 }
 
-function nextSteps(name: string): string {
+function nextSteps(name: string, dir: string | undefined): string {
+  const where = dir ? ` --dir ${dir}` : '';
   const steps = [
-    [`npm run check -- --env ${name}`, '# the guard rails'],
-    [`npm run bootstrap -- --env ${name}`, '# state bucket, once'],
-    [`npm run deploy -- --env ${name} --plan`, '# what would change'],
+    [`npm run check -- --env ${name}${where}`, '# the guard rails'],
+    [`npm run bootstrap -- --env ${name}${where}`, '# state bucket, once'],
+    [`npm run deploy -- --env ${name}${where} --plan`, '# what would change'],
   ];
   const width = Math.max(...steps.map(([command]) => command.length));
   return ['Next:', ...steps.map(([command, why]) => `  ${command.padEnd(width)}  ${dim(why)}`)].join('\n');
@@ -177,7 +178,7 @@ run(async () => {
   if (asked) process.stdout.write(`\n${summary(name, result.config)}\n`);
   if (plan.kind === 'unchanged') {
     process.stdout.write(`${result.path}: unchanged\n`);
-    if (asked) process.stdout.write(`\n${nextSteps(result.config.environment.name)}\n`);
+    if (asked) process.stdout.write(`\n${nextSteps(result.config.environment.name, values.dir)}\n`);
     return;
   }
   if (plan.kind === 'change' && !(values.force || values.yes)) {
@@ -189,5 +190,5 @@ run(async () => {
   }
   writeFileAtomic(result.path, result.text);
   process.stdout.write(`Wrote ${result.path}\n`);
-  if (asked) process.stdout.write(`\n${nextSteps(result.config.environment.name)}\n`);
+  if (asked) process.stdout.write(`\n${nextSteps(result.config.environment.name, values.dir)}\n`);
 });

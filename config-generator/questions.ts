@@ -89,7 +89,8 @@ function imagesProblem(region: string, draft: PartialConfig, { catalog }: Wizard
   const entry = release ? catalog.releases[release] : undefined;
   const regions = entry ? Object.keys(entry.regions) : [...new Set(Object.values(catalog.releases).flatMap((e) => Object.keys(e.regions)))];
   if (regions.includes(region)) return undefined;
-  return `a region with images in amis/catalog.yaml${entry ? ` for AMI release ${release}` : ''}: ${regions.join(', ')} (${region} has none)`;
+  // Short: prompts shows it on one line after "› expected ", within 80 columns.
+  return `a region with images${entry ? ` of ${release}` : ''}: ${regions.join(', ')} (${region} has none)`;
 }
 
 const isTemporary = (draft: PartialConfig) => Boolean(draft.environment?.kind && KIND_TRAITS[draft.environment.kind].temporary);

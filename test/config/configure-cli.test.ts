@@ -127,7 +127,7 @@ describe('configure at a terminal', () => {
       await pty.answer(at('project'), KEYS.enter);
       await pty.answer(at('aws.accountId'), `"012345678901"${KEYS.enter}`); // quotes as in the file: stripped
       await pty.answer(at('aws.region'), `eu-west-1${KEYS.enter}`);
-      await pty.waitFor('expected a region with images in amis/catalog.yaml: us-west-2, us-east-1 (eu-west-1 has none)');
+      await pty.waitFor('expected a region with images: us-west-2, us-east-1 (eu-west-1 has none)');
       clear(pty, 9);
       pty.send(`us-east-1${KEYS.enter}`);
       await pty.answer(at('aws.deployRoleArn'), KEYS.enter);
@@ -151,8 +151,8 @@ describe('configure at a terminal', () => {
     expect(summary).toMatch(/DAAC +no delivery\r?\n/);
     expect(summary).toMatch(/release +PCM 4\.1\.0, HySDS v5\.0\.1, AMIs 2026\.11\.0\r?\n/);
     expect(pty.screen).toContain(`Wrote ${join(dir, 'dev-alice.yaml')}`);
-    expect(pty.screen).toMatch(/Next:\r?\n +npm run check -- --env dev-alice .*\r?\n +npm run bootstrap -- --env dev-alice .*\r?\n +npm run deploy -- --env dev-alice --plan/);
-    expect(pty.screen.split(/\r?\n/).filter((line) => !line.includes('›') && !line.includes('.yaml') && line.length > 80)).toEqual([]);
+    expect(pty.screen).toMatch(/Next:\r?\n +npm run check -- --env dev-alice --dir \S+ .*\r?\n +npm run bootstrap -- --env dev-alice --dir \S+ .*\r?\n +npm run deploy -- --env dev-alice --dir \S+ --plan/);
+    expect(pty.screen.split(/\r?\n/).filter((line) => !line.includes('›') && !line.includes('.yaml') && !line.includes('--dir') && line.length > 80)).toEqual([]);
     const written = parse(readFileSync(join(dir, 'dev-alice.yaml'), 'utf8'));
     expect(written.environment).toEqual({ name: 'dev-alice', kind: 'dev' });
     expect(written.aws).toEqual({ accountId: '012345678901', region: 'us-east-1', deployRoleArn: 'arn:aws:iam::012345678901:role/pcm-deploy' });

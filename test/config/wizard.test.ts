@@ -194,7 +194,7 @@ describe('wizard at a terminal', () => {
     expect(result.ok).toBe(true);
     expect(asked.find((p) => p.path === 'aws.region' && p.rejected)?.rejected).toEqual({
       value: 'eu-west-1',
-      problem: 'a region with images in amis/catalog.yaml: us-west-2, us-east-1 (eu-west-1 has none)',
+      problem: 'a region with images: us-west-2, us-east-1 (eu-west-1 has none)',
     });
     const region = asked.find((p) => p.path === 'aws.region')!;
     expect(region.validate('us-west-9')).toBe('a region that exists in the aws partition (us-east-1, us-east-2, us-west-1, us-west-2, ...)');
