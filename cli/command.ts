@@ -72,7 +72,7 @@ export function interactive(): boolean {
 export function helpText<F extends Record<string, Flag>>(spec: CommandSpec<F>): string {
   const rows = Object.entries(spec.flags).map(([name, flag]) => {
     const left = `${flag.short ? `-${flag.short}, ` : ''}--${name}${flag.type === 'string' ? ` ${flag.value ?? 'VALUE'}` : ''}`;
-    return [left, `${flag.help}${flag.multiple ? ' (repeatable)' : ''}`];
+    return [left, `${flag.help}${flag.multiple ? ', repeatable' : ''}`];
   });
   rows.push(['-h, --help', 'show this text']);
   const width = Math.max(...rows.map(([left]) => left.length));

@@ -13,12 +13,12 @@ const ENV_FLAGS = {
 
 export const CONFIGURE = {
   name: 'configure',
-  summary: 'Writes a validated, commented environments/<name>.yaml: asks at a terminal, or takes answers from flags and files.',
+  summary: 'Writes a checked, commented environments/<name>.yaml, by questions or answers.',
   flags: {
     defaults: { type: 'boolean', help: 'no questions: take every default; fail on what has none' },
-    answers: { type: 'string', value: 'FILE', help: 'no questions: answers from a YAML file shaped like an environment file' },
-    from: { type: 'string', value: 'FILE', help: 'no questions: start from an existing environment file (re-use it)' },
-    set: { type: 'string', value: 'PATH=VALUE', multiple: true, help: 'set one field, e.g. aws.region=us-east-1 (skips its question)' },
+    answers: { type: 'string', value: 'FILE', help: 'no questions: answers from a YAML file shaped like a config' },
+    from: { type: 'string', value: 'FILE', help: 'no questions: start from an existing environment file' },
+    set: { type: 'string', value: 'PATH=VALUE', multiple: true, help: 'set one field, e.g. aws.region=us-east-1 (no question)' },
     out: { type: 'string', value: 'FILE', help: 'write here instead of environments/<name>.yaml' },
     dir: { type: 'string', value: 'DIR', help: 'folder of environment files (default: environments/)' },
     force: { type: 'boolean', help: 'overwrite an existing file without asking' },
@@ -27,13 +27,13 @@ export const CONFIGURE = {
   examples: [
     'npm run configure',
     'npm run configure -- --answers environments/answers/ops.yaml',
-    'npm run configure -- --from environments/ops.yaml --set environment.name=ops-2 --set aws.sharesAccountWith=ops',
+    'npm run configure -- --from environments/ops.yaml --set environment.name=ops-2',
   ],
 } as const;
 
 export const CHECK = {
   name: 'check',
-  summary: "Checks an environment's synthesized stacks against the kit's rules (encryption, access, tags, ...).",
+  summary: "Checks an environment's synthesized stacks against the kit's guard rails.",
   flags: {
     env: { ...ENV_FLAGS.env, help: 'the environment to check (a file environments/<NAME>.yaml)' },
     all: { type: 'boolean', help: 'every environment file' },
@@ -47,11 +47,11 @@ export const CHECK = {
 
 export const DEPLOY = {
   name: 'deploy',
-  summary: "Deploys an environment's two stacks into its account, after checking the credentials are in that account.",
+  summary: "Deploys an environment's two stacks, once the credentials are in its account.",
   flags: {
     env: ENV_FLAGS.env,
     plan: { type: 'boolean', help: 'show what would change, change nothing' },
-    'auto-approve': { type: 'boolean', help: 'no question before deploying an ops-like environment (pipelines)' },
+    'auto-approve': { type: 'boolean', help: 'no question before deploying an ops-like kind (pipelines)' },
     dir: ENV_FLAGS.dir,
   },
   examples: ['npm run deploy -- --env dev', 'npm run deploy -- --env ops --plan', 'npm run deploy -- --env ops --auto-approve'],
@@ -59,7 +59,7 @@ export const DEPLOY = {
 
 export const BOOTSTRAP = {
   name: 'bootstrap',
-  summary: "Creates the account's Terraform state bucket (versioned, encrypted, private, TLS-only) for an environment.",
+  summary: "Creates the Terraform state bucket of an environment's account.",
   flags: ENV_FLAGS,
   examples: ['npm run bootstrap -- --env ops', 'npm run bootstrap -- --env dev --dir ../my-environments'],
 } as const;
@@ -70,7 +70,7 @@ export const DESTROY = {
   flags: {
     env: ENV_FLAGS.env,
     'auto-approve': { type: 'boolean', help: 'no y/N question at a terminal for dev and adt' },
-    confirm: { type: 'string', value: 'NAME', help: 'the environment name again: required for kinds other than dev and adt' },
+    confirm: { type: 'string', value: 'NAME', help: 'the name again: required for kinds other than dev and adt' },
     dir: ENV_FLAGS.dir,
   },
   examples: ['npm run destroy -- --env adt', 'npm run destroy -- --env int --confirm int', 'npm run destroy -- --env dev --auto-approve'],
@@ -78,7 +78,7 @@ export const DESTROY = {
 
 export const PROMOTE = {
   name: 'promote',
-  summary: "Copies the release an environment last deployed into another environment's config (diff, then write).",
+  summary: "Copies the release one environment deployed into another's config.",
   flags: {
     from: { type: 'string', value: 'NAME', help: 'the environment whose deployed release is copied' },
     to: { type: 'string', value: 'NAME', help: 'the environment whose config receives it' },
@@ -90,7 +90,7 @@ export const PROMOTE = {
 
 export const SCHEMA = {
   name: 'schema',
-  summary: "Writes config-generator/environment.schema.json (what editors check environment files with) from the config schema.",
+  summary: 'Writes the JSON schema editors check environment files with.',
   flags: {
     check: { type: 'boolean', help: 'write nothing; exit 1 if the file is out of date (for CI)' },
   },
@@ -99,7 +99,7 @@ export const SCHEMA = {
 
 export const DEMO = {
   name: 'demo',
-  summary: 'Deploys the six example environments into a local AWS emulator (moto_server), each in its own account.',
+  summary: 'Deploys the six example environments into a local AWS emulator (moto_server).',
   flags: {
     parallel: { type: 'string', value: 'N', help: 'deploys at a time (default: 3)' },
   },
