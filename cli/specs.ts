@@ -18,7 +18,7 @@ export const CONFIGURE = {
     defaults: { type: 'boolean', help: 'no questions: take every default; fail on what has none' },
     answers: { type: 'string', value: 'FILE', help: 'no questions: answers from a YAML file shaped like a config' },
     from: { type: 'string', value: 'FILE', help: 'no questions: start from an existing environment file' },
-    set: { type: 'string', value: 'PATH=VALUE', multiple: true, help: 'a field, e.g. aws.region=us-east-1; skips its question' },
+    set: { type: 'string', value: 'PATH=VALUE', multiple: true, help: 'one field, e.g. aws.region=us-east-1' },
     out: { type: 'string', value: 'FILE', help: 'write here instead of environments/<name>.yaml' },
     dir: { type: 'string', value: 'DIR', help: 'folder of environment files (default: environments/)' },
     force: { type: 'boolean', help: 'overwrite an existing file without asking' },
