@@ -129,7 +129,9 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
     const current = getPath(draft, question.path);
     const fromFlags = getPath(given, question.path) !== undefined;
     const check = current === undefined ? 'missing' : fullCheck(question, draft, current);
-    if (current !== undefined && check === true && (fromFlags || !ask)) return;
+    // A given account that another environment uses goes straight to "share it?" at a terminal.
+    const givenShared = Boolean(ask) && samePath(question.path, ['aws', 'accountId']) && sharingWithout(draft, context, current).length > 0;
+    if (current !== undefined && check === true && (fromFlags || !ask) && !givenShared) return;
     const initial = current !== undefined && check === true ? current : question.initial?.(draft, context);
     if (!ask) {
       if (current !== undefined) return; // invalid: reported by the final validation, with the source
@@ -143,8 +145,9 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
     // and the final validation says what is missing, instead of a menu without items.
     if (choices && choices.length === 0) return;
     let rejected: Prompt['rejected'] = current !== undefined && check !== true ? { value: current, problem: check } : undefined;
+    let answered = current !== undefined && check === true && fromFlags; // the flag's value, first
     for (;;) {
-      const value = await ask({
+      const value = answered ? current : await ask({
         path,
         title: question.title,
         help,
@@ -171,6 +174,7 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
         return;
       }
       rejected = { value, problem: `an account of its own (${others.join(', ')} already use${others.length === 1 ? 's' : ''} it)` };
+      answered = false;
     }
   };
 

@@ -76,7 +76,7 @@ describe('loader', () => {
     );
   });
 
-  it('refuses a binary file at once with one problem, not one per byte', () => {
+  it('fails on a binary file at once, with one problem, not one per byte', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pcm-loader-'));
     writeFileSync(join(dir, 'dev.yaml'), exampleText('dev'));
     writeFileSync(join(dir, 'int.yaml'), Buffer.concat([Buffer.from('PK'), Buffer.alloc(3_000_000, 7), Buffer.from([0, 1, 2])]));

@@ -213,6 +213,18 @@ describe('wizard at a terminal', () => {
     expect(no.result.ok && no.result.config.aws.sharesAccountWith).toBeUndefined();
   });
 
+  it('asks "share it?" for an account given by --set too, before the other questions', async () => {
+    const accounts = new Map([['adt', '666666666666']]);
+    const { asked, result } = await scripted(
+      { ...NEW_DEV, 'aws.sharesAccountWith': [false], 'aws.accountId': ['012345678901'] },
+      { context: { ...context, accounts }, sets: sets('aws.accountId=666666666666') },
+    );
+    const paths = asked.map((p) => p.path);
+    expect(paths.slice(paths.indexOf('aws.sharesAccountWith'), paths.indexOf('aws.sharesAccountWith') + 2)).toEqual(['aws.sharesAccountWith', 'aws.accountId']);
+    expect(asked.find((p) => p.path === 'aws.accountId')!.rejected).toEqual({ value: '666666666666', problem: 'an account of its own (adt already uses it)' });
+    expect(result.ok && result.config.aws.accountId).toBe('012345678901');
+  });
+
   it('refuses a lifetime that ends today or before', async () => {
     const { asked, result } = await scripted({ ...NEW_DEV, 'environment.name': ['adt-9'], 'storage.sharedFrom.environment': ['ops'], 'protection.lifetime.expiresOn': ['2020-01-01', '2027-01-31'] });
     expect(asked.find((p) => p.path === 'protection.lifetime.expiresOn' && p.rejected)?.rejected).toEqual({
