@@ -121,13 +121,15 @@ export function parseCommand<F extends Record<string, Flag>>(
   const npmHint = kept.length > 0
     ? `\nnpm kept ${kept.map((k) => `--${k}`).join(', ')} for itself: flags go after "--", as in: ${spec.examples[0]}`
     : '';
+  // Under npm, a bare argument is most often the value of a flag npm kept (one it cannot name).
+  const underNpm = env.npm_lifecycle_event === spec.name && !npmHint ? '\nnpm keeps flags given before "--" and passes their values on: put them after "--"' : '';
   for (const token of tokens) {
     if (token.kind === 'option' && !names.includes(token.name)) {
       const guess = nearest(token.name, names);
       throw new UsageError(`unknown flag ${token.rawName}${guess ? `: did you mean --${guess}?` : ''} ${seeHelp}`);
     }
     if (token.kind === 'positional') {
-      throw new UsageError(`unexpected argument "${token.value}": every value follows its flag, e.g. ${spec.examples[0]}${npmHint}`);
+      throw new UsageError(`unexpected argument "${token.value}": every value follows its flag, e.g. ${spec.examples[0]}${npmHint || underNpm}`);
     }
   }
   if (npmHint) throw new UsageError(npmHint.trim());

@@ -94,6 +94,11 @@ describe('every command', () => {
     expect(usageError(() => parseCommand(deploy, [], { npm_lifecycle_event: 'deploy', npm_config_auto_approve: 'true' }))).toBe(
       'npm kept --auto-approve for itself: flags go after "--", as in: npm run deploy -- --env dev',
     );
+    // A flag npm kept that the command does not know: only its value arrives.
+    expect(usageError(() => parseCommand(deploy, ['dev'], { npm_lifecycle_event: 'deploy', npm_config_evn: 'true' }))).toBe(
+      'unexpected argument "dev": every value follows its flag, e.g. npm run deploy -- --env dev\n' +
+        'npm keeps flags given before "--" and passes their values on: put them after "--"',
+    );
     // npm's own settings, and other scripts' runs, are no sign of it.
     expect(parseCommand(deploy, ['--env', 'dev'], { npm_lifecycle_event: 'deploy', npm_config_yes: 'true', npm_config_json: 'true' })).toEqual({ env: 'dev' });
     expect(parseCommand(deploy, ['--env', 'dev'], { npm_lifecycle_event: 'test', npm_config_dir: 'true' })).toEqual({ env: 'dev' });
