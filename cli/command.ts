@@ -64,9 +64,14 @@ const paint = (code: string, stream: NodeJS.WriteStream) => (text: string) => (c
 export const dim = paint('2', process.stdout);
 export const bold = paint('1', process.stdout);
 
-/** Whether questions can be asked: both ends are a terminal. */
+/** Whether the wizard can run: both ends are a terminal (its menus redraw the screen). */
 export function interactive(): boolean {
   return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+}
+
+/** Whether a confirmation can be typed: stdin is a terminal (stdout may go through `tee`). */
+export function canConfirm(): boolean {
+  return Boolean(process.stdin.isTTY);
 }
 
 export function helpText<F extends Record<string, Flag>>(spec: CommandSpec<F>): string {

@@ -14,7 +14,7 @@ import { ENVIRONMENTS_DIR } from '../config-generator/loader';
 import { WrongAccountError } from '../lib/deploy/account-guard';
 import { deployEnvironment, urlTable } from '../lib/deploy/deploy-environment';
 import { awsTargetFrom } from '../stacks/aws-target';
-import { ask, fail, interactive, parseCommand, run, UsageError } from './command';
+import { ask, canConfirm, fail, parseCommand, run, UsageError } from './command';
 import { DEPLOY as spec } from './specs';
 import { loadOne } from './environments';
 
@@ -27,7 +27,7 @@ run(async () => {
 
   // Asked before anything else happens, so an unattended run never stops half-way.
   if (!args.plan && KIND_TRAITS[config.environment.kind].opsLike && !args['auto-approve']) {
-    if (!interactive()) fail(`${name} is an ${config.environment.kind} environment: deploying it needs --auto-approve, or a terminal to approve at`, 2);
+    if (!canConfirm()) fail(`${name} is an ${config.environment.kind} environment: deploying it needs --auto-approve, or a terminal to approve at`, 2);
     const answer = await ask(`Deploy ${name} (${config.environment.kind}, account ${config.aws.accountId})? Type the environment name to approve: `);
     if (answer !== name) fail('not approved; nothing was deployed', 1);
   }

@@ -14,7 +14,7 @@ import { guardAccount, WrongAccountError } from '../lib/deploy/account-guard';
 import { runCdktf } from '../lib/cdktf-cli';
 import { ENV_SELECTOR } from '../stacks/app';
 import { AWS_ENDPOINT_VARIABLE, awsTargetFrom } from '../stacks/aws-target';
-import { ask, fail, interactive, parseCommand, Refusal, run, UsageError } from './command';
+import { ask, canConfirm, fail, parseCommand, Refusal, run, UsageError } from './command';
 import { DESTROY as spec } from './specs';
 import { loadOne } from './environments';
 
@@ -31,10 +31,10 @@ run(async () => {
 
   if (!DISPOSABLE_KINDS.has(kind) && args.confirm !== name) {
     if (args.confirm !== undefined) fail(`--confirm ${args.confirm} does not name the environment being destroyed (${name}); nothing was destroyed`, 2);
-    if (!interactive()) fail(`${name} is an ${kind} environment: destroying it needs --confirm ${name}`, 2);
+    if (!canConfirm()) fail(`${name} is an ${kind} environment: destroying it needs --confirm ${name}`, 2);
     const answer = await ask(`Destroy ${name} (${kind}, account ${config.aws.accountId})? Type the environment name to confirm: `);
     if (answer !== name) fail('not confirmed; nothing was destroyed');
-  } else if (DISPOSABLE_KINDS.has(kind) && !args['auto-approve'] && interactive()) {
+  } else if (DISPOSABLE_KINDS.has(kind) && !args['auto-approve'] && canConfirm()) {
     // A person at a terminal may have typed the wrong name: one question, default no.
     const answer = await ask(`Destroy ${name} (${kind}, account ${config.aws.accountId})? [y/N] `);
     if (!/^y(es)?$/i.test(answer)) fail('not confirmed; nothing was destroyed');

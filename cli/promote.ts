@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { ENVIRONMENTS_DIR } from '../config-generator/loader';
 import { writeFileAtomic } from '../config-generator/write';
 import { planPromotion, PromotionRefused } from '../lib/promote';
-import { ask, fail, interactive, parseCommand, Refusal, run, UsageError } from './command';
+import { ask, canConfirm, fail, parseCommand, Refusal, run, UsageError } from './command';
 import { PROMOTE as spec } from './specs';
 
 run(async () => {
@@ -25,7 +25,7 @@ run(async () => {
   if (plan.write.kind === 'unchanged') return void process.stdout.write(`${args.to} already has ${args.from}'s release; nothing to write\n`);
   if (plan.write.kind === 'change') process.stdout.write(`${plan.write.diff}\n`);
   if (!args.yes) {
-    if (!interactive()) fail(`not written: without a terminal, --yes confirms the change above`, 2);
+    if (!canConfirm()) fail(`not written: without a terminal, --yes confirms the change above`, 2);
     const answer = await ask(`Write ${plan.path}? [y/N] `);
     if (!/^y(es)?$/i.test(answer)) fail('not written', 1);
   }
