@@ -13,10 +13,8 @@ import '../lib/aws-sdk-quiet';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { catalogImages, loadAmiCatalog } from '../amis/catalog';
-import { ConfigError } from '../config-generator/errors';
-import { ENVIRONMENTS_DIR, loadEnvironments } from '../config-generator/loader';
+import { ENVIRONMENTS_DIR } from '../config-generator/loader';
 import { DEMO_TIMES_FILE, type DemoTimes } from '../lib/demo-times';
 import { deployEnvironment, urlTable, type DeployOutcome } from '../lib/deploy/deploy-environment';
 import { prepareEmulatedEnvironments } from '../lib/emulator/environments';
@@ -24,20 +22,18 @@ import { hasEmulator, startEmulator } from '../lib/emulator/server';
 import { inPool } from '../lib/pool';
 import { findProviderMirror } from '../lib/provider-mirror';
 import { PROVIDER_MIRROR_VARIABLE, terraformVersion } from '../lib/terraform-cli';
-
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-}
+import { fail, parseCommand, run, UsageError } from './command';
+import { DEMO as spec } from './specs';
+import { loadAll } from './environments';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { parallel: { type: 'string' } } });
+  const args = parseCommand(spec);
   // Deploys mostly wait on the provider's consistency checks; three at a time suit two cores.
-  const parallel = Number(values.parallel ?? 3);
-  if (!Number.isInteger(parallel) || parallel < 1) fail(`--parallel: expected a whole number >= 1, found ${values.parallel}`);
+  const parallel = Number(args.parallel ?? 3);
+  if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError(`--parallel: expected a whole number >= 1, found ${args.parallel}`);
 
   const started = Date.now();
-  const environments = loadEnvironments();
+  const environments = loadAll(ENVIRONMENTS_DIR);
   if (!hasEmulator()) fail('moto_server is not installed: the demo deploys into it (pip install "moto[server]", or your distribution\'s package)');
   if (!(await terraformVersion())) fail('terraform is not on PATH: the demo deploys with it (Terraform >= 1.10)');
   if (!process.env[PROVIDER_MIRROR_VARIABLE]) {
@@ -93,4 +89,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => fail(error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error))));
+run(main);

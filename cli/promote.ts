@@ -6,38 +6,29 @@
  * diff and writes atomically (asking first at a terminal; --yes without one).
  */
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import { ENVIRONMENTS_DIR } from '../config-generator/loader';
 import { writeFileAtomic } from '../config-generator/write';
 import { planPromotion, PromotionRefused } from '../lib/promote';
+import { ask, canConfirm, fail, parseCommand, Refusal, run, UsageError } from './command';
+import { PROMOTE as spec } from './specs';
 
-function fail(message: string, code = 1): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
-
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' }, yes: { type: 'boolean' }, dir: { type: 'string' } } });
-  if (!values.from || !values.to) fail('Usage: npm run promote -- --from <env> --to <env> [--yes] [--dir DIR]', 2);
+run(async () => {
+  const args = parseCommand(spec);
+  if (!args.from || !args.to) throw new UsageError(`--from and --to are required: which environment's release goes where`);
   let plan;
   try {
-    plan = planPromotion(resolve(values.dir ?? ENVIRONMENTS_DIR), values.from, values.to);
+    plan = planPromotion(resolve(args.dir ?? ENVIRONMENTS_DIR), args.from, args.to);
   } catch (error) {
-    if (error instanceof PromotionRefused) fail(`promote refused: ${error.message}`);
+    if (error instanceof PromotionRefused) throw new Refusal(`promote refused: ${error.message}`);
     throw error;
   }
-  if (plan.write.kind === 'unchanged') return void process.stdout.write(`${values.to} already has ${values.from}'s release; nothing to write\n`);
+  if (plan.write.kind === 'unchanged') return void process.stdout.write(`${args.to} already has ${args.from}'s release; nothing to write\n`);
   if (plan.write.kind === 'change') process.stdout.write(`${plan.write.diff}\n`);
-  if (!values.yes) {
-    if (!process.stdin.isTTY) fail(`not written: without a terminal, --yes confirms the change above`, 2);
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    const answer = await rl.question(`Write ${plan.path}? [y/N] `);
-    rl.close();
-    if (!/^y(es)?$/i.test(answer.trim())) fail('not written', 1);
+  if (!args.yes) {
+    if (!canConfirm()) fail(`not written: without a terminal, --yes confirms the change above`, 2);
+    const answer = await ask(`Write ${plan.path}? [y/N] `);
+    if (!/^y(es)?$/i.test(answer)) fail('not written', 1);
   }
   writeFileAtomic(plan.path, plan.text);
-  process.stdout.write(`promoted ${values.from}'s release into ${plan.path}\n`);
-}
-
-main().catch((error: Error) => fail(error.stack ?? String(error)));
+  process.stdout.write(`promoted ${args.from}'s release into ${plan.path}\n`);
+});

@@ -85,10 +85,10 @@ export function coerceAnswer(path: FieldPath, raw: string): unknown {
     case 'string':
     case 'literal':
     case 'enum':
-      return text;
+      return unquote(text);
     case 'number':
     case 'int':
-      return text !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
+      return text !== '' && Number.isFinite(Number(unquote(text))) ? Number(unquote(text)) : text;
     case 'boolean':
       return /^(true|yes)$/i.test(text) ? true : /^(false|no)$/i.test(text) ? false : text;
     case 'array': {
@@ -99,6 +99,11 @@ export function coerceAnswer(path: FieldPath, raw: string): unknown {
     default:
       return tryYaml(text);
   }
+}
+
+/** "123456789012" or '...' typed with its quotes (as YAML files write it) is the text inside. */
+function unquote(text: string): string {
+  return /^(["'])(.*)\1$/s.test(text) ? text.slice(1, -1) : text;
 }
 
 function tryYaml(text: string): unknown {

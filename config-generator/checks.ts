@@ -10,6 +10,7 @@ import type { AmiComponent } from '../amis/components';
 import type { ConfigIssue, FieldPath } from './errors';
 import { arnAccount } from './formats';
 import { isOpsLike, KIND_TRAITS } from './kinds';
+import { partitionOf, pastDateProblem, regionProblem } from './regions';
 import { MANAGED_TAG_KEYS, type EnvironmentConfig } from './schema';
 
 /** A validated config and the file it came from. */
@@ -48,6 +49,9 @@ export function checkEnvironment({ file, config }: LoadedEnvironment, catalog: A
   if (c.environment.name !== stem) {
     report(['environment', 'name'], `the file's name "${stem}" (environment files are named <name>.yaml)`, c.environment.name);
   }
+
+  const badRegion = regionProblem(c.aws.region, partitionOf(c.aws.deployRoleArn));
+  if (badRegion) report(['aws', 'region'], badRegion, c.aws.region);
 
   if (arnAccount(c.aws.deployRoleArn) !== c.aws.accountId) {
     report(['aws', 'deployRoleArn'], `a role in this environment's account aws.accountId "${c.aws.accountId}"`, c.aws.deployRoleArn);
@@ -132,7 +136,8 @@ export function checkEnvironment({ file, config }: LoadedEnvironment, catalog: A
     }
   });
 
-  for (const component of amiComponentsOf(c)) {
+  // A region that does not exist has no images either: one problem is enough.
+  for (const component of badRegion ? [] : amiComponentsOf(c)) {
     try {
       resolveAmi(catalog, { component, region: c.aws.region, release: c.release.amiRelease, override: c.release.amiOverrides?.[component] });
     } catch (error) {
@@ -142,6 +147,17 @@ export function checkEnvironment({ file, config }: LoadedEnvironment, catalog: A
     }
   }
   return dedupe(issues);
+}
+
+/**
+ * A lifetime that has ended: every object of the environment's buckets would expire at once. The
+ * loader makes it an error for an environment not deployed yet, a warning for one that exists
+ * (it is due to be destroyed, and destroying it needs its config to load).
+ */
+export function lifetimeIssue({ file, config }: LoadedEnvironment, today: string): ConfigIssue | undefined {
+  const expiresOn = config.protection.lifetime?.expiresOn;
+  const problem = expiresOn && pastDateProblem(expiresOn, today);
+  return problem ? { file, path: ['protection', 'lifetime', 'expiresOn'], expected: problem, found: expiresOn } : undefined;
 }
 
 /** Checks across all environments: shared storage and account separation. */

@@ -7,7 +7,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { parse } from 'yaml';
 import type { ConfigIssue } from './errors';
 import { JSON_SCHEMA_FILE } from './json-schema';
-import { ENVIRONMENTS_DIR, readSources, validateSources } from './loader';
+import { ENVIRONMENTS_DIR, parseYaml, readSources, validateSources } from './loader';
+import type { PartialConfig } from './presets';
 import { renderEnvironment, withoutEmptyOptionals } from './render';
 import type { EnvironmentConfig } from './schema';
 import { runWizard, type WizardInput } from './wizard';
@@ -22,7 +23,7 @@ export interface ConfigureRequest extends WizardInput {
 }
 
 export type ConfigureResult =
-  | { readonly ok: true; readonly path: string; readonly text: string; readonly config: EnvironmentConfig }
+  | { readonly ok: true; readonly path: string; readonly text: string; readonly config: EnvironmentConfig; /** A re-run that edited the file. */ readonly edited: boolean }
   | { readonly ok: false; readonly issues: ConfigIssue[] };
 
 /** A path for people: relative to the repository when inside it. */
@@ -33,7 +34,23 @@ function display(path: string): string {
 
 export async function configureEnvironment(request: ConfigureRequest): Promise<ConfigureResult> {
   const dir = resolve(request.dir ?? ENVIRONMENTS_DIR);
-  const wizard = await runWizard(request);
+  // The other files, read as they are (even invalid): their accounts for the shared-account
+  // question, and the environment's own file for a re-run to start from.
+  const files = new Map<string, PartialConfig>();
+  for (const source of readSources(dir)) {
+    const parsed = source.unreadable ? undefined : parseYaml(source);
+    if (parsed?.ok && parsed.data && typeof parsed.data === 'object' && !Array.isArray(parsed.data)) {
+      files.set(basename(source.file, '.yaml'), parsed.data as PartialConfig);
+    }
+  }
+  const accounts = new Map([...files].flatMap(([name, data]) => (typeof data.aws?.accountId === 'string' ? [[name, data.aws.accountId] as const] : [])));
+  const wizard = await runWizard({
+    ...request,
+    // Only questions edit a file: answers files and --defaults start from the kind's preset, as
+    // their documentation says, so that they regenerate the same file wherever they run.
+    existing: request.existing ?? (request.ask ? (name) => files.get(name) : undefined),
+    context: { ...request.context, accounts: request.context.accounts ?? accounts },
+  });
   if (!wizard.ok) return wizard;
   const config = withoutEmptyOptionals(wizard.config);
 
@@ -56,5 +73,5 @@ export async function configureEnvironment(request: ConfigureRequest): Promise<C
   if (!isDeepStrictEqual(parse(text), JSON.parse(JSON.stringify(config)))) {
     throw new Error(`internal error: the template does not round-trip ${file}`);
   }
-  return { ok: true, path, text, config };
+  return { ok: true, path, text, config, edited: wizard.edited };
 }

@@ -20,6 +20,12 @@ export interface ConfigIssue {
   readonly foundText?: string;
   /** 1-based line of the field in the file, when known. */
   readonly line?: number;
+  /** 1-based column, for problems a parser found (YAML syntax). */
+  readonly column?: number;
+  /** The offending line of the file, shown under the problem. */
+  readonly source?: string;
+  /** A hint on how to fix it, shown after the problem. */
+  readonly hint?: string;
 }
 
 /** Renders a path as the operator would write it: workers.queues[1].max */
@@ -37,18 +43,35 @@ export function formatFound(found: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/** Long found texts (a parser's message on a binary file, say) are cut to keep a list readable. */
+const MAX_FOUND_TEXT = 200;
+
 export function formatIssue(issue: ConfigIssue): string {
-  const where = issue.line ? `${issue.file}:${issue.line}` : issue.file;
-  return `${where}: ${formatPath(issue.path)}: expected ${issue.expected}, found ${issue.foundText ?? formatFound(issue.found)}`;
+  const where = issue.line ? `${issue.file}:${issue.line}${issue.column ? `:${issue.column}` : ''}` : issue.file;
+  const found = issue.foundText === undefined ? formatFound(issue.found) : issue.foundText.length > MAX_FOUND_TEXT ? `${issue.foundText.slice(0, MAX_FOUND_TEXT - 3)}...` : issue.foundText;
+  const hint = issue.hint ? ` (${issue.hint})` : '';
+  const source = issue.source === undefined ? '' : `\n      ${issue.line} | ${issue.source.slice(0, 100)}${issue.column ? `\n      ${' '.repeat(String(issue.line).length)} | ${' '.repeat(Math.min(issue.column - 1, 100))}^` : ''}`;
+  return `${where}: ${formatPath(issue.path)}: expected ${issue.expected}, found ${found}${hint}${source}`;
+}
+
+/**
+ * A list of problems for people: the first `max` of them, then how many more there are, so a
+ * thousand problems (a binary file, say) stay readable and the first ones get fixed first.
+ */
+export function formatIssues(issues: readonly ConfigIssue[], max = Number.POSITIVE_INFINITY): string {
+  const shown = issues.slice(0, max);
+  const rest = issues.length - shown.length;
+  return [
+    `${issues.length} problem${issues.length === 1 ? '' : 's'} in the environment configuration:`,
+    ...shown.map((i) => `  - ${formatIssue(i)}`),
+    ...(rest > 0 ? [`  ... and ${rest} more (the first ${shown.length} are shown; fix them and run again)`] : []),
+  ].join('\n');
 }
 
 /** Thrown when one or more configs are invalid; carries every problem, not just the first. */
 export class ConfigError extends Error {
   constructor(readonly issues: readonly ConfigIssue[]) {
-    super(
-      `${issues.length} problem${issues.length === 1 ? '' : 's'} in the environment configuration:\n` +
-        issues.map((i) => `  - ${formatIssue(i)}`).join('\n'),
-    );
+    super(formatIssues(issues));
     this.name = 'ConfigError';
   }
 }

@@ -46,13 +46,18 @@ function distance(a: string, b: string): number {
   return row[b.length];
 }
 
+/** The candidate closest to a mistyped word, if one is close enough to be what was meant. */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  return candidates
+    .map((name) => ({ name, d: distance(word, name) }))
+    .filter(({ name, d }) => d <= Math.max(2, Math.floor(Math.max(word.length, name.length) / 3)))
+    .sort((a, b) => a.d - b.d)[0]?.name;
+}
+
 export function unknownFieldIssue(file: string, parent: FieldPath, key: string, value: unknown): ConfigIssue {
   const allowed = fieldsAt(schemaPathOf(parent));
-  const nearest = allowed
-    .map((name) => ({ name, d: distance(key, name) }))
-    .filter(({ name, d }) => d <= Math.max(2, Math.floor(Math.max(key.length, name.length) / 3)))
-    .sort((a, b) => a.d - b.d)[0];
-  const hint = nearest ? `did you mean "${nearest.name}"? ` : '';
+  const guess = nearest(key, allowed);
+  const hint = guess ? `did you mean "${guess}"? ` : '';
   return {
     file,
     path: [...parent, key],

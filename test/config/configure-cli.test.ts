@@ -108,68 +108,135 @@ describe('configure without a terminal', () => {
     expect(result.stderr).toBe('');
     expect(parse(readFileSync(join(dir, 'dev.yaml'), 'utf8')).aws.sharesAccountWith).toBeUndefined();
   });
-
-  it('fails on an unknown flag with the usage', () => {
-    const result = configure(['--answer', 'x.yaml']);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toContain("Unknown option '--answer'");
-    expect(result.stderr).toContain('Usage: npm run configure');
-  });
 });
 
 describe('configure at a terminal', () => {
   const command = (dir: string) => `${process.execPath} --import tsx cli/configure.ts --dir ${dir}`;
   const env = { AWS_EC2_METADATA_DISABLED: 'true', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' };
 
-  it('asks the questions, takes defaults on Enter, re-asks a bad answer, and writes the file', async () => {
+  /** Answers the question of a field once its prompt (after its help line) is on screen. */
+  const at = (path: string) => new RegExp(`\\[${path.replace(/[.[\]]/g, '\\$&')}\\][^\\n]*\\n[^\\n]*›`);
+  const clear = (pty: PtySession, n = 40) => pty.send(KEYS.backspace.repeat(n));
+
+  it('asks a new dev cluster, strips typed quotes, re-asks a region without images, and ends in a summary and the next commands', async () => {
     const dir = emptyDir();
-    const pty = new PtySession(`${command(dir)} --set aws.region=mars-1`, { cwd: REPO, env });
+    const pty = new PtySession(`${command(dir)} --set network.vpcId=vpc-12`, { cwd: REPO, env: { ...env, COLUMNS: '80' } });
     try {
-      await pty.answer('[environment.name]', `dev-alice${KEYS.enter}`);
-      await pty.answer('[environment.kind]', KEYS.enter); // dev, suggested by the name
-      await pty.answer('[project]', KEYS.enter);
-      await pty.answer('[aws.accountId]', `012345678901${KEYS.enter}`);
-      await pty.answer('[aws.region]', KEYS.enter); // the bad flag is quoted back; Enter takes the default
-      expect(pty.screen).toContain('aws.region: "mars-1" is not valid: expected an AWS region such as "us-west-2"');
-      await pty.answer('[aws.deployRoleArn]', KEYS.enter);
-      await pty.answer('[network.vpcId]', `vpc-12${KEYS.enter}`);
-      await pty.waitFor('expected a VPC id such as', 15000);
-      pty.send(KEYS.backspace.repeat('vpc-12'.length)); // clear the line, then a good answer
-      pty.send(`vpc-0123456789abcdef0${KEYS.enter}`);
-      await pty.answer('[network.privateSubnetIds]', `subnet-0123456789abcdef0${KEYS.enter}`);
-      await pty.answer('[network.operatorCidrs]', `10.0.0.0/8, 192.168.0.0/16${KEYS.enter}`);
-      await pty.answer('[release.pcmRelease]', `4.1.0${KEYS.enter}`);
-      await pty.answer('[release.amiRelease]', KEYS.enter);
-      await pty.answer('[release.hysdsVersion]', KEYS.enter);
-      await pty.answer('[release.containers.pge]', KEYS.enter);
-      await pty.answer('[cnm.daac.accountId]', `777777777777${KEYS.enter}`);
-      await pty.answer('[cnm.daac.publisherPrincipals]', KEYS.enter);
-      await pty.answer('[cnm.cnes.accountId]', `888888888888${KEYS.enter}`);
+      await pty.answer(at('environment.name'), `dev-alice${KEYS.enter}`);
+      await pty.answer(at('environment.kind'), KEYS.enter); // dev, suggested by the name
+      await pty.answer(at('project'), KEYS.enter);
+      await pty.answer(at('aws.accountId'), `"012345678901"${KEYS.enter}`); // quotes as in the file: stripped
+      await pty.answer(at('aws.region'), `eu-west-1${KEYS.enter}`);
+      await pty.waitFor('expected a region with images: us-west-2, us-east-1 (eu-west-1 has none)');
+      clear(pty, 9);
+      pty.send(`us-east-1${KEYS.enter}`);
+      await pty.answer(at('aws.deployRoleArn'), KEYS.enter);
+      await pty.answer(at('network.vpcId'), `vpc-0123456789abcdef0${KEYS.enter}`);
+      expect(pty.screen).toMatch(/"vpc-12" for network\.vpcId is not valid: expected a VPC id such as\s+"vpc-0a1b2c3d4e5f67890"/);
+      await pty.answer(at('network.privateSubnetIds'), `subnet-0123456789abcdef0${KEYS.enter}`);
+      await pty.answer(at('network.operatorCidrs'), `10.0.0.0/8, 192.168.0.0/16${KEYS.enter}`);
+      await pty.answer(at('release.pcmRelease'), `4.1.0${KEYS.enter}`);
+      await pty.answer(at('release.amiRelease'), KEYS.enter);
+      await pty.answer(/Deliver to a DAAC\? [^\n]*\(y\/N\)/, KEYS.enter);
+      await pty.answer(/Exchange with CNES\? [^\n]*\(y\/N\)/, KEYS.enter);
+      await pty.answer(/Write dev-alice\.yaml\?/, KEYS.enter);
       expect(await pty.exited).toBe(0);
     } finally {
       pty.kill();
     }
+    expect(pty.screen).not.toContain('in quotes');
+    expect(pty.raw).toContain('\x1b[2m  12 digits [aws.accountId]'); // help lines are dim at a terminal
+    const summary = pty.screen.slice(pty.screen.indexOf('Summary of dev-alice.yaml'));
+    expect(summary).toMatch(/account +012345678901 in us-east-1\r?\n/);
+    expect(summary).toMatch(/DAAC +no delivery\r?\n/);
+    expect(summary).toMatch(/release +PCM 4\.1\.0, HySDS v5\.0\.1, AMIs 2026\.11\.0\r?\n/);
     expect(pty.screen).toContain(`Wrote ${join(dir, 'dev-alice.yaml')}`);
+    expect(pty.screen).toMatch(/Next:\r?\n +npm run check -- --env dev-alice --dir \S+ .*\r?\n +npm run bootstrap -- --env dev-alice --dir \S+ .*\r?\n +npm run deploy -- --env dev-alice --dir \S+ --plan/);
+    expect(pty.screen.split(/\r?\n/).filter((line) => !line.includes('›') && !line.includes('.yaml') && !line.includes('--dir') && line.length > 80)).toEqual([]);
     const written = parse(readFileSync(join(dir, 'dev-alice.yaml'), 'utf8'));
     expect(written.environment).toEqual({ name: 'dev-alice', kind: 'dev' });
-    expect(written.aws).toEqual({ accountId: '012345678901', region: 'us-west-2', deployRoleArn: 'arn:aws:iam::012345678901:role/pcm-deploy' });
+    expect(written.aws).toEqual({ accountId: '012345678901', region: 'us-east-1', deployRoleArn: 'arn:aws:iam::012345678901:role/pcm-deploy' });
     expect(written.network.operatorCidrs).toEqual(['10.0.0.0/8', '192.168.0.0/16']);
-    expect(written.release.containers).toEqual({ pge: '012345678901.dkr.ecr.us-west-2.amazonaws.com/pcm-pge:4.1.0' });
+    expect(written.release.containers).toEqual({ pge: '012345678901.dkr.ecr.us-east-1.amazonaws.com/pcm-pge:4.1.0' });
+    expect(written.cnm.daac).toBeUndefined();
+  }, 60000);
+
+  it("offers to share an account another environment uses, and refuses a lifetime that has ended", async () => {
+    const dir = examplesCopy();
+    const pty = new PtySession(
+      `${command(dir)} --set network.vpcId=vpc-0123456789abcdef0 --set network.privateSubnetIds=subnet-0123456789abcdef0 --set network.operatorCidrs=10.0.0.0/8 --set release.pcmRelease=4.1.0`,
+      { cwd: REPO, env },
+    );
+    try {
+      await pty.answer(at('environment.name'), `adt-2${KEYS.enter}`);
+      await pty.answer(at('environment.kind'), KEYS.enter);
+      await pty.answer(at('project'), KEYS.enter);
+      await pty.answer(at('aws.accountId'), `666666666666${KEYS.enter}`);
+      await pty.answer(/Share it with adt\? [^\n]*\(y\/N\)/, `y`);
+      await pty.answer(at('aws.region'), KEYS.enter);
+      await pty.answer(at('aws.deployRoleArn'), KEYS.enter);
+      await pty.answer(at('release.amiRelease'), KEYS.enter);
+      await pty.answer(at('storage.sharedFrom.environment'), KEYS.enter);
+      await pty.answer(/Deliver to a DAAC\?/, KEYS.enter);
+      await pty.answer(/Exchange with CNES\?/, KEYS.enter);
+      await pty.answer(at('protection.lifetime.expiresOn'), `2020-01-01${KEYS.enter}`);
+      await pty.waitFor("expected a date after today");
+      clear(pty, 10);
+      pty.send(KEYS.enter); // the default: 30 days from today
+      await pty.answer(/Write adt-2\.yaml\?/, KEYS.enter);
+      expect(await pty.exited).toBe(0);
+    } finally {
+      pty.kill();
+    }
+    expect(pty.screen).toContain('adt uses account 666666666666 too; yes lists it in aws.sharesAccountWith');
+    expect(pty.screen).toMatch(/account +666666666666 in us-west-2, shared with adt\r?\n/);
+    const written = parse(readFileSync(join(dir, 'adt-2.yaml'), 'utf8'));
+    expect(written.aws.sharesAccountWith).toEqual(['adt']);
+    expect(written.protection.lifetime.expiresOn > new Date().toISOString().slice(0, 10)).toBe(true);
+  }, 60000);
+
+  it('edits an existing environment on a re-run: its values are the defaults, the diff comes at the end', async () => {
+    const dir = examplesCopy();
+    const before = parse(readFileSync(join(dir, 'int.yaml'), 'utf8'));
+    const pty = new PtySession(command(dir), { cwd: REPO, env });
+    try {
+      await pty.answer(at('environment.name'), `int${KEYS.enter}`);
+      for (const path of ['environment.kind', 'project', 'aws.accountId', 'aws.region', 'aws.deployRoleArn', 'network.vpcId', 'network.privateSubnetIds', 'network.operatorCidrs']) {
+        await pty.answer(at(path), KEYS.enter);
+      }
+      await pty.answer(at('release.pcmRelease'), `4.2.0${KEYS.enter}`);
+      await pty.answer(at('release.amiRelease'), KEYS.enter);
+      await pty.answer(/Deliver to a DAAC\? [^\n]*\(Y\/n\)/, KEYS.enter); // int.yaml delivers: yes by default
+      await pty.answer(at('cnm.daac.accountId'), KEYS.enter);
+      await pty.answer(/Exchange with CNES\? [^\n]*\(Y\/n\)/, KEYS.enter);
+      await pty.answer(at('cnm.cnes.accountId'), KEYS.enter);
+      await pty.answer(/Overwrite int\.yaml\?/, `y`);
+      expect(await pty.exited).toBe(0);
+    } finally {
+      pty.kill();
+    }
+    const screen = pty.screen;
+    expect(screen.indexOf('int.yaml exists; writing would change it:')).toBeGreaterThan(screen.indexOf('Summary of int.yaml'));
+    expect(screen).toMatch(/^-\s+pcmRelease: "4\.0\.1"\r?$/m);
+    expect(screen).toMatch(/^\+\s+pcmRelease: "4\.2\.0"\r?$/m);
+    const after = parse(readFileSync(join(dir, 'int.yaml'), 'utf8'));
+    expect(after).toEqual({ ...before, release: { ...before.release, pcmRelease: '4.2.0' } });
   }, 60000);
 
   it('writes nothing when cancelled with Ctrl-C', async () => {
     const dir = emptyDir();
-    const pty = new PtySession(command(dir), { cwd: REPO, env });
+    const pty = new PtySession(command(dir), { cwd: REPO, env: { ...env, NO_COLOR: '1' } });
     try {
-      await pty.answer('[environment.name]', `dev${KEYS.enter}`);
-      await pty.answer('[environment.kind]', KEYS.enter);
-      await pty.answer('[project]', KEYS.enter);
-      await pty.answer('[aws.accountId]', KEYS.ctrlC);
+      await pty.answer(at('environment.name'), `dev-x${KEYS.enter}`);
+      await pty.answer(at('environment.kind'), KEYS.enter);
+      await pty.answer(at('project'), KEYS.enter);
+      await pty.answer(at('aws.accountId'), KEYS.ctrlC);
       expect(await pty.exited).toBe(130);
     } finally {
       pty.kill();
     }
     expect(pty.screen).toContain('Cancelled; nothing was written.');
+    expect(pty.raw).not.toMatch(/\x1b\[[0-9;]*m/); // NO_COLOR: no colour, no dim, no bold
     expect(readdirSync(dir)).toEqual([]);
   }, 60000);
 

@@ -1,8 +1,8 @@
 /** Reading environment files: YAML problems, line numbers, all problems at once, the set as a whole. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, formatIssue } from '../../config-generator/errors';
+import { ConfigError, formatIssue, type ConfigIssue } from '../../config-generator/errors';
 import { loadEnvironments, validateSources } from '../../config-generator/loader';
 import { exampleData, exampleSources, exampleText, problemsWith } from '../support/examples';
 
@@ -14,15 +14,91 @@ describe('loader', () => {
     expect(names).toEqual(['adt', 'bulk', 'dev', 'forward', 'int', 'ops']);
   });
 
-  it('fails on a YAML syntax error with its line', () => {
+  it('fails on an unclosed quote naming line, column and key, and showing the line', () => {
     const text = exampleText('dev').replace('  region: "us-west-2"', '  region: "us-west-2\n  bad: [');
-    const [problem] = problemsOf('environments/dev.yaml', text);
-    expect(problem).toMatch(/^environments\/dev\.yaml:\d+: \(file\): expected valid YAML, found /);
+    const line = text.split('\n').findIndex((l) => l === '  region: "us-west-2') + 1;
+    expect(problemsOf('environments/dev.yaml', text)).toEqual([
+      `environments/dev.yaml:${line}:21: aws.region: expected valid YAML, found Missing closing "quote (a quote or bracket left open shows up where the parser gives up, often lines later)\n` +
+        `      ${line} |   region: "us-west-2\n` +
+        `         |                     ^`,
+    ]);
   });
 
-  it('fails on a duplicate key instead of keeping the last one', () => {
+  it('fails on a key indented deeper than its neighbours at its own line, not the one before', () => {
+    const text = exampleText('dev').replace('  region: "us-west-2"', '    region: "us-west-2"');
+    const line = text.split('\n').findIndex((l) => l === '    region: "us-west-2"') + 1;
+    expect(problemsOf('environments/dev.yaml', text)).toEqual([
+      `environments/dev.yaml:${line}:5: aws.region: expected the indentation of the line above (2 spaces): indentation says which mapping a key belongs to, found 4 spaces\n` +
+        `      ${line} |     region: "us-west-2"\n` +
+        `         |     ^`,
+    ]);
+    // Without a comment between: the parser complains about the line above; the report does not.
+    expect(problemsOf('environments/x.yaml', 'a:\n  b: 1\n    c: 2\n')[0]).toMatch(/^environments\/x\.yaml:3:5: a\.c: expected the indentation of the line above \(2 spaces\)/);
+  });
+
+  it('fails on a key indented less than its neighbours', () => {
+    const text = exampleText('dev').replace('  region: "us-west-2"', ' region: "us-west-2"');
+    const line = text.split('\n').findIndex((l) => l === ' region: "us-west-2"') + 1;
+    expect(problemsOf('environments/dev.yaml', text)[0]).toBe(
+      `environments/dev.yaml:${line}:2: aws.region: expected the indentation of the line above (2 spaces): indentation says which mapping a key belongs to, found 1 space\n` +
+        `      ${line} |  region: "us-west-2"\n` +
+        `         |  ^`,
+    );
+  });
+
+  it('fails on a duplicate key, naming it and where it was first set', () => {
     const text = exampleText('dev').replace('  region: "us-west-2"', '  region: "us-west-2"\n  region: "us-east-1"');
-    expect(problemsOf('environments/dev.yaml', text).join('\n')).toMatch(/expected valid YAML, found .*[Mm]ap keys must be unique/);
+    const line = text.split('\n').findIndex((l) => l === '  region: "us-east-1"') + 1;
+    expect(problemsOf('environments/dev.yaml', text)).toEqual([
+      `environments/dev.yaml:${line}:3: aws.region: expected each key once in a mapping (YAML would otherwise keep only one of them), found "region" a second time (line ${line - 1} sets it first)\n` +
+        `      ${line} |   region: "us-east-1"\n` +
+        `         |   ^`,
+    ]);
+  });
+
+  it('fails on a release written as a number, with the hint to quote it', () => {
+    const text = exampleText('dev').replace(/pcmRelease: "[^"]+"/, 'pcmRelease: 4.10');
+    const line = text.split('\n').findIndex((l) => l.includes('pcmRelease: 4.10')) + 1;
+    expect(problemsOf('environments/dev.yaml', text)).toEqual([
+      `environments/dev.yaml:${line}: release.pcmRelease: expected a release tag such as "v5.0.1" or "4.2.0", found 4.1 (write it in quotes, "4.10": unquoted, YAML reads the number 4.1)`,
+    ]);
+  });
+
+  it('fails on a file that is not UTF-8, naming the byte and its offset', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pcm-loader-'));
+    const text = exampleText('dev').replace('"pcm"', '"pcm"\n# Mise à jour');
+    const latin1 = Buffer.from(text, 'latin1');
+    writeFileSync(join(dir, 'dev.yaml'), latin1);
+    const offset = latin1.indexOf(0xe0);
+    const line = text.slice(0, text.indexOf('à')).split('\n').length;
+    expect(() => loadEnvironments(dir)).toThrow(
+      `dev.yaml: (file): expected UTF-8 text (the encoding is wrong: save the file as UTF-8), found the byte 0xE0 at byte offset ${offset} (line ${line}), which is not UTF-8 (Latin-1 or Windows-1252?)`,
+    );
+  });
+
+  it('fails on a binary file at once, with one problem, not one per byte', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pcm-loader-'));
+    writeFileSync(join(dir, 'dev.yaml'), exampleText('dev'));
+    writeFileSync(join(dir, 'int.yaml'), Buffer.concat([Buffer.from('PK'), Buffer.alloc(3_000_000, 7), Buffer.from([0, 1, 2])]));
+    let error: ConfigError | undefined;
+    try {
+      loadEnvironments(dir);
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error?.issues.map(formatIssue)).toEqual([
+      expect.stringMatching(/int\.yaml: \(file\): expected a text file in YAML, found binary content \(the control byte 0x07 at byte offset 2\); is this an environment file\?$/),
+    ]);
+  });
+
+  it('reads only <name>.yaml: backups and editor files left in the folder are not environments', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pcm-loader-'));
+    writeFileSync(join(dir, 'dev.yaml'), exampleText('dev'));
+    for (const leftover of ['dev.yaml.bak', 'dev.yaml~', '.dev.yaml.swp', 'dev copy.yaml', 'dev.old.yaml', '#dev.yaml#']) {
+      writeFileSync(join(dir, leftover), 'broken: [');
+    }
+    symlinkSync(join(dir, 'nowhere'), join(dir, '.#dev.yaml')); // an Emacs lock: a dangling link
+    expect(loadEnvironments(dir).map((e) => e.file)).toEqual([expect.stringMatching(/dev\.yaml$/)]);
   });
 
   it('fails on an empty file', () => {
@@ -70,6 +146,44 @@ describe('loader', () => {
     writeFileSync(join(dir, 'dev.yaml'), exampleText('dev'));
     writeFileSync(join(dir, 'notes.txt'), 'not yaml: [');
     expect(loadEnvironments(dir).map((e) => e.file)).toEqual([expect.stringMatching(/dev\.yaml$/)]);
+  });
+});
+
+describe('regions and dates', () => {
+  it('fails on a region that does not exist, once (not again for its images)', () => {
+    const text = exampleText('dev').replace('region: "us-west-2"', 'region: "us-west-9"');
+    expect(problemsOf('environments/dev.yaml', text)).toEqual([
+      expect.stringMatching(/^environments\/dev\.yaml:\d+: aws\.region: expected a region that exists in the aws partition \(us-east-1, us-east-2, us-west-1, us-west-2, \.\.\.\), found "us-west-9"$/),
+    ]);
+  });
+
+  it("fails on a region of another partition than the deploy role's", () => {
+    const text = exampleText('dev').replace('region: "us-west-2"', 'region: "us-gov-west-1"');
+    expect(problemsOf('environments/dev.yaml', text)).toContainEqual(
+      expect.stringContaining('aws.region: expected a region of the aws partition (the deploy role\'s); us-gov-west-1 is in aws-us-gov, found "us-gov-west-1"'),
+    );
+  });
+
+  it('fails on a lifetime that has ended for an environment not deployed yet', () => {
+    const text = exampleText('adt').replace(/expiresOn: "[^"]+"/, 'expiresOn: "2020-01-01"');
+    const line = text.split('\n').findIndex((l) => l.includes('2020-01-01')) + 1;
+    const { issues, warnings } = validateSources([...exampleSources().filter((s) => !s.file.endsWith('adt.yaml')), { file: 'environments/adt.yaml', text }], undefined, { today: '2026-11-30' });
+    expect(warnings).toEqual([]);
+    expect(issues.map(formatIssue)).toEqual([
+      `environments/adt.yaml:${line}: protection.lifetime.expiresOn: expected a date after today (2026-11-30): on that date every object of the environment's buckets expires, found "2020-01-01"`,
+    ]);
+  });
+
+  it('warns, without failing, on an ended lifetime of an environment that exists (it must still load to be destroyed)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pcm-loader-'));
+    for (const source of exampleSources()) writeFileSync(join(dir, source.file.split('/').pop()!), source.text.replace(/expiresOn: "[^"]+"/, 'expiresOn: "2020-01-01"'));
+    mkdirSync(join(dir, '.deployed'));
+    writeFileSync(join(dir, '.deployed', 'adt.json'), '{}');
+    const warnings: ConfigIssue[] = [];
+    expect(loadEnvironments(dir, undefined, { warnings, today: '2026-11-30' })).toHaveLength(6);
+    expect(warnings.map(formatIssue)).toEqual([
+      expect.stringMatching(/adt\.yaml:\d+: protection\.lifetime\.expiresOn: expected a date after today \(2026-11-30\).*found "2020-01-01" \(the environment is past its lifetime: destroy it, or set a later date\)$/),
+    ]);
   });
 });
 

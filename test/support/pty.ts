@@ -10,7 +10,7 @@ export const KEYS = { enter: '\r', down: '\x1b[B', backspace: '\x7f', ctrlC: '\x
 
 export class PtySession {
   private readonly child: ChildProcessWithoutNullStreams;
-  private raw = '';
+  private output = '';
   /** Where the screen stood when keys were last sent; answers look for prompts after it. */
   private mark = 0;
   readonly exited: Promise<number | null>;
@@ -20,14 +20,19 @@ export class PtySession {
       cwd: options.cwd,
       env: { ...process.env, TERM: 'xterm', ...options.env },
     });
-    this.child.stdout.on('data', (chunk: Buffer) => (this.raw += chunk.toString()));
-    this.child.stderr.on('data', (chunk: Buffer) => (this.raw += chunk.toString()));
+    this.child.stdout.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.child.stderr.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+  }
+
+  /** Everything written to the terminal so far, escapes included. */
+  get raw(): string {
+    return this.output;
   }
 
   /** Everything shown so far, escapes removed. */
   get screen(): string {
-    return this.raw.replace(ESCAPES, '');
+    return this.output.replace(ESCAPES, '');
   }
 
   /** Waits until the screen shows `text` after `from` characters; fails with the screen after `ms`. */
@@ -44,7 +49,7 @@ export class PtySession {
   }
 
   /** Answers the question whose text contains `prompt` once it is on screen. */
-  async answer(prompt: string, keys: string): Promise<void> {
+  async answer(prompt: string | RegExp, keys: string): Promise<void> {
     await this.waitFor(prompt, 15000, this.mark);
     this.send(keys);
   }
