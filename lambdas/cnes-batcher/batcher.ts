@@ -13,7 +13,7 @@
  *   <state>open/<batch id>.json          a batch decided but not yet finished (at most one)
  *   <state>published/<batch id>.json     a finished batch, kept for the record
  *
- * One run: (0) list the ledger once; (1) finish the open batch, if any; (2) list outgoing/; an
+ * One run: (0) list the ledger and outgoing/, once each; (1) finish the open batch, if any; (2) an
  * archive is new when it has no marker; then, oldest first, while the budget lasts: (3) write the
  * batch record (state open, its archives and its whole CNM-S); (4) write the CNM-S; (5) mark the
  * batch sent; (6) write its missing markers, several at a time; (7) record it published and remove
@@ -50,10 +50,17 @@ export interface CnesBatcherConfig {
   readonly maxArchivesPerCnmS?: number;
   /** Ledger markers written at once. @default 16 */
   readonly markerConcurrency?: number;
+  /**
+   * Writes a run makes even when its budget is already spent (by listing a huge `outgoing/`, say),
+   * so that every run makes progress; every write is crash-safe, and the handler's reserve covers
+   * them. @default 16
+   */
+  readonly minWritesPerRun?: number;
 }
 
 export const DEFAULT_MAX_ARCHIVES_PER_CNM_S = 1000;
 export const DEFAULT_MARKER_CONCURRENCY = 16;
+export const DEFAULT_MIN_WRITES_PER_RUN = 16;
 
 export interface Archive {
   readonly key: string;
@@ -108,6 +115,7 @@ class OutOfTime extends Error {}
 
 export class CnesBatcher {
   private writes = 0;
+  private inFlight = 0;
 
   constructor(
     private readonly config: CnesBatcherConfig,
@@ -115,22 +123,29 @@ export class CnesBatcher {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async run(timeLeft: TimeLeft = () => Infinity): Promise<RunSummary> {
+  async run(budget: TimeLeft = () => Infinity): Promise<RunSummary> {
     this.writes = 0;
+    const minWrites = this.config.minWritesPerRun ?? DEFAULT_MIN_WRITES_PER_RUN;
+    const timeLeft: TimeLeft = () => (this.writes + this.inFlight < minWrites ? Infinity : budget());
     const resumed: string[] = [];
     const batches: BatchSummary[] = [];
+    // Each listing once per run: the ledger, then outgoing/ (an archive arriving after this
+    // listing waits for the next run). `listed` grows as this run writes markers.
     const listed = new Set(await this.listKeys(this.config.messagesBucket, this.statePath('listed/')));
+    const archives = await this.listArchives();
+    const unlisted = (batch?: BatchRecord) => {
+      const inBatch = new Set(batch?.archives.map((a) => this.markerKey(a)));
+      return archives.filter((a) => !listed.has(this.markerKey(a)) && !inBatch.has(this.markerKey(a)));
+    };
     const summary = (backlog: number, outOfTime: boolean): RunSummary => ({ resumed, batches, backlog, outOfTime, writes: this.writes });
 
     for (const key of await this.listKeys(this.config.messagesBucket, this.statePath('open/'))) {
       const batch = JSON.parse(await this.read(this.config.messagesBucket, key)) as BatchRecord;
-      if (!(await this.finish(batch, listed, timeLeft))) {
-        return summary(await this.backlog(listed, batch), true);
-      }
+      if (!(await this.finish(batch, listed, timeLeft))) return summary(unlisted(batch).length, true);
       resumed.push(batch.id);
     }
 
-    const fresh = (await this.listArchives()).filter((archive) => !listed.has(this.markerKey(archive)));
+    const fresh = unlisted();
     // Oldest first: a backlog drains in arrival order, and what came last waits least behind it.
     fresh.sort((a, b) => a.lastModified - b.lastModified || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const max = this.config.maxArchivesPerCnmS ?? DEFAULT_MAX_ARCHIVES_PER_CNM_S;
@@ -193,12 +208,6 @@ export class CnesBatcher {
     if (failure) throw failure.error;
   }
 
-  /** The backlog when a run stops inside an open batch: what is neither marked nor in that batch. */
-  private async backlog(listed: Set<string>, open: BatchRecord): Promise<number> {
-    const inBatch = new Set(open.archives.map((a) => this.markerKey(a)));
-    return (await this.listArchives()).filter((a) => !listed.has(this.markerKey(a)) && !inBatch.has(this.markerKey(a))).length;
-  }
-
   private newBatch(archives: readonly Archive[]): BatchRecord {
     const now = new Date(this.now());
     const sorted = archives.map(({ key, eTag, size }) => ({ key, eTag, size })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -249,8 +258,13 @@ export class CnesBatcher {
   }
 
   private async put(bucket: string, key: string, body: string, contentType?: string): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
-    this.writes += 1;
+    this.inFlight += 1;
+    try {
+      await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+      this.writes += 1;
+    } finally {
+      this.inFlight -= 1;
+    }
   }
 
   private async putJson(bucket: string, key: string, value: unknown): Promise<void> {
@@ -258,8 +272,13 @@ export class CnesBatcher {
   }
 
   private async delete(bucket: string, key: string): Promise<void> {
-    await this.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-    this.writes += 1;
+    this.inFlight += 1;
+    try {
+      await this.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      this.writes += 1;
+    } finally {
+      this.inFlight -= 1;
+    }
   }
 
   private statePath(rest: string): string {
