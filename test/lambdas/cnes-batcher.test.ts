@@ -196,8 +196,10 @@ withMoto('cnes batcher', () => {
     await addArchives(config, 'C/a.tar');
     const saved = { ...process.env };
     const logs = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
       Object.assign(process.env, {
+        AWS_LAMBDA_FUNCTION_NAME: 'pcm-test-cnes-batcher',
         ARCHIVE_BUCKET: config.archiveBucket,
         OUTGOING_PREFIX: 'outgoing/',
         MESSAGES_BUCKET: config.messagesBucket,
@@ -215,7 +217,13 @@ withMoto('cnes batcher', () => {
       expect(summary.batches.map((b) => b.archives)).toEqual([1]);
       expect(JSON.parse(logs.mock.calls[0][0] as string)).toMatchObject({ level: 'info', message: 'CNM-S written for CNES', eventId: 'scheduled' });
       expect(await cnesPolls(config)).toHaveLength(1);
+      // The backlog metric: an EMF document on a line of its own, straight on stdout (no runtime prefix).
+      const lines = stdout.mock.calls.map(([chunk]) => String(chunk));
+      expect(lines).toHaveLength(1);
+      expect(lines[0].endsWith('\n')).toBe(true);
+      expect(JSON.parse(lines[0])).toMatchObject({ _aws: { CloudWatchMetrics: [{ Namespace: 'PCM/CnesBatcher' }] }, FunctionName: 'pcm-test-cnes-batcher', Backlog: 0 });
     } finally {
+      stdout.mockRestore();
       logs.mockRestore();
       process.env = saved;
     }
