@@ -4,8 +4,10 @@
  *  (b) CNES writes CNM-R files under `cnm-r/` in the messages bucket (the body is an S3 event;
  *      the file holds one CNM-R or an array of them);
  *  (c) this handler's own records under `cnm-r/received/` come back as S3 events too (S3 filters
- *      take one prefix, and the record prefix sits inside `cnm-r/`): ignored.
- * Each response is recorded (normalized) under the record prefix and handed to a HySDS job.
+ *      take one prefix, and the record prefix sits inside `cnm-r/`): ignored, and so is the data
+ *      stack's `cnm-r/` folder marker when a deploy re-writes it.
+ * Each distinct response (see duplicateKey) is recorded (normalized) under the record prefix and
+ * handed to a HySDS job, once.
  */
 import { createHash } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';

@@ -113,6 +113,18 @@ withMoto('cnes batcher', () => {
     expect((cnmS.Contents ?? []).map((o) => o.Key).every((k) => /^cnm-s\/[^/]+\.json$/.test(k!))).toBe(true);
   });
 
+  it('announces an archive whose key leaves no room for the readable marker once, through a digest-named marker', async () => {
+    const config = await setup();
+    // outgoing/C/ + 1000 bytes: a legal S3 key; cnes-batcher/listed/<key>#<etag> would pass 1024 bytes.
+    const name = `C/${'g'.repeat(992)}.tar`;
+    await addArchives(config, name);
+    expect((await batcher(config, s3).run()).batches.map((b) => b.archives)).toEqual([1]);
+    const markers = await s3.send(new ListObjectsV2Command({ Bucket: config.messagesBucket, Prefix: 'cnes-batcher/listed/' }));
+    expect((markers.Contents ?? []).map((o) => o.Key)).toEqual([expect.stringMatching(/^cnes-batcher\/listed\/~sha256\/[0-9a-f]{64}$/)]);
+    expect((await batcher(config, s3).run()).batches).toEqual([]);
+    expect((await cnesPolls(config)).map(uris)).toEqual([[`s3://${config.archiveBucket}/outgoing/${name}`]]);
+  });
+
   /**
    * Runs: crash at write `crashAt` (with 3 archives waiting), maybe a second crash at write
    * `crashAgainAt` of the recovering run, then clean runs, with CNES polling and 2 more archives
