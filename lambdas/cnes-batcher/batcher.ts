@@ -26,8 +26,9 @@
  * - never in two different CNM-S: an archive is put in a batch only when it has no marker and no
  *   batch is open (a new batch is started only after the previous one's markers all exist); an open
  *   batch is finished with the CNM-S stored in its record: same identifier, same key, same bytes;
- * - completed writes are not redone: a batch marked sent does not write its CNM-S again, and the
- *   markers the ledger listing shows are skipped, so a resumed batch writes only what is missing;
+ * - completed writes are not redone: a batch marked sent does not write its CNM-S again, the
+ *   markers the ledger listing shows are skipped, and a published record already there (one listing)
+ *   is not rewritten, so a resumed batch writes only what is missing;
  * - at most one repeat of a CNM-S: a crash between (4) and (5) makes the next run write the same
  *   CNM-S again (CNES may have read and deleted the first, so its presence proves nothing). The
  *   identifier is CNES's duplicate key.
@@ -141,7 +142,7 @@ export class CnesBatcher {
 
     for (const key of await this.listKeys(this.config.messagesBucket, this.statePath('open/'))) {
       const batch = JSON.parse(await this.read(this.config.messagesBucket, key)) as BatchRecord;
-      if (!(await this.finish(batch, listed, timeLeft))) return summary(unlisted(batch).length, true);
+      if (!(await this.finish(batch, listed, timeLeft, true))) return summary(unlisted(batch).length, true);
       resumed.push(batch.id);
     }
 
@@ -166,7 +167,7 @@ export class CnesBatcher {
    * Steps 4 to 7 for a batch, skipping what is already done. False when the budget ended first
    * (the batch stays open and the next run resumes it).
    */
-  private async finish(batch: BatchRecord, listed: Set<string>, timeLeft: TimeLeft): Promise<boolean> {
+  private async finish(batch: BatchRecord, listed: Set<string>, timeLeft: TimeLeft, resumed = false): Promise<boolean> {
     const { messagesBucket } = this.config;
     if (batch.state === 'open') {
       await this.putJson(messagesBucket, batch.cnmKey, batch.message);
@@ -184,7 +185,11 @@ export class CnesBatcher {
       throw error;
     }
     if (timeLeft() <= 0) return false;
-    await this.putJson(messagesBucket, this.statePath(`published/${batch.id}.json`), { ...batch, state: 'sent' });
+    const published = this.statePath(`published/${batch.id}.json`);
+    // A resumed batch may have stopped between (7)'s two writes: the record is not written twice.
+    if (!(resumed && (await this.exists(messagesBucket, published)))) {
+      await this.putJson(messagesBucket, published, { ...batch, state: 'sent' });
+    }
     await this.delete(messagesBucket, this.openKey(batch.id));
     return true;
   }
@@ -250,6 +255,15 @@ export class CnesBatcher {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return keys.sort();
+  }
+
+  /**
+   * Whether an object exists, by listing its exact key: a HEAD of a missing key answers 403, not
+   * 404, unless the role may list the bucket unconditionally; this role lists only its prefix.
+   */
+  private async exists(bucket: string, key: string): Promise<boolean> {
+    const page = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));
+    return (page.Contents ?? []).some((object) => object.Key === key);
   }
 
   private async read(bucket: string, key: string): Promise<string> {

@@ -203,6 +203,9 @@ withMoto('cnes batcher on a large backlog', () => {
     expect(markerPuts).toHaveLength(ARCHIVES);
     expect(new Set(markerPuts).size).toBe(ARCHIVES);
     expect(ledger.cnmS.length - byIdentifier.size).toBe(1);
+    const publishedPuts = ledger.puts.filter((k) => k.includes('/published/'));
+    expect(publishedPuts).toHaveLength(byIdentifier.size);
+    expect(new Set(publishedPuts).size).toBe(byIdentifier.size);
 
     // The backlog metric only shrinks while nothing new arrives.
     const backlogs = runs.flatMap((r) => (r.backlog === undefined ? [] : [r.backlog]));
