@@ -130,10 +130,10 @@ export class CnesBatcher {
     const timeLeft: TimeLeft = () => (this.writes + this.inFlight < minWrites ? Infinity : budget());
     const resumed: string[] = [];
     const batches: BatchSummary[] = [];
-    // Each listing once per run: the ledger, then outgoing/ (an archive arriving after this
-    // listing waits for the next run). `listed` grows as this run writes markers.
-    const listed = new Set(await this.listKeys(this.config.messagesBucket, this.statePath('listed/')));
-    const archives = await this.listArchives();
+    // Each listing once per run, the two side by side (an archive arriving after the listing
+    // waits for the next run). `listed` grows as this run writes markers.
+    const [ledger, archives] = await Promise.all([this.listKeys(this.config.messagesBucket, this.statePath('listed/')), this.listArchives()]);
+    const listed = new Set(ledger);
     const unlisted = (batch?: BatchRecord) => {
       const inBatch = new Set(batch?.archives.map((a) => this.markerKey(a)));
       return archives.filter((a) => !listed.has(this.markerKey(a)) && !inBatch.has(this.markerKey(a)));
