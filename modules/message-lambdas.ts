@@ -6,9 +6,11 @@
  * Those that submit HySDS jobs run in the VPC (Mozart has a private address and a self-signed
  * certificate) in a security group that the core cluster lets reach Mozart on 443.
  */
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config-generator/schema';
+import { BACKLOG_DIMENSION, BACKLOG_METRIC, BACKLOG_NAMESPACE } from '../lambdas/cnes-batcher/backlog-metric';
 import { BundledFunction } from './bundled-function';
 import type { Naming } from './naming';
 import { PREFIXES } from './partner-grants';
@@ -28,6 +30,11 @@ export interface MessageLambdasProps {
 /** Seconds a handler may run; the queues' visibility timeout (360 s) is six times this. */
 const TIMEOUT_SECONDS = 60;
 
+/** Archives one CNM-S for CNES lists at most: a backlog is announced in several. */
+const CNES_MAX_ARCHIVES_PER_CNM_S = 1000;
+
+/** Consecutive runs over which a growing CNES backlog alarms. */
+const CNES_BACKLOG_GROWTH_RUNS = 3;
 export class MessageLambdas extends Construct {
   /** The security group of the functions that call Mozart; allow it in on 443. */
   readonly mozartClients: SecurityGroup;
@@ -144,7 +151,7 @@ export class MessageLambdas extends Construct {
     // ---- Every N minutes: one CNM-S for CNES listing the new archives -------------------------
     if (cnes) {
       const state = `${bucket('messages')}/${PREFIXES.cnesBatcherState}*`;
-      fn('cnes-batcher', 'cnes-batcher', {
+      const batcher = fn('cnes-batcher', 'cnes-batcher', {
         // One run at a time: two overlapping runs could list the same archive.
         reservedConcurrency: 1,
         asyncFailureQueueArn: queueArn('failed-invocations'),
@@ -157,6 +164,7 @@ export class MessageLambdas extends Construct {
           CNM_VERSION: config.cnm.version,
           PROVIDER: naming.venue,
           COLLECTION: naming.resource('archives'),
+          MAX_ARCHIVES_PER_CNM_S: String(CNES_MAX_ARCHIVES_PER_CNM_S),
         },
         statements: [
           { Sid: 'ListsArchives', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket('archive'), Condition: { StringLike: { 's3:prefix': [`${PREFIXES.outgoing}*`] } } },
@@ -165,7 +173,34 @@ export class MessageLambdas extends Construct {
           { Sid: 'WritesCnmS', Effect: 'Allow', Action: 's3:PutObject', Resource: `${bucket('messages')}/${PREFIXES.cnmS}*` },
           useKey,
         ],
-      }).addSchedule(`rate(${cnes.batchIntervalMinutes} ${cnes.batchIntervalMinutes === 1 ? 'minute' : 'minutes'})`, 'One CNM-S for CNES listing every new archive');
+      });
+      batcher.addSchedule(`rate(${cnes.batchIntervalMinutes} ${cnes.batchIntervalMinutes === 1 ? 'minute' : 'minutes'})`, 'One CNM-S for CNES listing every new archive');
+
+      // Each run logs its backlog as an EMF line (no PutMetricData permission needed). A backlog
+      // left after a run is normal while a large one drains; one that grows run after run means the
+      // batcher cannot keep up (or is stuck), and newer archives are not reaching CNES.
+      const period = cnes.batchIntervalMinutes * 60;
+      // CloudWatch caps evaluation periods x period at one day.
+      const runs = Math.max(1, Math.min(CNES_BACKLOG_GROWTH_RUNS, Math.floor(86400 / period)));
+      new CloudwatchMetricAlarm(this, 'cnes-backlog-growing', {
+        alarmName: `${batcher.functionName}-backlog-growing`,
+        alarmDescription: `The archives waiting for a CNM-S to CNES grew over ${runs} consecutive runs of ${batcher.functionName}: it does not keep up with outgoing/. Read its log group.`,
+        metricQuery: [
+          {
+            id: 'backlog',
+            metric: { namespace: BACKLOG_NAMESPACE, metricName: BACKLOG_METRIC, dimensions: { [BACKLOG_DIMENSION]: batcher.functionName }, period, stat: 'Maximum' },
+            returnData: false,
+          },
+          { id: 'growth', expression: 'DIFF(backlog)', label: 'Backlog growth since the previous run', returnData: true },
+        ],
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: 0,
+        evaluationPeriods: runs,
+        datapointsToAlarm: runs,
+        treatMissingData: 'notBreaching',
+        alarmActions: [naming.topicArn('alerts')],
+        okActions: [naming.topicArn('alerts')],
+      });
     }
   }
 }

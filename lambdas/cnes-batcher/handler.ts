@@ -1,14 +1,17 @@
 /**
  * The CNES batcher's Lambda entry point, run on an EventBridge schedule (reserved concurrency 1).
- * A failed run throws: Lambda retries the asynchronous invocation a bounded number of times, then
- * sends it to the on-failure destination; the next scheduled run finishes what was left open.
+ * A run works until its time budget (the invocation's remaining time, less a reserve) is spent and
+ * leaves the rest to the next run. A failed run throws: Lambda retries the asynchronous invocation
+ * a bounded number of times, then sends it to the on-failure destination; the next scheduled run
+ * resumes what was left open. Each run logs the backlog as an EMF metric line.
  */
-import type { ScheduledEvent } from 'aws-lambda';
+import type { Context, ScheduledEvent } from 'aws-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { prefixValue, requiredString, type Env } from '../shared/env';
+import { integerValue, prefixValue, requiredString, type Env } from '../shared/env';
 import { lazy } from '../shared/lazy';
 import { consoleLogger, errorMessage, type Logger } from '../shared/log';
-import { CnesBatcher, type CnesBatcherConfig, type RunSummary } from './batcher';
+import { backlogMetricLine, writeMetricLine } from './backlog-metric';
+import { CnesBatcher, DEFAULT_MAX_ARCHIVES_PER_CNM_S, type CnesBatcherConfig, type RunSummary, type TimeLeft } from './batcher';
 
 export function readConfig(env: Env): CnesBatcherConfig {
   return {
@@ -20,16 +23,33 @@ export function readConfig(env: Env): CnesBatcherConfig {
     cnmVersion: requiredString(env, 'CNM_VERSION'),
     provider: requiredString(env, 'PROVIDER'),
     collection: requiredString(env, 'COLLECTION'),
+    maxArchivesPerCnmS: integerValue(env, 'MAX_ARCHIVES_PER_CNM_S', DEFAULT_MAX_ARCHIVES_PER_CNM_S, 1, 100_000),
   };
 }
 
 export interface CnesBatcherDeps {
   readonly batcher: CnesBatcher;
   readonly logger: Logger;
+  /** Names the metric's series. @default AWS_LAMBDA_FUNCTION_NAME */
+  readonly functionName?: string;
+  readonly now?: () => number;
+  /** Where the metric line goes. @default stdout, unprefixed */
+  readonly emitMetric?: (line: string) => void;
+}
+
+/**
+ * The run's budget: what the invocation has left, less a reserve for the writes in flight when it
+ * ends, the last log line and clock skew (a fifth of the time, at least 5 s). Without a Lambda
+ * context (a test, a manual call) the run is unbounded.
+ */
+export function budgetFrom(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined): TimeLeft {
+  if (!context?.getRemainingTimeInMillis) return () => Infinity;
+  const reserve = Math.max(5000, context.getRemainingTimeInMillis() / 5);
+  return () => context.getRemainingTimeInMillis() - reserve;
 }
 
 export function createHandler(deps: () => CnesBatcherDeps) {
-  return async (event?: Partial<ScheduledEvent>): Promise<RunSummary> => {
+  return async (event?: Partial<ScheduledEvent>, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RunSummary> => {
     let d: CnesBatcherDeps;
     try {
       d = deps();
@@ -38,8 +58,14 @@ export function createHandler(deps: () => CnesBatcherDeps) {
       throw error;
     }
     try {
-      const summary = await d.batcher.run();
-      d.logger.log('info', summary.batch ? 'CNM-S written for CNES' : 'nothing new for CNES', { eventId: event?.id, ...summary });
+      const summary = await d.batcher.run(budgetFrom(context));
+      const message = summary.outOfTime
+        ? 'time budget spent; the next run resumes the backlog'
+        : summary.batches.length > 0 || summary.resumed.length > 0
+          ? 'CNM-S written for CNES'
+          : 'nothing new for CNES';
+      d.logger.log(summary.outOfTime ? 'warn' : 'info', message, { eventId: event?.id, ...summary });
+      (d.emitMetric ?? writeMetricLine)(backlogMetricLine(d.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'cnes-batcher', summary.backlog, (d.now ?? Date.now)()));
       return summary;
     } catch (error) {
       d.logger.log('error', 'batch run failed; the next run finishes what this one left open', {

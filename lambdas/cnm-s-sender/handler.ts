@@ -14,6 +14,7 @@ import { BadInputError } from '../shared/errors';
 import { lazy } from '../shared/lazy';
 import { runtimeDeps } from '../shared/runtime';
 import type { S3ObjectEvent } from '../shared/s3-event';
+import { isFolderMarker } from '../shared/s3-object';
 import { forEachS3Object } from '../shared/s3-event-handler';
 import { createSqsHandler, type RecordContext, type SqsHandlerDeps } from '../shared/sqs-batch';
 
@@ -78,13 +79,14 @@ async function handleArchive({ deps: d, store, leaseMs }: RecordContext<CnmSSend
   const { bucket, key } = object;
   const expected = `an archive s3://${config.archiveBucket}/${config.outgoingPrefix}<collection>/<file>`;
   if (bucket !== config.archiveBucket) throw new BadInputError(`the event is for bucket ${bucket}`, expected);
-  if (!key.startsWith(config.outgoingPrefix)) throw new BadInputError(`the key ${JSON.stringify(key)} is outside ${config.outgoingPrefix}`, expected);
-  const path = key.slice(config.outgoingPrefix.length);
-  if (path.endsWith('/')) {
-    // A "folder" made in the console is an empty object ending in "/": not an archive, nothing to announce.
-    d.logger.log('warn', 'folder marker ignored: not an archive', { messageId, key });
+  if (isFolderMarker(key)) {
+    // The data stack's own `outgoing/` marker (re-written by a deploy after the notification
+    // exists) or a console folder: an empty object ending in "/", not an archive.
+    d.logger.log('info', 'folder marker ignored: not an archive', { messageId, key });
     return;
   }
+  if (!key.startsWith(config.outgoingPrefix)) throw new BadInputError(`the key ${JSON.stringify(key)} is outside ${config.outgoingPrefix}`, expected);
+  const path = key.slice(config.outgoingPrefix.length);
   const parts = path.split('/');
   if (parts.length !== 2 || parts[0] === '' || parts[1] === '') {
     throw new BadInputError(`the key ${JSON.stringify(key)} is not <prefix><collection>/<file>`, expected);

@@ -9,7 +9,7 @@ import { BadInputError } from '../shared/errors';
 import { lazy } from '../shared/lazy';
 import { runtimeDeps } from '../shared/runtime';
 import { jobSettingsFromEnv, mozartOptionsFromEnv, submitJob, type JobSettings, type MozartOptions, type SubmitJob } from '../shared/mozart';
-import { parseJsonObjectText, readObjectText } from '../shared/s3-object';
+import { isFolderMarker, parseJsonObjectText, readObjectText } from '../shared/s3-object';
 import type { S3ObjectEvent } from '../shared/s3-event';
 import { forEachS3Object } from '../shared/s3-event-handler';
 import { createSqsHandler, type RecordContext, type SqsHandlerDeps } from '../shared/sqs-batch';
@@ -49,7 +49,7 @@ export interface StagingJobParams {
 }
 
 const MESSAGE_EXPECTED = 'an S3 event for a signal file under the staging prefix, readable, holding a JSON object, and Mozart accepting its job';
-const SIGNAL_EXPECTED = 'a signal file holding one JSON object (its "id", if a string, names the dataset)';
+const SIGNAL_EXPECTED = 'a signal file holding one JSON object (its "id", if a string, names the dataset), or nothing at all (no metadata)';
 
 export function stagingJobParams(bucket: string, key: string, suffix: string, metadata: Record<string, unknown>): StagingJobParams {
   const dataKey = key.slice(0, -suffix.length);
@@ -68,12 +68,19 @@ async function handleSignal({ deps: d, store, leaseMs }: RecordContext<StagingSu
   const { bucket, key } = object;
   const expected = `a signal file s3://${config.datasetBucket}/${config.prefix}<name>${config.suffix}`;
   if (bucket !== config.datasetBucket) throw new BadInputError(`the event is for bucket ${bucket}`, expected);
+  if (isFolderMarker(key)) {
+    // The data stack's `staging_area/` marker, or a console folder: nothing was staged.
+    d.logger.log('info', 'folder marker ignored: not a signal file', { messageId, key });
+    return;
+  }
   if (!key.startsWith(config.prefix) || !key.endsWith(config.suffix) || key.length <= config.prefix.length + config.suffix.length) {
     throw new BadInputError(`the key ${JSON.stringify(key)} is not a signal file`, expected);
   }
   // The sequencer tells a second delivery of one event (same) from a re-upload (new event, new job).
   const outcome = await store.once(`s3://${bucket}/${key}#${object.sequencer}`, leaseMs, async () => {
-    const content = parseJsonObjectText(await readObjectText(d.s3, bucket, key), bucket, key, SIGNAL_EXPECTED);
+    const text = await readObjectText(d.s3, bucket, key);
+    // `touch x.met.json` is a natural way to signal: an empty (or blank) file means no metadata.
+    const content = text.trim() === '' ? {} : parseJsonObjectText(text, bucket, key, SIGNAL_EXPECTED);
     if (typeof content !== 'object' || content === null || Array.isArray(content)) {
       const found = Array.isArray(content) ? 'an array' : content === null ? 'null' : typeof content;
       throw new BadInputError(`the signal file s3://${bucket}/${key} holds ${found}, not a JSON object`, SIGNAL_EXPECTED);

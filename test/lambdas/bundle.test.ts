@@ -131,6 +131,6 @@ withMoto('the bundled handlers in a fresh node process (cold start)', () => {
       COLLECTION: 'C',
     };
     const run = await runBundled(bundleLambda('cnes-batcher').zipPath, env, { id: 'scheduled' });
-    expect(run.result).toMatchObject({ finished: [], batch: { archives: 1 } });
+    expect(run.result).toMatchObject({ resumed: [], batches: [{ archives: 1, finished: true }], backlog: 0, outOfTime: false });
   });
 });

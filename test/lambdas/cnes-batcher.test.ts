@@ -87,19 +87,19 @@ withMoto('cnes batcher', () => {
     const config = await setup();
     await addArchives(config, 'C/a.tar.gz', 'C/b.tar.gz', 'D/c.zip');
     const first = await batcher(config, s3).run();
-    expect(first.batch).toEqual({ id: expect.stringMatching(/^\d{8}T\d{6}Z-[0-9a-f]{12}$/), cnmKey: `cnm-s/${first.batch!.id}.json`, archives: 3 });
+    expect(first.batches).toEqual([{ id: expect.stringMatching(/^\d{8}T\d{6}Z-[0-9a-f]{12}$/), cnmKey: `cnm-s/${first.batches[0].id}.json`, archives: 3, finished: true }]);
     const [message, ...more] = await cnesPolls(config);
     expect(more).toHaveLength(0);
     expect(cnmSchemaErrors(message)).toEqual([]);
-    expect(message).toMatchObject({ version: '1.6.0', provider: 'SWOT_PCM', collection: 'SWOT_L2_ARCHIVES', identifier: first.batch!.id });
+    expect(message).toMatchObject({ version: '1.6.0', provider: 'SWOT_PCM', collection: 'SWOT_L2_ARCHIVES', identifier: first.batches[0].id });
     expect(uris(message)).toEqual(['C/a.tar.gz', 'C/b.tar.gz', 'D/c.zip'].map((n) => `s3://${config.archiveBucket}/outgoing/${n}`));
 
-    expect(await batcher(config, s3).run()).toEqual({ finished: [] });
+    expect(await batcher(config, s3).run()).toEqual({ resumed: [], batches: [], backlog: 0, outOfTime: false, writes: 0 });
     expect(await cnesPolls(config)).toHaveLength(0);
 
     await addArchives(config, 'C/d.tar');
     const third = await batcher(config, s3).run();
-    expect(third.batch?.archives).toBe(1);
+    expect(third.batches.map((b) => b.archives)).toEqual([1]);
     expect((await cnesPolls(config)).map(uris)).toEqual([[`s3://${config.archiveBucket}/outgoing/C/d.tar`]]);
   });
 
@@ -108,9 +108,21 @@ withMoto('cnes batcher', () => {
     await addArchives(config, 'C/a.tar');
     await batcher(config, s3).run();
     await putObject(s3, config.archiveBucket, 'outgoing/C/a.tar', 'new content');
-    expect((await batcher(config, s3).run()).batch?.archives).toBe(1);
+    expect((await batcher(config, s3).run()).batches.map((b) => b.archives)).toEqual([1]);
     const cnmS = await s3.send(new ListObjectsV2Command({ Bucket: config.messagesBucket, Prefix: 'cnm-s/' }));
     expect((cnmS.Contents ?? []).map((o) => o.Key).every((k) => /^cnm-s\/[^/]+\.json$/.test(k!))).toBe(true);
+  });
+
+  it('announces an archive whose key leaves no room for the readable marker once, through a digest-named marker', async () => {
+    const config = await setup();
+    // outgoing/C/ + 1000 bytes: a legal S3 key; cnes-batcher/listed/<key>#<etag> would pass 1024 bytes.
+    const name = `C/${'g'.repeat(992)}.tar`;
+    await addArchives(config, name);
+    expect((await batcher(config, s3).run()).batches.map((b) => b.archives)).toEqual([1]);
+    const markers = await s3.send(new ListObjectsV2Command({ Bucket: config.messagesBucket, Prefix: 'cnes-batcher/listed/' }));
+    expect((markers.Contents ?? []).map((o) => o.Key)).toEqual([expect.stringMatching(/^cnes-batcher\/listed\/~sha256\/[0-9a-f]{64}$/)]);
+    expect((await batcher(config, s3).run()).batches).toEqual([]);
+    expect((await cnesPolls(config)).map(uris)).toEqual([[`s3://${config.archiveBucket}/outgoing/${name}`]]);
   });
 
   /**
@@ -196,8 +208,10 @@ withMoto('cnes batcher', () => {
     await addArchives(config, 'C/a.tar');
     const saved = { ...process.env };
     const logs = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
       Object.assign(process.env, {
+        AWS_LAMBDA_FUNCTION_NAME: 'pcm-test-cnes-batcher',
         ARCHIVE_BUCKET: config.archiveBucket,
         OUTGOING_PREFIX: 'outgoing/',
         MESSAGES_BUCKET: config.messagesBucket,
@@ -212,10 +226,16 @@ withMoto('cnes batcher', () => {
         handlerModule = require('../../lambdas/cnes-batcher/handler');
       });
       const summary = await handlerModule!.handler({ id: 'scheduled' });
-      expect(summary.batch?.archives).toBe(1);
+      expect(summary.batches.map((b) => b.archives)).toEqual([1]);
       expect(JSON.parse(logs.mock.calls[0][0] as string)).toMatchObject({ level: 'info', message: 'CNM-S written for CNES', eventId: 'scheduled' });
       expect(await cnesPolls(config)).toHaveLength(1);
+      // The backlog metric: an EMF document on a line of its own, straight on stdout (no runtime prefix).
+      const lines = stdout.mock.calls.map(([chunk]) => String(chunk));
+      expect(lines).toHaveLength(1);
+      expect(lines[0].endsWith('\n')).toBe(true);
+      expect(JSON.parse(lines[0])).toMatchObject({ _aws: { CloudWatchMetrics: [{ Namespace: 'PCM/CnesBatcher' }] }, FunctionName: 'pcm-test-cnes-batcher', Backlog: 0 });
     } finally {
+      stdout.mockRestore();
       logs.mockRestore();
       process.env = saved;
     }

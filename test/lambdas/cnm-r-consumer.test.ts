@@ -124,7 +124,9 @@ withMoto('cnm-r-consumer', () => {
     const message = { ...cnmR('SUCCESS'), identifier: `${unique('g')}/with slash`, ingestionMetadata: { catalogId: 'G1' }, processCompleteTime: '2024-05-01 10:03:00Z' };
     const { handler } = handlerWith();
     expect(await handler(sqsEvent(sqsRecord(message, 'daac-1')))).toEqual({ batchItemFailures: [] });
-    const key = `cnm-r/received/daac/${encodeURIComponent(message.identifier)}.SUCCESS.json`;
+    const recordUrl = mozart.accepted()[0]?.params.record_url as string;
+    expect(recordUrl).toMatch(new RegExp(`^s3://${bucket}/cnm-r/received/daac/${encodeURIComponent(message.identifier)}/SUCCESS-[0-9a-f]{16}\\.json$`));
+    const key = recordUrl.slice(`s3://${bucket}/`.length);
     const recorded = await readJson(key);
     expect(recorded).toEqual(normalizeCnmResponse(message));
     expect(recorded).toMatchObject({ processCompleteTime: '2024-05-01T10:03:00Z', response: { status: 'SUCCESS', ingestionMetadata: { catalogId: 'G1' } } });
@@ -158,7 +160,9 @@ withMoto('cnm-r-consumer', () => {
       ['cnes', success.identifier, 'SUCCESS'],
       ['cnes', success.identifier, 'FAILURE'],
     ]);
-    expect(await readJson(`cnm-r/received/cnes/${success.identifier}.FAILURE.json`)).toMatchObject({ response: { status: 'FAILURE' } });
+    const failureRecord = (mozart.accepted()[1].params.record_url as string).slice(`s3://${bucket}/`.length);
+    expect(failureRecord).toMatch(new RegExp(`^cnm-r/received/cnes/${success.identifier}/FAILURE-[0-9a-f]{16}\\.json$`));
+    expect(await readJson(failureRecord)).toMatchObject({ response: { status: 'FAILURE' } });
   });
 
   it('reads a CNES file holding one response', async () => {
@@ -172,7 +176,7 @@ withMoto('cnm-r-consumer', () => {
 
   it('ignores its own records and the S3 test event', async () => {
     const { handler, logger } = handlerWith();
-    const own = s3Event(bucket, 'cnm-r/received/daac/x.SUCCESS.json');
+    const own = s3Event(bucket, 'cnm-r/received/daac/x/SUCCESS-0123456789abcdef.json');
     expect(await handler(sqsEvent(sqsRecord(own), sqsRecord(S3_TEST_EVENT)))).toEqual({ batchItemFailures: [] });
     expect(mozart.requests).toHaveLength(0);
     expect(logger.errors()).toHaveLength(0);

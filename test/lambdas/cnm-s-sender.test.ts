@@ -164,11 +164,18 @@ withMoto('cnm-s-sender', () => {
     expect(records[0].message.identifier).toBe(records[1].message.identifier);
   });
 
-  it('ignores the S3 test event and console folder markers', async () => {
+  it('ignores the S3 test event, console folder markers and the kit\'s own outgoing/ marker', async () => {
     const { handler, logger } = handlerWith();
-    expect(await handler(sqsEvent(sqsRecord(S3_TEST_EVENT), sqsRecord(s3Event(bucket, 'outgoing/SWOT_L2/'))))).toEqual({ batchItemFailures: [] });
+    // The data stack creates `outgoing/` as an empty object; a deploy that re-writes it after the
+    // notification exists sends this event.
+    const markers = [s3Event(bucket, 'outgoing/SWOT_L2/'), s3Event(bucket, 'outgoing/', { size: 0 })];
+    expect(await handler(sqsEvent(sqsRecord(S3_TEST_EVENT), ...markers.map((m) => sqsRecord(m))))).toEqual({ batchItemFailures: [] });
     expect(await newRecords()).toHaveLength(0);
-    expect(logger.lines.map((l) => l.level)).toEqual(['info', 'warn']);
+    expect(logger.lines.map((l) => [l.level, l.message])).toEqual([
+      ['info', 'S3 test event ignored'],
+      ['info', 'folder marker ignored: not an archive'],
+      ['info', 'folder marker ignored: not an archive'],
+    ]);
   });
 
   it.each([

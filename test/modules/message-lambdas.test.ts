@@ -90,6 +90,32 @@ describe('MessageLambdas', () => {
     expect(invoke.destination_config.on_failure.destination).toBe('arn:aws:sqs:us-west-2:333333333333:pcm-ops-failed-invocations');
   });
 
+  it('alarms when the CNES backlog metric the batcher logs grows over three consecutive runs', () => {
+    expect(fn(ops, 'pcm-ops-cnes-batcher').environment.variables).toMatchObject({ MAX_ARCHIVES_PER_CNM_S: '1000' });
+    const alarms = resources(ops, 'aws_cloudwatch_metric_alarm');
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]).toMatchObject({
+      alarm_name: 'pcm-ops-cnes-batcher-backlog-growing',
+      comparison_operator: 'GreaterThanThreshold',
+      threshold: 0,
+      evaluation_periods: 3,
+      datapoints_to_alarm: 3,
+      alarm_actions: ['arn:aws:sns:us-west-2:333333333333:pcm-ops-alerts'],
+      metric_query: [
+        {
+          id: 'backlog',
+          return_data: false,
+          // The names the handler's EMF line uses (lambdas/cnes-batcher/backlog-metric.ts); one run per period.
+          metric: { namespace: 'PCM/CnesBatcher', metric_name: 'Backlog', dimensions: { FunctionName: 'pcm-ops-cnes-batcher' }, period: 900, stat: 'Maximum' },
+        },
+        expect.objectContaining({ id: 'growth', expression: 'DIFF(backlog)', return_data: true }),
+      ],
+    });
+    // The metric comes from the log line: the function needs no cloudwatch:PutMetricData.
+    expect(JSON.stringify(policyOf(ops, 'pcm-ops-cnes-batcher'))).not.toContain('cloudwatch:');
+    expect(resources(adt, 'aws_cloudwatch_metric_alarm')).toHaveLength(0);
+  });
+
   it('lets the CNM-R consumer write its records but nothing else in cnm-r/', () => {
     const statements = policyOf(ops, 'cnm-r-consumer').Statement;
     expect(statements).toContainEqual({ Sid: 'RecordsResponses', Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::pcm-ops-messages-333333333333/cnm-r/received/*' });
