@@ -27,6 +27,12 @@ import { s3Versioning } from './rules/s3-versioning';
 import { snsEncryption } from './rules/sns-encryption';
 import { sqsDeadLetter } from './rules/sqs-dead-letter';
 import { sqsEncryption } from './rules/sqs-encryption';
+// ---- Real AWS versus the emulator (issue 11) ----
+import { fixedNameReplacement } from './rules/fixed-name-replacement';
+import { kmsLaunchRoles } from './rules/kms-launch-roles';
+import { lambdaReservedConcurrency } from './rules/lambda-reserved-concurrency';
+import { lambdaRuntime } from './rules/lambda-runtime';
+import { partnerPrincipalsRule } from './rules/partner-principals';
 
 export const RULES: readonly Rule[] = [
   {
@@ -220,6 +226,47 @@ export const RULES: readonly Rule[] = [
     explanation: 'Synthesized JSON is written to disk, copied into Terraform state and shown in plans and CI logs.',
     fix: 'Keep secrets in Secrets Manager or SSM Parameter Store and read them at run time; pass names, not values.',
     check: noSecrets,
+  },
+  // ---- Real AWS versus the emulator (issue 11): what moto accepts and AWS refuses ----
+  {
+    id: 'PCM-LAM-2',
+    level: 'error',
+    info: 'Lambda functions run on a runtime AWS has not deprecated.',
+    explanation: 'AWS blocks creating functions on a runtime some months after deprecating it (nodejs20.x from 2026-08-31), then updating them; moto accepts any runtime.',
+    fix: 'Move to a supported runtime: LAMBDA_RUNTIME in lambdas/runtime-version.ts sets both the function runtime and the esbuild target.',
+    check: lambdaRuntime,
+  },
+  {
+    id: 'PCM-KMS-2',
+    level: 'error',
+    info: "Auto Scaling's service-linked role may use the key of every volume it launches.",
+    explanation: 'Worker fleets and Batch launch through Auto Scaling; without kms:CreateGrant and data-key access on the volume key every launch fails with Client.InternalError.',
+    fix: 'Allow the role in the key policy by aws:PrincipalArn (EnvironmentKey launchingServices does), or give it an aws_kms_grant ordered after the role exists.',
+    check: kmsLaunchRoles,
+  },
+  {
+    id: 'PCM-IAM-4',
+    level: 'error',
+    info: "Resource and key policies name another account's principals by account, with an aws:PrincipalArn condition.",
+    explanation: 'KMS refuses a key policy naming a role that does not exist yet, and a policy naming a role by ARN silently stops matching when the partner re-creates it.',
+    fix: 'Use partnerPrincipals() in modules/policy.ts: the account root as Principal, the role ARNs under ArnLike aws:PrincipalArn.',
+    check: partnerPrincipalsRule,
+  },
+  {
+    id: 'PCM-LAM-3',
+    level: 'error',
+    info: "Reserved concurrency is declared where the deploy guard checks it against the account's quota.",
+    explanation: 'AWS refuses a reservation that leaves fewer than 100 unreserved executions (new accounts may have a quota of 10); the guard can only refuse before Terraform runs what it knows of.',
+    fix: 'Declare the reservation in reservedConcurrencyOf (modules/message-lambdas.ts) and set it from there.',
+    check: lambdaReservedConcurrency,
+  },
+  {
+    id: 'PCM-EC2-5',
+    level: 'error',
+    info: 'Nothing combines a fixed unique name with create_before_destroy.',
+    explanation: 'The replacement is created while the old resource still holds the name, and AWS refuses it; moto allows duplicate security group names, so only a real replacement shows it.',
+    fix: 'Use name_prefix (ClusterSecurity does), or drop create_before_destroy.',
+    check: fixedNameReplacement,
   },
 ];
 

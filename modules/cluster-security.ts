@@ -40,7 +40,9 @@ export class ClusterSecurity extends Construct {
     const { naming } = props;
     const group = (name: string, description: string) =>
       new SecurityGroup(this, name, {
-        name: naming.resource(name, 'securityGroup'),
+        // A prefix, not a fixed name: create_before_destroy makes the new group while the old
+        // one still exists, and AWS refuses a second group of the same name (check PCM-EC2-5).
+        namePrefix: `${naming.resource(name, 'securityGroup')}-`,
         description,
         vpcId: props.vpcId,
         // Instances fetch code, containers and data from AWS APIs and registries.

@@ -6,7 +6,7 @@
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { Construct } from 'constructs';
-import { accountRoot, policyJson, sid, type PolicyStatement } from './policy';
+import { accountRoot, partnerPrincipals, policyJson, sid, type PolicyStatement } from './policy';
 
 /** An AWS service publishing for one resource (S3 events of a bucket, alarms of the account). */
 export interface ServicePublisher {
@@ -63,13 +63,8 @@ export class EncryptedTopic extends Construct {
       ),
     ];
     if (props.externalPublishers?.length) {
-      statements.push({
-        Sid: 'ExternalPublishers',
-        Effect: 'Allow',
-        Principal: { AWS: props.externalPublishers },
-        Action: 'sns:Publish',
-        Resource: this.arn,
-      });
+      // By account plus aws:PrincipalArn: a role named as Principal breaks when it is re-created.
+      statements.push({ Sid: 'ExternalPublishers', Effect: 'Allow', ...partnerPrincipals(props.externalPublishers), Action: 'sns:Publish', Resource: this.arn });
     }
     this.statements = statements;
     this.policy = new SnsTopicPolicy(this, 'policy', { arn: this.arn, policy: policyJson(statements) });

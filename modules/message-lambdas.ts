@@ -25,6 +25,16 @@ export interface MessageLambdasProps {
   readonly logRetentionDays: number;
 }
 
+/**
+ * The concurrency the environment's functions reserve, by function name: the deploy guard checks
+ * the account's quota leaves room for it before Terraform runs (lib/deploy/concurrency-quota.ts).
+ */
+export function reservedConcurrencyOf(config: EnvironmentConfig, naming: Naming): { readonly functionName: string; readonly reserved: number }[] {
+  // The CNES batcher runs one at a time: two overlapping runs could list the same archive.
+  return config.cnm.cnes ? [{ functionName: naming.resource('cnes-batcher', 'lambda'), reserved: CNES_BATCHER_RESERVED }] : [];
+}
+const CNES_BATCHER_RESERVED = 1;
+
 /** Seconds a handler may run; the queues' visibility timeout (360 s) is six times this. */
 const TIMEOUT_SECONDS = 60;
 
@@ -145,8 +155,8 @@ export class MessageLambdas extends Construct {
     if (cnes) {
       const state = `${bucket('messages')}/${PREFIXES.cnesBatcherState}*`;
       fn('cnes-batcher', 'cnes-batcher', {
-        // One run at a time: two overlapping runs could list the same archive.
-        reservedConcurrency: 1,
+        // One run at a time (reservedConcurrencyOf, which the deploy guard checks against the quota).
+        reservedConcurrency: CNES_BATCHER_RESERVED,
         asyncFailureQueueArn: queueArn('failed-invocations'),
         environment: {
           ARCHIVE_BUCKET: naming.bucket('archive'),

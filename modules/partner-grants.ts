@@ -5,7 +5,7 @@
  */
 import type { EnvironmentConfig } from '../config-generator/schema';
 import type { Naming } from './naming';
-import { accountRoot, type PolicyStatement } from './policy';
+import { accountRoot, partnerPrincipals, type PolicyStatement } from './policy';
 
 /** The fixed prefixes of the CNM exchange (HySDS PCM conventions; partners rely on them). */
 export const PREFIXES = {
@@ -50,13 +50,14 @@ export function partnerKeyStatements(config: EnvironmentConfig, region: string):
   const statements: PolicyStatement[] = [];
   const { daac, cnes } = config.cnm;
   if (daac) {
+    const publishers = partnerPrincipals(daac.publisherPrincipals);
     statements.push({
       Sid: 'DaacPublishesCnmR',
       Effect: 'Allow',
-      Principal: { AWS: daac.publisherPrincipals },
+      Principal: publishers.Principal,
       Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
       Resource: '*',
-      Condition: { StringEquals: { 'kms:ViaService': `sns.${region}.amazonaws.com` } },
+      Condition: { ...publishers.Condition, StringEquals: { 'kms:ViaService': `sns.${region}.amazonaws.com` } },
     });
     statements.push({ Sid: 'DaacReadsArchives', Effect: 'Allow', Principal: { AWS: accountRoot(daac.accountId) }, Action: 'kms:Decrypt', Resource: '*', Condition: viaS3(region) });
     if (daac.cnmS.stream === 'stand-in') {

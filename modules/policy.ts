@@ -39,6 +39,28 @@ export function accountRoot(accountId: string): string {
   return `arn:aws:iam::${accountId}:root`;
 }
 
+/** The account id in an IAM ARN (`arn:aws:iam::123456789012:role/x` -> `123456789012`). */
+export function accountOf(principalArn: string): string {
+  const account = principalArn.split(':')[4];
+  if (!/^\d{12}$/.test(account ?? '')) throw new Error(`expected an IAM principal ARN with a 12-digit account, found "${principalArn}"`);
+  return account;
+}
+
+/**
+ * Principals of another account named safely: the account (root) as Principal and the roles as
+ * an `aws:PrincipalArn` condition. A Principal naming a role by ARN is refused by KMS while the
+ * role does not exist, and silently stops matching when the role is re-created (AWS stores the
+ * role's unique id, not its name); a condition on the ARN does neither.
+ */
+export function partnerPrincipals(principalArns: readonly string[]): { readonly Principal: Principal; readonly Condition: Conditions } {
+  const accounts = [...new Set(principalArns.map(accountOf))];
+  return {
+    Principal: { AWS: accounts.length === 1 ? accountRoot(accounts[0]) : accounts.map(accountRoot) },
+    // A root ARN given on purpose means the whole account: any principal of it.
+    Condition: { ArnLike: { 'aws:PrincipalArn': principalArns.map((arn) => (arn.endsWith(':root') ? `arn:aws:iam::${accountOf(arn)}:*` : arn)) } },
+  };
+}
+
 /** `Sid`s allow only letters and digits. */
 export function sid(...parts: string[]): string {
   return parts.map((p) => p.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^./, (c) => c.toUpperCase())).join('');

@@ -66,6 +66,8 @@ export class DataStack extends EnvironmentStack {
       preventDestroy: protectData,
       services: ['s3.amazonaws.com', 'sns.amazonaws.com', 'cloudwatch.amazonaws.com'],
       logs: true,
+      // <env>-compute's worker fleets and Batch encrypt their volumes with this key.
+      launchingServices: true,
       grants: [...keyPolicyStatements(grants, region), ...partnerKeyStatements(config, region)],
     });
     const kmsKeyArn = this.key.arn;

@@ -21,6 +21,8 @@ interface Fixture {
   readonly extra?: Partial<TerraformJson>;
   /** Other stacks of the same environment. */
   readonly siblings?: Resources[];
+  /** Data sources of the stack. */
+  readonly data?: Resources;
 }
 
 interface Case {
@@ -41,6 +43,20 @@ const PROVIDER_TAGS = (config: EnvironmentConfig) => ({
 function bucketWith(partType: string, part: Record<string, unknown>, bucket: Record<string, unknown> = {}): Resources {
   return { aws_s3_bucket: { b: { bucket: 'pcm-ops-dataset-333333333333', ...bucket } }, [partType]: { p: { bucket: ref('aws_s3_bucket.b'), ...part } } };
 }
+
+/** A worker group launching from a template whose volumes use the key behind alias/pcm-dev. */
+const LAUNCHER: Resources = {
+  aws_launch_template: { t: { block_device_mappings: [{ device_name: '/dev/xvda', ebs: { encrypted: 'true', kms_key_id: '${data.aws_kms_alias.environment_key.target_key_arn}' } }] } },
+  aws_autoscaling_group: { g: { mixed_instances_policy: { launch_template: { launch_template_specification: { launch_template_id: ref('aws_launch_template.t') } } } } },
+};
+const KEY_WITH = (statements: object[]): Resources => ({
+  aws_kms_key: { k: { enable_key_rotation: true, policy: policy(...statements) } },
+  aws_kms_alias: { a: { name: 'alias/pcm-dev', target_key_id: ref('aws_kms_key.k', 'key_id') } },
+});
+const LAUNCH_STATEMENTS = [
+  { Effect: 'Allow', Principal: { AWS: '*' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': '111111111111' }, ArnEquals: { 'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling'] } } },
+  { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:CreateGrant', Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': '111111111111' }, ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/aws-service-role/*' }, Bool: { 'kms:GrantIsForAWSResource': true } } },
+];
 
 const CASES: Record<string, Case> = {
   'PCM-S3-1': {
@@ -212,13 +228,59 @@ const CASES: Record<string, Case> = {
     fail: { resources: {}, extra: { output: { creds: { value: 'https://ops:hunter2-secret@10.0.0.1/' } } } },
     finds: { address: 'output.creds', problem: /^value holds what looks like a password in a URL$/ },
   },
+  // ---- Real AWS versus the emulator (issue 11) ----
+  'PCM-LAM-2': {
+    pass: { resources: { aws_lambda_function: { f: { function_name: 'fn', runtime: 'nodejs22.x' } } } },
+    fail: { resources: { aws_lambda_function: { f: { function_name: 'fn', runtime: 'nodejs20.x' } } } },
+    finds: { address: 'aws_lambda_function.f', problem: /runtime nodejs20.x: AWS refuses to create functions on it since 2026-08-31/ },
+  },
+  'PCM-KMS-2': {
+    // The compute stack finds the data stack's key through its alias, as the real stacks do.
+    pass: {
+      resources: LAUNCHER,
+      data: { aws_kms_alias: { environment_key: { name: 'alias/pcm-dev' } } },
+      siblings: [KEY_WITH(LAUNCH_STATEMENTS)],
+    },
+    fail: {
+      resources: LAUNCHER,
+      data: { aws_kms_alias: { environment_key: { name: 'alias/pcm-dev' } } },
+      siblings: [KEY_WITH([{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' }])],
+    },
+    finds: { address: 'aws_autoscaling_group.g', problem: /whose policy does not let arn:aws:iam::111111111111:role\/aws-service-role\/autoscaling.amazonaws.com\/AWSServiceRoleForAutoScaling kms:GenerateDataKeyWithoutPlaintext, kms:Decrypt, kms:CreateGrant/ },
+  },
+  'PCM-IAM-4': {
+    pass: {
+      resources: {
+        aws_sns_topic_policy: {
+          p: { arn: 't', policy: policy({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::777777777777:root' }, Action: 'sns:Publish', Resource: 't', Condition: { ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::777777777777:role/podaac-cnm-response'] } } }) },
+        },
+      },
+      config: OPS,
+    },
+    fail: {
+      resources: { aws_kms_key: { k: { enable_key_rotation: true, policy: policy({ Sid: 'Daac', Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::777777777777:role/podaac-cnm-response'] }, Action: 'kms:Decrypt', Resource: '*' }) } } },
+      config: OPS,
+    },
+    finds: { address: 'aws_kms_key.k', problem: /statement Daac names arn:aws:iam::777777777777:role\/podaac-cnm-response as Principal; name account 777777777777 with an aws:PrincipalArn condition/ },
+  },
+  'PCM-LAM-3': {
+    pass: { resources: { aws_lambda_function: { f: { function_name: 'pcm-ops-cnes-batcher', reserved_concurrent_executions: 1 }, g: { function_name: 'pcm-ops-staging-submit' } } }, config: OPS },
+    fail: { resources: { aws_lambda_function: { f: { function_name: 'pcm-ops-staging-submit', reserved_concurrent_executions: 5 } } }, config: OPS },
+    finds: { address: 'aws_lambda_function.f', problem: /reserves 5 concurrent executions that the deploy guard does not check/ },
+  },
+  'PCM-EC2-5': {
+    pass: { resources: { aws_security_group: { g: { name_prefix: 'pcm-dev-cluster-', lifecycle: { create_before_destroy: true } }, h: { name: 'pcm-dev-lambdas' } } } },
+    fail: { resources: { aws_security_group: { g: { name: 'pcm-dev-cluster', lifecycle: { create_before_destroy: true } } } } },
+    finds: { address: 'aws_security_group.g', problem: /create_before_destroy with a fixed name/ },
+  },
 };
 
 function run(ruleId: string, fixture: Fixture) {
   const rule = RULES.find((r) => r.id === ruleId)!;
-  const stack = new StackView('x-compute', { resource: fixture.resources, ...(fixture.extra ?? {}) } as TerraformJson);
+  const stack = new StackView('x-compute', { resource: fixture.resources, ...(fixture.data ? { data: fixture.data } : {}), ...(fixture.extra ?? {}) } as TerraformJson);
   const siblings = (fixture.siblings ?? []).map((resources, i) => new StackView(`sibling-${i}`, { resource: resources } as TerraformJson));
-  return rule.check({ stack, environment: [stack, ...siblings], config: fixture.config ?? DEV }).map((v) => ({ address: v.resource.address, problem: v.problem }));
+  // A fixed day, so date-bound rules (runtime deprecations) give the same answer every day.
+  return rule.check({ stack, environment: [stack, ...siblings], config: fixture.config ?? DEV, today: '2026-11-30' }).map((v) => ({ address: v.resource.address, problem: v.problem }));
 }
 
 describe('the rule pack', () => {
