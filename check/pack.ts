@@ -33,6 +33,11 @@ import { kmsLaunchRoles } from './rules/kms-launch-roles';
 import { lambdaReservedConcurrency } from './rules/lambda-reserved-concurrency';
 import { lambdaRuntime } from './rules/lambda-runtime';
 import { partnerPrincipalsRule } from './rules/partner-principals';
+import { batchJobRoles } from './rules/batch-job-roles';
+import { crossAccountDeletes } from './rules/cross-account-deletes';
+import { managedPolicies } from './rules/managed-policies';
+import { messagingTlsOnly } from './rules/messaging-tls-only';
+import { s3ObjectTagCount } from './rules/s3-object-tag-count';
 
 export const RULES: readonly Rule[] = [
   {
@@ -267,6 +272,46 @@ export const RULES: readonly Rule[] = [
     explanation: 'The replacement is created while the old resource still holds the name, and AWS refuses it; moto allows duplicate security group names, so only a real replacement shows it.',
     fix: 'Use name_prefix (ClusterSecurity does), or drop create_before_destroy.',
     check: fixedNameReplacement,
+  },
+  {
+    id: 'PCM-MSG-1',
+    level: 'error',
+    info: 'SNS topic and SQS queue policies deny requests without TLS.',
+    explanation: 'The DAAC publishes CNM-R over the internet and every consumer polls over it; a client falling back to HTTP must be refused, as the buckets refuse it.',
+    fix: 'Put denyInsecureTransport() (modules/policy.ts) in the topic or queue policy (EncryptedTopic, MessageQueue and FailureQueue do).',
+    check: messagingTlsOnly,
+  },
+  {
+    id: 'PCM-IAM-5',
+    level: 'error',
+    info: 'Only AWS-managed policies on the allow-list are attached.',
+    explanation: 'A managed policy grants whatever AWS puts in it, for every customer at once (AmazonSSMManagedInstanceCore reads every SSM parameter of the account).',
+    fix: 'Write an inline least-privilege policy (sessionManagerStatements() replaces the SSM one), or add the policy to MANAGED_POLICY_ALLOW_LIST with the reason.',
+    check: managedPolicies,
+  },
+  {
+    id: 'PCM-BAT-1',
+    level: 'error',
+    info: 'Batch jobs act as a job role of their own, and their hosts keep containers away from the host role.',
+    explanation: 'Without a job role, or with a metadata hop limit above 1, a PGE container takes the host role from the metadata service.',
+    fix: 'Give every job definition a jobRoleArn and the hosts\' launch template http_put_response_hop_limit 1 (BatchEnvironment does).',
+    check: batchJobRoles,
+  },
+  {
+    id: 'PCM-S3-7',
+    level: 'error',
+    info: 'Other accounts delete objects only where a read-write-delete grant (or the CNES exchange) says so.',
+    explanation: "A consumer that only writes must not be one bug away from removing OPS's products and archives.",
+    fix: 'Grant read-write (no delete) in storage.sharedFrom.grants, or read-write-delete where the consumer cleans up after itself.',
+    check: crossAccountDeletes,
+  },
+  {
+    id: 'PCM-S3-8',
+    level: 'error',
+    info: "S3 objects carry at most 10 tags, the provider's default tags included.",
+    explanation: 'S3 refuses an 11th tag on an object, so extra tags in the config break the prefix objects of every bucket on AWS only.',
+    fix: 'Keep tags (in the environment file) to 10 minus the kit\'s own (project, environment, kind, managed-by, expires-on).',
+    check: s3ObjectTagCount,
   },
 ];
 

@@ -13,6 +13,11 @@ export interface RuleContext {
   readonly environment: readonly StackView[];
   readonly config: EnvironmentConfig;
   /**
+   * Every environment's config: shared-storage grants are declared by the consumer and written
+   * into the owner's policies. @default only `config`
+   */
+  readonly peers?: readonly EnvironmentConfig[];
+  /**
    * The day the check runs (YYYY-MM-DD), for rules that depend on dates (runtime deprecations).
    * @default today (UTC)
    */

@@ -222,7 +222,9 @@ export const environmentSchema = z
                 z.strictObject({
                   bucket: sharedBucket.describe('Which of its buckets: dataset, archive, messages, triage or code.'),
                   prefixes: z.array(f.s3Prefix).min(1, { error: 'at least one prefix' }).describe('Key prefixes this environment may use.'),
-                  access: z.enum(['read', 'read-write'], { error: 'read or read-write' }).describe('read or read-write.'),
+                  access: z
+                    .enum(['read', 'read-write', 'read-write-delete'], { error: 'read, read-write or read-write-delete' })
+                    .describe('read; read-write (get and put, never delete); or read-write-delete (also delete: only where this environment cleans up after itself).'),
                 }),
               )
               .min(1, { error: 'at least one grant' })

@@ -34,6 +34,11 @@ export class ClusterSecurity extends Construct {
   readonly mozart: SecurityGroup;
   /** ci's own group: operators reach Jenkins. */
   readonly ci: SecurityGroup;
+  /**
+   * Batch hosts' group: they run PGE containers that need nothing from the cluster and should
+   * reach none of it (RabbitMQ, Redis, Elasticsearch); nothing comes in.
+   */
+  readonly batch: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: ClusterSecurityProps) {
     super(scope, id);
@@ -52,6 +57,7 @@ export class ClusterSecurity extends Construct {
     this.cluster = group('cluster', `HySDS cluster members of ${naming.venue}`);
     this.mozart = group('mozart', `Operator access to mozart of ${naming.venue}`);
     this.ci = group('ci', `Operator access to Jenkins of ${naming.venue}`);
+    this.batch = group('batch', `AWS Batch hosts of ${naming.venue}`);
 
     for (const { port, what } of CLUSTER_PORTS) {
       new VpcSecurityGroupIngressRule(this, `cluster-${port}`, {

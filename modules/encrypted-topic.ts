@@ -6,7 +6,7 @@
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { Construct } from 'constructs';
-import { accountRoot, partnerPrincipals, policyJson, sid, type PolicyStatement } from './policy';
+import { accountRoot, denyInsecureTransport, partnerPrincipals, policyJson, sid, type PolicyStatement } from './policy';
 
 /** An AWS service publishing for one resource (S3 events of a bucket, alarms of the account). */
 export interface ServicePublisher {
@@ -40,6 +40,8 @@ export class EncryptedTopic extends Construct {
     this.arn = this.topic.arn;
 
     const statements: PolicyStatement[] = [
+      // Partners publish over the internet: never in clear (check PCM-MSG-1).
+      denyInsecureTransport('sns:Publish', this.arn),
       {
         Sid: 'AccountManagesTopic',
         Effect: 'Allow',

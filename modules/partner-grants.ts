@@ -5,6 +5,7 @@
  */
 import type { EnvironmentConfig } from '../config-generator/schema';
 import type { Naming } from './naming';
+import { s3EncryptionContext } from './storage-grants';
 import { accountRoot, partnerPrincipals, type PolicyStatement } from './policy';
 
 /** The fixed prefixes of the CNM exchange (HySDS PCM conventions; partners rely on them). */
@@ -19,7 +20,8 @@ export const PREFIXES = {
   cnesBatcherState: 'cnes-batcher/',
 } as const;
 
-const viaS3 = (region: string) => ({ StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } });
+/** Through S3 only, and only for these buckets (their encryption context). */
+const viaS3 = (region: string, bucketArns: readonly string[]) => ({ StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` }, StringLike: s3EncryptionContext(bucketArns) });
 
 /** Bucket policy statements for the archive bucket. */
 export function archiveStatements(config: EnvironmentConfig, naming: Naming): PolicyStatement[] {
@@ -46,7 +48,8 @@ export function messagesStatements(config: EnvironmentConfig, naming: Naming): P
 }
 
 /** Key policy statements for the DAAC and CNES. */
-export function partnerKeyStatements(config: EnvironmentConfig, region: string): PolicyStatement[] {
+export function partnerKeyStatements(config: EnvironmentConfig, naming: Naming): PolicyStatement[] {
+  const { region } = naming.identity;
   const statements: PolicyStatement[] = [];
   const { daac, cnes } = config.cnm;
   if (daac) {
@@ -59,7 +62,7 @@ export function partnerKeyStatements(config: EnvironmentConfig, region: string):
       Resource: '*',
       Condition: { ...publishers.Condition, StringEquals: { 'kms:ViaService': `sns.${region}.amazonaws.com` } },
     });
-    statements.push({ Sid: 'DaacReadsArchives', Effect: 'Allow', Principal: { AWS: accountRoot(daac.accountId) }, Action: 'kms:Decrypt', Resource: '*', Condition: viaS3(region) });
+    statements.push({ Sid: 'DaacReadsArchives', Effect: 'Allow', Principal: { AWS: accountRoot(daac.accountId) }, Action: 'kms:Decrypt', Resource: '*', Condition: viaS3(region, [naming.bucketArn('archive')]) });
     if (daac.cnmS.stream === 'stand-in') {
       statements.push({
         Sid: 'DaacReadsStandInStream',
@@ -78,7 +81,8 @@ export function partnerKeyStatements(config: EnvironmentConfig, region: string):
       Principal: { AWS: accountRoot(cnes.accountId) },
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: '*',
-      Condition: viaS3(region),
+      // Its CNM exchange in the messages bucket, and the archives it fetches.
+      Condition: viaS3(region, [naming.bucketArn('messages'), naming.bucketArn('archive')]),
     });
   }
   return statements;

@@ -61,6 +61,14 @@ export function partnerPrincipals(principalArns: readonly string[]): { readonly 
   };
 }
 
+/**
+ * The deny of requests made without TLS, for everyone, on `resources`: `action` is the service's
+ * wildcard (`s3:*`, `sqs:*`) or the one action a resource policy may name (`sns:Publish`).
+ */
+export function denyInsecureTransport(action: string, resources: string | readonly string[]): PolicyStatement {
+  return { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: action, Resource: resources, Condition: { Bool: { 'aws:SecureTransport': false } } };
+}
+
 /** `Sid`s allow only letters and digits. */
 export function sid(...parts: string[]): string {
   return parts.map((p) => p.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^./, (c) => c.toUpperCase())).join('');

@@ -38,6 +38,13 @@ export interface SecureBucketProps {
    * @default true
    */
   readonly denyInsecureTransport?: boolean;
+  /**
+   * Deny a PutObject that names another KMS key than kmsKeyArn (a partner's key, which this
+   * environment could not decrypt). A request that names none gets the bucket's default.
+   * Off only for the emulator, whose buckets refuse every conditional statement.
+   * @default true
+   */
+  readonly denyOtherKeys?: boolean;
 }
 
 /** Days before superseded versions and unfinished uploads are cleaned up. */
@@ -95,7 +102,23 @@ export class SecureBucket extends Construct {
       Resource: [this.arn, `${this.arn}/*`],
       Condition: { Bool: { 'aws:SecureTransport': false } },
     };
-    this.statements = [...((props.denyInsecureTransport ?? true) ? [tlsOnly] : []), ...(props.statements ?? [])];
+    const otherKeys: PolicyStatement = {
+      Sid: 'DenyOtherKmsKeys',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:PutObject',
+      Resource: `${this.arn}/*`,
+      // Null false: only when the header is there; without it S3 uses the default key.
+      Condition: {
+        Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+        StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': props.kmsKeyArn },
+      },
+    };
+    this.statements = [
+      ...((props.denyInsecureTransport ?? true) ? [tlsOnly] : []),
+      ...((props.denyOtherKeys ?? true) ? [otherKeys] : []),
+      ...(props.statements ?? []),
+    ];
     // The public-access block comes first: a policy naming other accounts must not race it.
     // (AWS refuses a policy without statements, which only the emulator's buckets can have.)
     if (this.statements.length > 0) {

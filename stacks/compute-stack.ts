@@ -65,6 +65,7 @@ export class ComputeStack extends EnvironmentStack {
     const coreRole = new InstanceRole(this, 'core-role', {
       roleName: naming.resource('core', 'iamRole'),
       description: `HySDS core instances of ${naming.venue}`,
+      identity: naming.identity,
       statements: [...ownBucketStatements(naming, CORE_BUCKETS, kmsKeyArn), ...metricStatements(), ...shared],
     });
     const harikiri = new MessageQueue(this, 'harikiri', {
@@ -78,6 +79,7 @@ export class ComputeStack extends EnvironmentStack {
     const workerRole = new InstanceRole(this, 'worker-role', {
       roleName: naming.resource('worker', 'iamRole'),
       description: `HySDS verdi workers of ${naming.venue}`,
+      identity: naming.identity,
       statements: [
         ...ownBucketStatements(naming, WORKER_BUCKETS, kmsKeyArn),
         ...metricStatements(),
@@ -150,7 +152,9 @@ export class ComputeStack extends EnvironmentStack {
     const batchRole = new InstanceRole(this, 'batch-role', {
       roleName: naming.resource('batch-host', 'iamRole'),
       description: `AWS Batch hosts of ${naming.venue}`,
-      statements: [...ownBucketStatements(naming, BATCH_BUCKETS, kmsKeyArn), ...shared],
+      identity: naming.identity,
+      // The host runs the ECS agent; the PGEs' data access is the job role's.
+      statements: [],
       managedPolicyArns: [ECS_INSTANCE_POLICY],
     });
     this.batch = new BatchEnvironment(this, 'batch', {
@@ -159,9 +163,10 @@ export class ComputeStack extends EnvironmentStack {
       containers: config.release.containers ?? {},
       amiId: this.amis.imageId('batch'),
       subnetIds: network.privateSubnetIds,
-      securityGroupIds: [this.security.cluster.id],
+      securityGroupIds: [this.security.batch.id],
       instanceProfileArn: batchRole.profile.arn,
       kmsKeyArn,
+      jobStatements: [...ownBucketStatements(naming, BATCH_BUCKETS, kmsKeyArn), ...shared],
       tags: defaultTags(config),
     });
 

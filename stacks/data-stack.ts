@@ -68,7 +68,7 @@ export class DataStack extends EnvironmentStack {
       logs: true,
       // <env>-compute's worker fleets and Batch encrypt their volumes with this key.
       launchingServices: true,
-      grants: [...keyPolicyStatements(grants, region), ...partnerKeyStatements(config, region)],
+      grants: [...keyPolicyStatements(grants, region), ...partnerKeyStatements(config, naming)],
     });
     const kmsKeyArn = this.key.arn;
 
@@ -92,6 +92,7 @@ export class DataStack extends EnvironmentStack {
         expireOn: temporary ? config.protection.lifetime?.expiresOn : undefined,
         statements: statementsFor[purpose],
         denyInsecureTransport: supportsConditionalBucketPolicies(props.target ?? {}),
+        denyOtherKeys: supportsConditionalBucketPolicies(props.target ?? {}),
       });
     this.buckets = {
       dataset: bucket('dataset'),

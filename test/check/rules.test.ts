@@ -273,6 +273,80 @@ const CASES: Record<string, Case> = {
     fail: { resources: { aws_security_group: { g: { name: 'pcm-dev-cluster', lifecycle: { create_before_destroy: true } } } } },
     finds: { address: 'aws_security_group.g', problem: /create_before_destroy with a fixed name/ },
   },
+  'PCM-MSG-1': {
+    pass: {
+      resources: {
+        aws_sns_topic: { t: { name: 't' } },
+        aws_sns_topic_policy: { p: { arn: ref('aws_sns_topic.t', 'arn'), policy: policy({ Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: 't', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }) } },
+        aws_sqs_queue: { q: { name: 'q', policy: policy({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sqs:*', Resource: 'q', Condition: { Bool: { 'aws:SecureTransport': false } } }) } },
+      },
+    },
+    fail: {
+      resources: {
+        aws_sqs_queue: { q: { name: 'q' } },
+        aws_sqs_queue_policy: { p: { queue_url: ref('aws_sqs_queue.q', 'url'), policy: policy({ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: 'q' }) } },
+      },
+    },
+    finds: { address: 'aws_sqs_queue.q', problem: /policy has no deny of sqs:SendMessage on aws:SecureTransport false/ },
+  },
+  'PCM-IAM-5': {
+    pass: {
+      resources: {
+        aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role' }, b: { role: 'r', policy_arn: ref('aws_iam_policy.own', 'arn') } },
+        aws_iam_policy: { own: { policy: policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }) } },
+      },
+    },
+    fail: { resources: { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' } } } },
+    finds: { address: 'aws_iam_role_policy_attachment.a', problem: /attaches the AWS-managed policy AmazonSSMManagedInstanceCore, which is not on the allow-list/ },
+  },
+  'PCM-BAT-1': {
+    pass: {
+      resources: {
+        aws_batch_job_definition: { d: { type: 'container', container_properties: JSON.stringify({ image: 'i', jobRoleArn: ref('aws_iam_role.job', 'arn') }) } },
+        aws_launch_template: { t: { metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 } } },
+        aws_batch_compute_environment: { ce: { compute_resources: { launch_template: { launch_template_id: ref('aws_launch_template.t') } } } },
+      },
+    },
+    fail: {
+      resources: {
+        aws_batch_job_definition: { d: { type: 'container', container_properties: JSON.stringify({ image: 'i' }) } },
+        aws_launch_template: { t: { metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 2 } } },
+        aws_batch_compute_environment: { ce: { compute_resources: { launch_template: { launch_template_id: ref('aws_launch_template.t') } } } },
+      },
+    },
+    finds: { address: 'aws_batch_job_definition.d', problem: /no jobRoleArn: its containers act as the host role/ },
+  },
+  'PCM-S3-7': {
+    // OPS's dataset bucket: forward writes products/ (no delete), CNES deletes the CNM-S it read.
+    pass: {
+      resources: {
+        aws_s3_bucket_policy: {
+          p: {
+            bucket: 'b',
+            policy: policy(
+              { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444444444444:root' }, Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::pcm-ops-dataset-333333333333/products/*' },
+              { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::888888888888:root' }, Action: ['s3:GetObject', 's3:DeleteObject'], Resource: 'arn:aws:s3:::pcm-ops-messages-333333333333/cnm-s/*' },
+            ),
+          },
+        },
+      },
+      config: OPS,
+    },
+    fail: {
+      resources: {
+        aws_s3_bucket_policy: {
+          p: { bucket: 'b', policy: policy({ Sid: 'Forward', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444444444444:root' }, Action: ['s3:GetObject', 's3:Delete*'], Resource: 'arn:aws:s3:::pcm-ops-dataset-333333333333/products/*' }) },
+        },
+      },
+      config: OPS,
+    },
+    finds: { address: 'aws_s3_bucket_policy.p', problem: /statement Forward lets account 444444444444 delete in arn:aws:s3:::pcm-ops-dataset-333333333333\/products\/\*, which no read-write-delete grant declares/ },
+  },
+  'PCM-S3-8': {
+    pass: { resources: { aws_s3_object: { o: { bucket: 'b', key: 'k/', tags: { Name: 'x' } } } }, extra: PROVIDER_TAGS(DEV) },
+    fail: { resources: { aws_s3_object: { o: { bucket: 'b', key: 'k/', tags: Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`t${i}`, 'v'])) } } }, extra: PROVIDER_TAGS(DEV) },
+    finds: { address: 'aws_s3_object.o', problem: /carries 11 tags with the provider's default tags; S3 allows 10/ },
+  },
 };
 
 function run(ruleId: string, fixture: Fixture) {
@@ -280,7 +354,8 @@ function run(ruleId: string, fixture: Fixture) {
   const stack = new StackView('x-compute', { resource: fixture.resources, ...(fixture.data ? { data: fixture.data } : {}), ...(fixture.extra ?? {}) } as TerraformJson);
   const siblings = (fixture.siblings ?? []).map((resources, i) => new StackView(`sibling-${i}`, { resource: resources } as TerraformJson));
   // A fixed day, so date-bound rules (runtime deprecations) give the same answer every day.
-  return rule.check({ stack, environment: [stack, ...siblings], config: fixture.config ?? DEV, today: '2026-11-30' }).map((v) => ({ address: v.resource.address, problem: v.problem }));
+  const peers = environments.map((e) => e.config);
+  return rule.check({ stack, environment: [stack, ...siblings], config: fixture.config ?? DEV, peers, today: '2026-11-30' }).map((v) => ({ address: v.resource.address, problem: v.problem }));
 }
 
 describe('the rule pack', () => {
@@ -308,7 +383,27 @@ describe('the rule pack', () => {
 
   it('fails a policy it cannot read rather than passing it (PCM-IAM-1, -2, -3)', () => {
     const unreadable: Fixture = { resources: { aws_iam_role_policy: { p: { role: 'r', policy: '${data.aws_iam_policy_document.d.json}' } } } };
-    for (const id of ['PCM-IAM-1', 'PCM-IAM-2', 'PCM-IAM-3']) expect(run(id, unreadable)).toEqual([{ address: 'aws_iam_role_policy.p', problem: expect.stringMatching(/policy cannot be read: not literal JSON/) }]);
+    for (const id of ['PCM-IAM-1', 'PCM-IAM-2', 'PCM-IAM-3', 'PCM-S3-7']) expect(run(id, unreadable)).toEqual([{ address: 'aws_iam_role_policy.p', problem: expect.stringMatching(/policy cannot be read: not literal JSON/) }]);
+  });
+
+  it('fails a resource or key policy it cannot read (PCM-IAM-4, PCM-MSG-1, PCM-KMS-2, PCM-BAT-1, PCM-IAM-5)', () => {
+    const opaque = '${data.aws_iam_policy_document.d.json}';
+    expect(run('PCM-IAM-4', { resources: { aws_sns_topic_policy: { p: { arn: 't', policy: opaque } } } })).toEqual([
+      { address: 'aws_sns_topic_policy.p', problem: expect.stringMatching(/policy cannot be read: not literal JSON/) },
+    ]);
+    expect(run('PCM-MSG-1', { resources: { aws_sns_topic: { t: { name: 't' } }, aws_sns_topic_policy: { p: { arn: ref('aws_sns_topic.t', 'arn'), policy: opaque } } } })).toEqual([
+      { address: 'aws_sns_topic.t', problem: expect.stringMatching(/the policy of aws_sns_topic_policy.p cannot be read/) },
+    ]);
+    expect(run('PCM-KMS-2', { resources: LAUNCHER, data: { aws_kms_alias: { environment_key: { name: 'alias/pcm-dev' } } }, siblings: [{ ...KEY_WITH([]), aws_kms_key: { k: { policy: opaque } } }] })).toEqual([
+      { address: 'aws_autoscaling_group.g', problem: expect.stringMatching(/the policy of aws_kms_key.k cannot be read/) },
+    ]);
+    expect(run('PCM-KMS-2', { resources: LAUNCHER })).toEqual([{ address: 'aws_autoscaling_group.g', problem: expect.stringMatching(/a key the check cannot find/) }]);
+    expect(run('PCM-BAT-1', { resources: { aws_batch_job_definition: { d: { type: 'container', container_properties: '${jsonencode(local.c)}' } } } })).toEqual([
+      { address: 'aws_batch_job_definition.d', problem: expect.stringMatching(/container_properties cannot be read/) },
+    ]);
+    expect(run('PCM-IAM-5', { resources: { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::333333333333:policy/someone-elses' } } } })).toEqual([
+      { address: 'aws_iam_role_policy_attachment.a', problem: expect.stringMatching(/a policy the check cannot read/) },
+    ]);
   });
 
   it('finds an access key id, a private key and a literal password attribute (PCM-SEC-1), never echoing them', () => {
