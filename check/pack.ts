@@ -38,6 +38,7 @@ import { crossAccountDeletes } from './rules/cross-account-deletes';
 import { managedPolicies } from './rules/managed-policies';
 import { messagingTlsOnly } from './rules/messaging-tls-only';
 import { s3ObjectTagCount } from './rules/s3-object-tag-count';
+import { s3AccessLogging } from './rules/s3-access-logging';
 
 export const RULES: readonly Rule[] = [
   {
@@ -312,6 +313,14 @@ export const RULES: readonly Rule[] = [
     explanation: 'S3 refuses an 11th tag on an object, so extra tags in the config break the prefix objects of every bucket on AWS only.',
     fix: 'Keep tags (in the environment file) to 10 minus the kit\'s own (project, environment, kind, managed-by, expires-on).',
     check: s3ObjectTagCount,
+  },
+  {
+    id: 'PCM-S3-9',
+    level: 'error',
+    info: "Every bucket writes S3 server access logs to the environment's log bucket.",
+    explanation: 'Partners and consumers in other accounts read, write and delete in these buckets; without access logs nobody can say who removed a product.',
+    fix: 'Pass accessLogs to SecureBucket (DataStack sends every bucket to its AccessLogBucket).',
+    check: s3AccessLogging,
   },
 ];
 

@@ -85,6 +85,14 @@ export class Naming {
     return this.checked(`${this.venue}-${purpose}-${this.identity.accountId}`, 'bucket');
   }
 
+  /**
+   * The bucket the environment's S3 server access logs go to, `<project>-<env>-logs-<account>`:
+   * not a BucketPurpose, since it is never shared and holds no data.
+   */
+  accessLogBucket(): string {
+    return this.checked(`${this.venue}-logs-${this.identity.accountId}`, 'bucket');
+  }
+
   /** The per-account Terraform state bucket (shared by environments that share an account). */
   stateBucket(): string {
     return this.checked(`${this.identity.project}-tfstate-${this.identity.accountId}-${this.identity.region}`, 'bucket');

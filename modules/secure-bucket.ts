@@ -5,6 +5,7 @@
  * the data is protected, and lifecycle rules.
  */
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
@@ -45,6 +46,11 @@ export interface SecureBucketProps {
    * @default true
    */
   readonly denyOtherKeys?: boolean;
+  /**
+   * Where S3 writes this bucket's server access logs: the environment's log bucket and a
+   * prefix of its own there. @default no access logs (only for the log bucket itself)
+   */
+  readonly accessLogs?: { readonly targetBucket: string; readonly prefix: string };
 }
 
 /** Days before superseded versions and unfinished uploads are cleaned up. */
@@ -89,6 +95,9 @@ export class SecureBucket extends Construct {
       new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });
     }
     new S3BucketLifecycleConfiguration(this, 'lifecycle', { bucket, rule: lifecycleRules(props) });
+    if (props.accessLogs) {
+      new S3BucketLoggingA(this, 'access-logs', { bucket, targetBucket: props.accessLogs.targetBucket, targetPrefix: props.accessLogs.prefix });
+    }
 
     for (const prefix of props.prefixes ?? []) {
       new S3Object(this, `prefix-${prefix.replace(/\W+/g, '-')}`, { bucket, key: prefix, content: '' });

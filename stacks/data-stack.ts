@@ -9,7 +9,8 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { KIND_TRAITS } from '../config-generator/kinds';
-import type { EnvironmentConfig, SharedBucket } from '../config-generator/schema';
+import { SHARED_BUCKETS, type EnvironmentConfig, type SharedBucket } from '../config-generator/schema';
+import { AccessLogBucket } from '../modules/access-log-bucket';
 import { BucketNotifications } from '../modules/bucket-notifications';
 import { CnmStandInStream } from '../modules/cnm-stand-in-stream';
 import { EncryptedTopic } from '../modules/encrypted-topic';
@@ -30,6 +31,9 @@ export interface DataStackProps {
   readonly target?: AwsTarget;
 }
 
+/** Days S3 server access logs are kept: a year where operations may need to trace a deletion. */
+export const ACCESS_LOG_DAYS = { opsLike: 365, other: 90 } as const;
+
 /** Days before triage (failed-job) data expires. */
 export const TRIAGE_EXPIRY_DAYS = 30;
 
@@ -45,6 +49,8 @@ const BUCKET_PREFIXES: Record<SharedBucket, readonly string[]> = {
 export class DataStack extends EnvironmentStack {
   readonly key: EnvironmentKey;
   readonly buckets: Record<SharedBucket, SecureBucket>;
+  /** Where every bucket's S3 server access logs go. */
+  readonly accessLogs: AccessLogBucket;
   readonly topics: Partial<Record<Channel, EncryptedTopic>> = {};
   readonly queues: Partial<Record<Channel, MessageQueue>> = {};
   readonly stream?: CnmStandInStream;
@@ -81,6 +87,15 @@ export class DataStack extends EnvironmentStack {
       code: bucketPolicyStatements(grants, 'code'),
     };
     const temporary = KIND_TRAITS[config.environment.kind].temporary;
+    const conditionalPolicies = supportsConditionalBucketPolicies(props.target ?? {});
+    this.accessLogs = new AccessLogBucket(this, 'access-logs', {
+      bucketName: naming.accessLogBucket(),
+      accountId: config.aws.accountId,
+      sourceBucketArns: SHARED_BUCKETS.map((purpose) => naming.bucketArn(purpose)),
+      protectData,
+      retentionDays: KIND_TRAITS[config.environment.kind].opsLike ? ACCESS_LOG_DAYS.opsLike : ACCESS_LOG_DAYS.other,
+      denyInsecureTransport: conditionalPolicies,
+    });
     const bucket = (purpose: SharedBucket) =>
       new SecureBucket(this, `bucket-${purpose}`, {
         bucketName: naming.bucket(purpose),
@@ -91,8 +106,9 @@ export class DataStack extends EnvironmentStack {
         // A temporary environment's data goes with it.
         expireOn: temporary ? config.protection.lifetime?.expiresOn : undefined,
         statements: statementsFor[purpose],
-        denyInsecureTransport: supportsConditionalBucketPolicies(props.target ?? {}),
-        denyOtherKeys: supportsConditionalBucketPolicies(props.target ?? {}),
+        denyInsecureTransport: conditionalPolicies,
+        denyOtherKeys: conditionalPolicies,
+        accessLogs: { targetBucket: this.accessLogs.id, prefix: `${purpose}/` },
       });
     this.buckets = {
       dataset: bucket('dataset'),

@@ -347,6 +347,21 @@ const CASES: Record<string, Case> = {
     fail: { resources: { aws_s3_object: { o: { bucket: 'b', key: 'k/', tags: Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`t${i}`, 'v'])) } } }, extra: PROVIDER_TAGS(DEV) },
     finds: { address: 'aws_s3_object.o', problem: /carries 11 tags with the provider's default tags; S3 allows 10/ },
   },
+  'PCM-S3-9': {
+    pass: {
+      resources: {
+        aws_s3_bucket: { b: { bucket: 'data' }, logs: { bucket: 'logs' } },
+        aws_s3_bucket_logging: { l: { bucket: ref('aws_s3_bucket.b'), target_bucket: ref('aws_s3_bucket.logs'), target_prefix: 'data/' } },
+      },
+    },
+    fail: {
+      resources: {
+        aws_s3_bucket: { b: { bucket: 'data' }, other: { bucket: 'other' }, logs: { bucket: 'logs' } },
+        aws_s3_bucket_logging: { l: { bucket: ref('aws_s3_bucket.b'), target_bucket: 'logs', target_prefix: 'data/' } },
+      },
+    },
+    finds: { address: 'aws_s3_bucket.other', problem: /no aws_s3_bucket_logging: requests to it leave no record/ },
+  },
 };
 
 function run(ruleId: string, fixture: Fixture) {
@@ -404,6 +419,18 @@ describe('the rule pack', () => {
     expect(run('PCM-IAM-5', { resources: { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::333333333333:policy/someone-elses' } } } })).toEqual([
       { address: 'aws_iam_role_policy_attachment.a', problem: expect.stringMatching(/a policy the check cannot read/) },
     ]);
+  });
+
+  it('lets only a server access log target use S3-managed keys (PCM-S3-1)', () => {
+    const logged = (extra: Resources): Fixture => ({
+      resources: {
+        aws_s3_bucket: { logs: { bucket: 'logs' } },
+        aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: ref('aws_s3_bucket.logs'), rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] } },
+        ...extra,
+      },
+    });
+    expect(run('PCM-S3-1', logged({ aws_s3_bucket_logging: { l: { bucket: 'data', target_bucket: ref('aws_s3_bucket.logs') } } }))).toEqual([]);
+    expect(run('PCM-S3-1', logged({}))).toEqual([{ address: 'aws_s3_bucket.logs', problem: 'encrypts with AES256, not a KMS key' }]);
   });
 
   it('finds an access key id, a private key and a literal password attribute (PCM-SEC-1), never echoing them', () => {
