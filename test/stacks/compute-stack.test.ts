@@ -114,6 +114,52 @@ describe.each(NAMES)('%s-compute', (name) => {
     for (const group of all(name, 'aws_security_group')) expect(group.ingress ?? []).toEqual([]);
   });
 
+  it('names its replaceable security groups by prefix (create_before_destroy cannot reuse a fixed name)', () => {
+    for (const group of all(name, 'aws_security_group').filter((g) => g.lifecycle?.create_before_destroy)) {
+      expect(group.name).toBeUndefined();
+      expect(group.name_prefix).toMatch(new RegExp(`^${venue}-(cluster|mozart|ci|batch)-$`));
+    }
+  });
+
+  it('runs Batch jobs as a job role of their own: hosts answer metadata from one hop, in a group of their own', () => {
+    const jobRole = byPath(name, 'aws_iam_role', 'batch/job-role');
+    expect(JSON.parse(jobRole.assume_role_policy).Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': config.aws.accountId } } },
+    ]);
+    const jobPolicy = JSON.parse(byPath(name, 'aws_iam_role_policy', 'batch/job-policy').policy);
+    expect(jobPolicy.Statement.map((s: StackJson) => s.Sid)).toEqual(expect.arrayContaining(['ListOwnBuckets', 'ReadWriteOwnObjects', 'UseEnvironmentKey']));
+    for (const jd of config.batch.jobDefinitions) {
+      expect(JSON.parse(byPath(name, 'aws_batch_job_definition', `batch/jd-${jd.name}`).container_properties).jobRoleArn).toMatch(/aws_iam_role\.batch_job-role_.*\.arn/);
+    }
+    expect(byPath(name, 'aws_launch_template', 'batch/launch-template').metadata_options).toMatchObject({ http_tokens: 'required', http_put_response_hop_limit: 1 });
+    // The host role keeps the ECS agent and the SSM agent, and no data.
+    const hostPolicy = JSON.parse(byPath(name, 'aws_iam_role_policy', 'batch-role/policy').policy);
+    expect(hostPolicy.Statement.map((s: StackJson) => s.Sid)).toEqual(['SsmAgentCore', 'SsmAgentAssociations']);
+    for (const ce of config.batch.computeEnvironments) {
+      expect(byPath(name, 'aws_batch_compute_environment', `batch/ce-${ce.name}`).compute_resources.security_group_ids).toEqual([expect.stringMatching(/aws_security_group\.security_batch_.*\.id/)]);
+    }
+  });
+
+  it('gives instances a scoped Session Manager policy, never AmazonSSMManagedInstanceCore or any parameter read', () => {
+    const attached = all(name, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn);
+    expect(attached).toEqual(['arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role']);
+    for (const role of ['core-role', 'worker-role', 'batch-role']) {
+      const statements = JSON.parse(byPath(name, 'aws_iam_role_policy', `${role}/policy`).policy).Statement as StackJson[];
+      expect(statements).toContainEqual(expect.objectContaining({ Sid: 'SsmAgentCore', Resource: '*', Action: expect.arrayContaining(['ssm:UpdateInstanceInformation', 'ssmmessages:OpenDataChannel', 'ec2messages:GetMessages', 'ssm:ListInstanceAssociations']) }));
+      expect(statements).toContainEqual({
+        Sid: 'SsmAgentAssociations',
+        Effect: 'Allow',
+        Action: ['ssm:GetDocument', 'ssm:UpdateAssociationStatus', 'ssm:UpdateInstanceAssociationStatus', 'ssm:PutInventory'],
+        Resource: [`arn:aws:ec2:us-west-2:${config.aws.accountId}:instance/*`, `arn:aws:ssm:us-west-2:${config.aws.accountId}:document/*`, 'arn:aws:ssm:us-west-2::document/*'],
+      });
+      expect(JSON.stringify(statements)).not.toMatch(/ssm:GetParameter/);
+    }
+  });
+
+  it('runs every function on nodejs22.x', () => {
+    for (const fn of all(name, 'aws_lambda_function')) expect(fn.runtime).toBe('nodejs22.x');
+  });
+
   it('runs Batch without a service role, on pinned launch template versions, with retries of Spot reclaims only', () => {
     for (const ce of config.batch.computeEnvironments) {
       const env = byPath(name, 'aws_batch_compute_environment', `batch/ce-${ce.name}`);
