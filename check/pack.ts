@@ -39,6 +39,9 @@ import { managedPolicies } from './rules/managed-policies';
 import { messagingTlsOnly } from './rules/messaging-tls-only';
 import { s3ObjectTagCount } from './rules/s3-object-tag-count';
 import { s3AccessLogging } from './rules/s3-access-logging';
+import { alertsSubscribed } from './rules/alerts-subscribed';
+import { mozartTlsVerification } from './rules/mozart-tls';
+import { sqsSourceConcurrency } from './rules/sqs-source-concurrency';
 
 export const RULES: readonly Rule[] = [
   {
@@ -321,6 +324,30 @@ export const RULES: readonly Rule[] = [
     explanation: 'Partners and consumers in other accounts read, write and delete in these buckets; without access logs nobody can say who removed a product.',
     fix: 'Pass accessLogs to SecureBucket (DataStack sends every bucket to its AccessLogBucket).',
     check: s3AccessLogging,
+  },
+  {
+    id: 'PCM-TLS-1',
+    level: 'warning',
+    info: "Lambdas verify mozart's certificate, unless tls.mozart turns it off with a reason.",
+    explanation: 'Unverified TLS hands every job submission to whoever can answer for mozart\'s address on the network.',
+    fix: "Set tls.mozart.caCertificate to the CA that signs mozart's certificate (or give mozart a public certificate on network.operatorDnsName) and remove verify: false.",
+    check: mozartTlsVerification,
+  },
+  {
+    id: 'PCM-ALR-1',
+    level: 'warning',
+    info: 'Someone is subscribed to the alerts topic.',
+    explanation: 'Dead-letter alarms and failed scheduled runs all go to the alerts topic; with no subscriber they reach nobody.',
+    fix: 'List the operators under alerts.emails in the environment file.',
+    check: alertsSubscribed,
+  },
+  {
+    id: 'PCM-LAM-4',
+    level: 'error',
+    info: 'SQS event sources cap the concurrency of their function.',
+    explanation: 'A backlog on a queue otherwise scales its function to the account limit, starving the other functions and flooding mozart with submissions.',
+    fix: 'Set scaling_config.maximum_concurrency (BundledFunction.addSqsSource maxConcurrency, from lambdas.sqsMaximumConcurrency).',
+    check: sqsSourceConcurrency,
   },
 ];
 

@@ -7,6 +7,7 @@
  * `EnvironmentConfig` type it infers. Objects are strict so a mistyped field name is an error,
  * not a silently ignored setting. "Not set" is an absent field, never a placeholder string.
  */
+import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import { AMI_COMPONENTS } from '../amis/components';
 import * as f from './formats';
@@ -59,6 +60,45 @@ const cnmStream = z.discriminatedUnion(
   ],
   { error: 'stream: "stand-in" or stream: "external" (with streamArn and roleArn)' },
 );
+
+
+// ---- Real-AWS settings (issue 11): TLS to mozart, alert subscribers, SQS-fed concurrency ----
+
+const PEM_CERTIFICATE = 'a PEM certificate ("-----BEGIN CERTIFICATE-----" ... "-----END CERTIFICATE-----")';
+const pemCertificate = z
+  .string({ error: PEM_CERTIFICATE })
+  .regex(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n?$/, { error: PEM_CERTIFICATE })
+  .refine(
+    (pem) => {
+      try {
+        new X509Certificate(pem);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: `${PEM_CERTIFICATE} that parses` },
+  );
+
+const MOZART_TLS_CHOICE =
+  "How the job-submitting Lambdas check mozart's HTTPS certificate: against caCertificate, or (verify: false, with a reason) not at all. Left out: against the public CAs, for a certificate from a public CA on network.operatorDnsName.";
+
+const mozartTls = z.union(
+  [
+    z.strictObject({
+      caCertificate: pemCertificate.describe("The CA certificate (PEM) that signed mozart's certificate; nothing else is trusted."),
+    }),
+    z.strictObject({
+      verify: z.literal(false, { error: 'false (leave tls.mozart out to verify against the public CAs)' }).describe('false: do not verify mozart\'s certificate; npm run check shows it as a warning.'),
+      reason: f.suppressionReason.describe('Why not verifying is acceptable here; shown in every check report.'),
+    }),
+  ],
+  { error: '{caCertificate: "<PEM>"} or {verify: false, reason: "..."}' },
+);
+
+const emailAddress = z
+  .string({ error: 'an email address, e.g. "pcm-ops@example.org"' })
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'an email address, e.g. "pcm-ops@example.org"' });
 
 export const environmentSchema = z
   .strictObject({
@@ -289,6 +329,32 @@ export const environmentSchema = z
           .describe('Lifetime of a temporary (adt) environment; required there, not allowed elsewhere.'),
       })
       .describe('Protection of data and instances.'),
+
+    tls: z
+      .strictObject({
+        mozart: mozartTls.optional().describe(MOZART_TLS_CHOICE),
+      })
+      .optional()
+      .describe("TLS of the cluster's own endpoints (default: mozart's certificate verified against the public CAs)."),
+
+    alerts: z
+      .strictObject({
+        emails: z
+          .array(emailAddress, { error: 'a list of email addresses' })
+          .min(1, { error: 'at least one email address (leave alerts out for none)' })
+          .describe('Addresses the alerts topic mails (each confirms its subscription once).'),
+      })
+      .optional()
+      .describe('Who hears about dead-letter messages and failed runs (default: nobody; npm run check warns).'),
+
+    lambdas: z
+      .strictObject({
+        sqsMaximumConcurrency: whole('a whole number from 2 to 1000 (an AWS limit)', 2, 1000)
+          .optional()
+          .describe('Most concurrent invocations each queue-fed Lambda runs (default: 5; it caps the load on mozart).'),
+      })
+      .optional()
+      .describe('The message Lambdas (default: every setting at its default).'),
 
     checkSuppressions: z
       .array(

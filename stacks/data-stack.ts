@@ -6,6 +6,7 @@
  * It ends where the Lambdas begin: every queue here is consumed by a Lambda of `<env>-compute`,
  * which finds it by the name the naming module gives both stacks.
  */
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { KIND_TRAITS } from '../config-generator/kinds';
@@ -121,6 +122,10 @@ export class DataStack extends EnvironmentStack {
     // ---- Channels -------------------------------------------------------------------------
     const notifications = new BucketNotifications(this, 'notifications');
     const alerts = this.topic('alerts', { servicePublishers: [{ service: 'cloudwatch.amazonaws.com' }] });
+    // Who hears about it; nobody is a warning of check rule PCM-ALR-1, not an error.
+    (config.alerts?.emails ?? []).forEach((email, i) => {
+      new SnsTopicSubscription(this, `alerts-email-${i}`, { topicArn: alerts.arn, protocol: 'email', endpoint: email });
+    });
     const queue = (channel: Channel, topicArns: string[]) => {
       this.queues[channel] = new MessageQueue(this, `queue-${channel}`, {
         queueName: naming.queue(channel),

@@ -362,6 +362,24 @@ const CASES: Record<string, Case> = {
     },
     finds: { address: 'aws_s3_bucket.other', problem: /no aws_s3_bucket_logging: requests to it leave no record/ },
   },
+  'PCM-TLS-1': {
+    pass: { resources: { aws_lambda_function: { f: { function_name: 'fn', environment: { variables: { MOZART_URL: 'https://m', MOZART_CA_PEM: '-----BEGIN CERTIFICATE-----' } } } } }, config: OPS },
+    fail: { resources: { aws_lambda_function: { f: { function_name: 'fn', environment: { variables: { MOZART_URL: 'https://m', MOZART_TLS_INSECURE: 'true' } } } } }, config: DEV },
+    finds: { address: 'aws_lambda_function.f', problem: /does not verify mozart's certificate \(tls.mozart.verify false: developers' cluster/ },
+  },
+  'PCM-ALR-1': {
+    pass: {
+      resources: { aws_sns_topic: { alerts: { name: 'pcm-ops-alerts' } }, aws_sns_topic_subscription: { s: { topic_arn: ref('aws_sns_topic.alerts', 'arn'), protocol: 'email', endpoint: 'a@example.org' } } },
+      config: OPS,
+    },
+    fail: { resources: { aws_sns_topic: { alerts: { name: 'pcm-dev-alerts' } } }, config: DEV },
+    finds: { address: 'aws_sns_topic.alerts', problem: /nobody is subscribed/ },
+  },
+  'PCM-LAM-4': {
+    pass: { resources: { aws_lambda_event_source_mapping: { m: { event_source_arn: 'arn:aws:sqs:us-west-2:1:q', function_name: 'f', scaling_config: { maximum_concurrency: 5 } }, k: { event_source_arn: 'arn:aws:kinesis:us-west-2:1:stream/s', function_name: 'f' } } } },
+    fail: { resources: { aws_lambda_event_source_mapping: { m: { event_source_arn: 'arn:aws:sqs:us-west-2:1:q', function_name: 'f' } } } },
+    finds: { address: 'aws_lambda_event_source_mapping.m', problem: /no scaling_config.maximum_concurrency/ },
+  },
 };
 
 function run(ruleId: string, fixture: Fixture) {

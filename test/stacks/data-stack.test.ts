@@ -307,8 +307,14 @@ describe('message channels', () => {
     expect(statements).toHaveLength(4);
   });
 
+  it.each(NAMES)('%s: the alerts topic mails exactly the addresses in alerts.emails', (name) => {
+    const emails = Object.values(resourcesOf(data(name), 'aws_sns_topic_subscription')).filter((s: StackJson) => s.protocol === 'email') as StackJson[];
+    expect(emails.map((s) => s.endpoint)).toEqual(configOf(name).alerts?.emails ?? []);
+    for (const s of emails) expect(s.topic_arn).toMatch(/aws_sns_topic\.topic-alerts_topic_.*\.arn/);
+  });
+
   it('queues take messages only from their topics, with raw delivery', () => {
-    const subscriptions = Object.values(resourcesOf(data('ops'), 'aws_sns_topic_subscription'));
+    const subscriptions = Object.values(resourcesOf(data('ops'), 'aws_sns_topic_subscription')).filter((s: StackJson) => s.protocol !== 'email');
     expect(subscriptions).toHaveLength(3);
     for (const s of subscriptions) expect(s).toMatchObject({ protocol: 'sqs', raw_message_delivery: true });
     const policies = Object.values(resourcesOf(data('ops'), 'aws_sqs_queue_policy')) as StackJson[];
