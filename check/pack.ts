@@ -328,9 +328,9 @@ export const RULES: readonly Rule[] = [
   {
     id: 'PCM-TLS-1',
     level: 'warning',
-    info: "Lambdas verify mozart's certificate, unless tls.mozart turns it off with a reason.",
-    explanation: 'Unverified TLS hands every job submission to whoever can answer for mozart\'s address on the network.',
-    fix: "Set tls.mozart.caCertificate to the CA that signs mozart's certificate (or give mozart a public certificate on network.operatorDnsName) and remove verify: false.",
+    info: "Lambdas verify mozart's certificate and operators reach every interface over HTTPS, unless tls.mozart or tls.jenkins turns it off with a reason.",
+    explanation: "Unverified TLS hands every job submission to whoever can answer for mozart's address; plain HTTP hands Jenkins' logins to whoever listens on the network.",
+    fix: "Set tls.mozart.caCertificate to the CA that signs mozart's certificate (or give mozart a public certificate on network.operatorDnsName); serve Jenkins over HTTPS and set tls.jenkins.httpsPort.",
     check: mozartTlsVerification,
   },
   {

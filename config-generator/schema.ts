@@ -96,6 +96,20 @@ const mozartTls = z.union(
   { error: '{caCertificate: "<PEM>"} or {verify: false, reason: "..."}' },
 );
 
+const JENKINS_TLS_CHOICE =
+  'How operators reach Jenkins on ci: {httpsPort} for the HTTPS listener its image provides, or {plainHttp: true, reason} (a warning in every check report). Left out: HTTPS on 8443.';
+
+const jenkinsTls = z.union(
+  [
+    z.strictObject({ httpsPort: whole('a TCP port from 1 to 65535', 1, 65535).describe("The port of the HTTPS listener ci's image provides for Jenkins.") }),
+    z.strictObject({
+      plainHttp: z.literal(true, { error: 'true (leave tls.jenkins out for HTTPS on 8443)' }).describe('true: operators reach Jenkins over plain HTTP on 8080; npm run check shows it as a warning.'),
+      reason: f.suppressionReason.describe('Why plain HTTP is acceptable here; shown in every check report.'),
+    }),
+  ],
+  { error: '{httpsPort: 8443} or {plainHttp: true, reason: "..."}' },
+);
+
 const emailAddress = z
   .string({ error: 'an email address, e.g. "pcm-ops@example.org"' })
   .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'an email address, e.g. "pcm-ops@example.org"' });
@@ -333,9 +347,10 @@ export const environmentSchema = z
     tls: z
       .strictObject({
         mozart: mozartTls.optional().describe(MOZART_TLS_CHOICE),
+        jenkins: jenkinsTls.optional().describe(JENKINS_TLS_CHOICE),
       })
       .optional()
-      .describe("TLS of the cluster's own endpoints (default: mozart's certificate verified against the public CAs)."),
+      .describe("TLS of the cluster's own endpoints (default: mozart's certificate verified against the public CAs, Jenkins on HTTPS 8443)."),
 
     alerts: z
       .strictObject({

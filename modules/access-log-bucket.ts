@@ -33,6 +33,8 @@ export class AccessLogBucket extends Construct {
   readonly id: string;
   readonly arn: string;
   readonly statements: readonly PolicyStatement[];
+  /** The policy letting S3 deliver; logging configurations must wait for it. */
+  readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
@@ -60,6 +62,6 @@ export class AccessLogBucket extends Construct {
         Condition: { StringEquals: { 'aws:SourceAccount': props.accountId }, ArnLike: { 'aws:SourceArn': [...props.sourceBucketArns] } },
       },
     ];
-    new S3BucketPolicy(this, 'policy', { bucket, policy: policyJson(this.statements), dependsOn: [publicAccess] });
+    this.policy = new S3BucketPolicy(this, 'policy', { bucket, policy: policyJson(this.statements), dependsOn: [publicAccess] });
   }
 }

@@ -18,13 +18,18 @@ export const CLUSTER_PORTS: readonly { readonly port: number; readonly what: str
   { port: 9200, what: 'Elasticsearch: job and product catalogs' },
 ];
 
-/** What operators reach, and on which instance. */
-export const OPERATOR_PORTS = { mozart: [443, 15673], ci: [8080] } as const;
+/** What operators reach on mozart (Jenkins' port on ci comes from tls.jenkins). */
+export const OPERATOR_PORTS = { mozart: [443, 15673] } as const;
+
+/** Jenkins' plain-HTTP port on the stock ci image, and the default HTTPS one. */
+export const JENKINS_PORTS = { plainHttp: 8080, https: 8443 } as const;
 
 export interface ClusterSecurityProps {
   readonly naming: Naming;
   readonly vpcId: string;
   readonly operatorCidrs: readonly string[];
+  /** The port operators reach Jenkins on. @default 8443 (HTTPS) */
+  readonly jenkinsPort?: number;
 }
 
 export class ClusterSecurity extends Construct {
@@ -70,7 +75,7 @@ export class ClusterSecurity extends Construct {
       });
     }
     props.operatorCidrs.forEach((cidr, i) => {
-      for (const [target, ports] of [[this.mozart, OPERATOR_PORTS.mozart], [this.ci, OPERATOR_PORTS.ci]] as const) {
+      for (const [target, ports] of [[this.mozart, OPERATOR_PORTS.mozart], [this.ci, [props.jenkinsPort ?? JENKINS_PORTS.https]]] as const) {
         for (const port of ports) {
           new VpcSecurityGroupIngressRule(this, `operators-${target === this.mozart ? 'mozart' : 'ci'}-${port}-${i}`, {
             securityGroupId: target.id,

@@ -13,6 +13,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { policyJson, type PolicyStatement } from './policy';
 
@@ -50,7 +51,12 @@ export interface SecureBucketProps {
    * Where S3 writes this bucket's server access logs: the environment's log bucket and a
    * prefix of its own there. @default no access logs (only for the log bucket itself)
    */
-  readonly accessLogs?: { readonly targetBucket: string; readonly prefix: string };
+  readonly accessLogs?: {
+    readonly targetBucket: string;
+    readonly prefix: string;
+    /** What must exist first: the target's policy letting S3 deliver (PutBucketLogging checks it). */
+    readonly dependsOn?: readonly ITerraformDependable[];
+  };
 }
 
 /** Days before superseded versions and unfinished uploads are cleaned up. */
@@ -96,7 +102,12 @@ export class SecureBucket extends Construct {
     }
     new S3BucketLifecycleConfiguration(this, 'lifecycle', { bucket, rule: lifecycleRules(props) });
     if (props.accessLogs) {
-      new S3BucketLoggingA(this, 'access-logs', { bucket, targetBucket: props.accessLogs.targetBucket, targetPrefix: props.accessLogs.prefix });
+      new S3BucketLoggingA(this, 'access-logs', {
+        bucket,
+        targetBucket: props.accessLogs.targetBucket,
+        targetPrefix: props.accessLogs.prefix,
+        dependsOn: [...(props.accessLogs.dependsOn ?? [])],
+      });
     }
 
     for (const prefix of props.prefixes ?? []) {

@@ -13,8 +13,8 @@ import type { EnvironmentConfig } from '../config-generator/schema';
 import { AmiImages } from '../modules/ami-images';
 import { BatchEnvironment } from '../modules/batch-environment';
 import { renderClusterConfig, renderUserData, type ClusterAddresses } from '../modules/cluster-config';
-import { BATCH_BUCKETS, CORE_BUCKETS, metricStatements, ownBucketStatements, selfTerminationStatements, WORKER_BUCKETS } from '../modules/cluster-permissions';
-import { ClusterSecurity } from '../modules/cluster-security';
+import { BATCH_BUCKETS, CI_BUCKETS, CORE_BUCKETS, metricStatements, ownBucketStatements, selfTerminationStatements, WORKER_BUCKETS } from '../modules/cluster-permissions';
+import { ClusterSecurity, JENKINS_PORTS } from '../modules/cluster-security';
 import { CoreInstance } from '../modules/core-instance';
 import { InstanceRole } from '../modules/instance-role';
 import { MessageLambdas } from '../modules/message-lambdas';
@@ -61,13 +61,26 @@ export class ComputeStack extends EnvironmentStack {
     const shared = consumerStatements(grantsToConsumer(config, props.peers));
 
     // ---- Network and roles ------------------------------------------------------------------
-    this.security = new ClusterSecurity(this, 'security', { naming, vpcId: network.vpcId, operatorCidrs: network.operatorCidrs });
+    // Jenkins over TLS unless tls.jenkins names plain HTTP with a reason (check rule PCM-TLS-1).
+    const jenkinsTls = config.tls?.jenkins;
+    const jenkins = jenkinsTls && 'plainHttp' in jenkinsTls ? { scheme: 'http' as const, port: JENKINS_PORTS.plainHttp } : { scheme: 'https' as const, port: jenkinsTls?.httpsPort ?? JENKINS_PORTS.https };
+    this.security = new ClusterSecurity(this, 'security', { naming, vpcId: network.vpcId, operatorCidrs: network.operatorCidrs, jenkinsPort: jenkins.port });
     const coreRole = new InstanceRole(this, 'core-role', {
       roleName: naming.resource('core', 'iamRole'),
       description: `HySDS core instances of ${naming.venue}`,
       identity: naming.identity,
       statements: [...ownBucketStatements(naming, CORE_BUCKETS, kmsKeyArn), ...metricStatements(), ...shared],
     });
+    // Jenkins builds job containers from code anyone with a commit can change: a role of its own,
+    // with the code bucket only, not the core role's data.
+    const ciRole = config.core.ci
+      ? new InstanceRole(this, 'ci-role', {
+          roleName: naming.resource('ci', 'iamRole'),
+          description: `Jenkins (ci) of ${naming.venue}`,
+          identity: naming.identity,
+          statements: ownBucketStatements(naming, CI_BUCKETS, kmsKeyArn),
+        })
+      : undefined;
     const harikiri = new MessageQueue(this, 'harikiri', {
       // `${VENUE}-queue`: the name HySDS workers look for.
       queueName: naming.resource('queue', 'sqsQueue'),
@@ -102,7 +115,7 @@ export class ComputeStack extends EnvironmentStack {
         allowImdsV1: settings.allowImdsV1,
         subnetId: subnet,
         securityGroupIds: groups,
-        instanceProfileName: coreRole.profile.name,
+        instanceProfileName: component === 'ci' && ciRole ? ciRole.profile.name : coreRole.profile.name,
         kmsKeyArn,
         terminationProtection: protect,
       });
@@ -115,7 +128,7 @@ export class ComputeStack extends EnvironmentStack {
       region: config.aws.region,
       addresses,
       mozartFqdn: mozartHost,
-      jenkinsUrl: addresses.ci ? `http://${addresses.ci}:8080/` : undefined,
+      jenkinsUrl: addresses.ci ? `${jenkins.scheme}://${addresses.ci}:${jenkins.port}/` : undefined,
       buckets: { dataset: naming.bucket('dataset'), triage: naming.bucket('triage'), code: naming.bucket('code'), archive: naming.bucket('archive') },
       harikiriQueue: naming.resource('queue', 'sqsQueue'),
     };
@@ -181,7 +194,7 @@ export class ComputeStack extends EnvironmentStack {
     this.security.allowHttpsToMozart('lambdas', this.lambdas.mozartClients.id, 'job-submitting Lambdas');
 
     // ---- Outputs ------------------------------------------------------------------------------
-    new OperatorUrls(this, 'operator-urls', { mozartHost, ciHost: addresses.ci });
+    new OperatorUrls(this, 'operator-urls', { mozartHost, ciHost: addresses.ci, jenkins });
     new TerraformOutput(this, 'ami_ids', {
       value: this.amis.all(),
       description: 'AMI id of each component, by component name (mozart, metrics, grq, factotum, verdi, ...).',

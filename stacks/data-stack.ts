@@ -109,7 +109,7 @@ export class DataStack extends EnvironmentStack {
         statements: statementsFor[purpose],
         denyInsecureTransport: conditionalPolicies,
         denyOtherKeys: conditionalPolicies,
-        accessLogs: { targetBucket: this.accessLogs.id, prefix: `${purpose}/` },
+        accessLogs: { targetBucket: this.accessLogs.id, prefix: `${purpose}/`, dependsOn: [this.accessLogs.policy] },
       });
     this.buckets = {
       dataset: bucket('dataset'),

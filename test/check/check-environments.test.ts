@@ -32,11 +32,11 @@ function check(args: string[], dir = ENVIRONMENTS_DIR) {
 }
 
 describe('npm run check', () => {
-  it('passes all six example environments with no error, warning only where dev and adt skip TLS verification and have no alert subscriber', () => {
+  it('passes all six example environments with no error, warning only where dev and adt skip TLS verification and have no alert subscriber, and int serves Jenkins on plain HTTP', () => {
     const report = checkEnvironments(environments, environments);
     expect(report.stacks).toHaveLength(12);
     const found = [...new Set(report.findings.map((f) => `${f.level} ${f.rule} ${f.environment}`))].sort();
-    expect(found).toEqual(['warning PCM-ALR-1 adt', 'warning PCM-ALR-1 dev', 'warning PCM-TLS-1 adt', 'warning PCM-TLS-1 dev']);
+    expect(found).toEqual(['warning PCM-ALR-1 adt', 'warning PCM-ALR-1 dev', 'warning PCM-TLS-1 adt', 'warning PCM-TLS-1 dev', 'warning PCM-TLS-1 int']);
     expect(report.suppressionProblems).toEqual([]);
     expect(report.errors).toBe(0);
   });
@@ -96,7 +96,7 @@ describe('npm run check', () => {
     expect(table.stdout).toContain('passed: 0 error(s), 3 warning(s), 0 suppressed');
     const json = check(['--all', '--json']);
     expect(json.status).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ passed: true, environments: ['adt', 'bulk', 'dev', 'forward', 'int', 'ops'], errors: 0, warnings: 5 });
+    expect(JSON.parse(json.stdout)).toMatchObject({ passed: true, environments: ['adt', 'bulk', 'dev', 'forward', 'int', 'ops'], errors: 0, warnings: 6 });
   }, 60000);
 
   it('fails (exit 1) on an error finding, and explains the rule and its fix', () => {

@@ -367,6 +367,7 @@ const CASES: Record<string, Case> = {
     fail: { resources: { aws_lambda_function: { f: { function_name: 'fn', environment: { variables: { MOZART_URL: 'https://m', MOZART_TLS_INSECURE: 'true' } } } } }, config: DEV },
     finds: { address: 'aws_lambda_function.f', problem: /does not verify mozart's certificate \(tls.mozart.verify false: developers' cluster/ },
   },
+  // (PCM-TLS-1 on operator URLs: see 'reports plain-HTTP operator URLs' below.)
   'PCM-ALR-1': {
     pass: {
       resources: { aws_sns_topic: { alerts: { name: 'pcm-ops-alerts' } }, aws_sns_topic_subscription: { s: { topic_arn: ref('aws_sns_topic.alerts', 'arn'), protocol: 'email', endpoint: 'a@example.org' } } },
@@ -436,6 +437,18 @@ describe('the rule pack', () => {
     ]);
     expect(run('PCM-IAM-5', { resources: { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::333333333333:policy/someone-elses' } } } })).toEqual([
       { address: 'aws_iam_role_policy_attachment.a', problem: expect.stringMatching(/a policy the check cannot read/) },
+    ]);
+  });
+
+  it("reports plain-HTTP operator URLs with tls.jenkins's reason, and passes HTTPS ones (PCM-TLS-1)", () => {
+    const INT = example('int');
+    const urls = (jenkins: string) => ({ output: { url_hysds_ui: { value: 'https://10.0.0.1/hysds_ui/' }, url_jenkins: { value: jenkins } } });
+    expect(run('PCM-TLS-1', { resources: {}, config: INT, extra: urls('https://10.0.0.5:8443/') })).toEqual([]);
+    expect(run('PCM-TLS-1', { resources: {}, config: INT, extra: urls('http://10.0.0.5:8080/') })).toEqual([
+      { address: 'output.url_jenkins', problem: expect.stringMatching(/^http:\/\/10.0.0.5:8080\/ is plain HTTP \(tls.jenkins.plainHttp: the ci image of HySDS/) },
+    ]);
+    expect(run('PCM-TLS-1', { resources: {}, config: OPS, extra: urls('http://10.0.0.5:8080/') })).toEqual([
+      { address: 'output.url_jenkins', problem: 'http://10.0.0.5:8080/ is plain HTTP, and tls.jenkins names no reason' },
     ]);
   });
 

@@ -105,10 +105,12 @@ describe.each(NAMES)('%s-compute', (name) => {
     expect(all(name, 'aws_sqs_queue').map((q) => q.name)).toEqual(expect.arrayContaining([`${venue}-queue`]));
   });
 
-  it('lets operators reach mozart on 443 and 15673 (and Jenkins on 8080) from their CIDRs, and nothing else in from outside', () => {
+  it('lets operators reach mozart on 443 and 15673 (and Jenkins on its port) from their CIDRs, and nothing else in from outside', () => {
     const rules = all(name, 'aws_vpc_security_group_ingress_rule');
     const external = rules.filter((r) => r.cidr_ipv4 !== undefined);
-    const expected = config.network.operatorCidrs.flatMap((cidr) => [[cidr, 443], [cidr, 15673], [cidr, 8080]]);
+    // Jenkins: plain HTTP 8080 only where tls.jenkins says so with a reason (int), HTTPS 8443 otherwise.
+    const jenkinsPort = config.tls?.jenkins && 'plainHttp' in config.tls.jenkins ? 8080 : 8443;
+    const expected = config.network.operatorCidrs.flatMap((cidr) => [[cidr, 443], [cidr, 15673], [cidr, jenkinsPort]]);
     expect(external.map((r) => [r.cidr_ipv4, r.from_port]).sort()).toEqual(expected.sort());
     expect(rules.some((r) => r.cidr_ipv4 === '0.0.0.0/0')).toBe(false);
     for (const group of all(name, 'aws_security_group')) expect(group.ingress ?? []).toEqual([]);
@@ -154,6 +156,16 @@ describe.each(NAMES)('%s-compute', (name) => {
       });
       expect(JSON.stringify(statements)).not.toMatch(/ssm:GetParameter/);
     }
+  });
+
+  it('runs Jenkins (where there is ci) as a role of its own with the code bucket only, at the URL tls.jenkins gives', () => {
+    if (!config.core.ci) return expect(all(name, 'aws_iam_role').some((r) => r.name === `${venue}-ci`)).toBe(false);
+    const ci = byPath(name, 'aws_instance', 'ci/instance');
+    expect(ci.iam_instance_profile).toMatch(/aws_iam_instance_profile\.ci-role_profile_/);
+    const statements = JSON.parse(byPath(name, 'aws_iam_role_policy', 'ci-role/policy').policy).Statement as StackJson[];
+    expect(statements.find((s) => s.Sid === 'ListOwnBuckets')!.Resource).toEqual([`arn:aws:s3:::${venue}-code-${config.aws.accountId}`]);
+    const plain = config.tls?.jenkins && 'plainHttp' in config.tls.jenkins;
+    expect(compute(name).output.url_jenkins.value).toMatch(plain ? /^http:\/\/\$\{.*\}:8080\/$/ : /^https:\/\/\$\{.*\}:8443\/$/);
   });
 
   it('runs every function on nodejs22.x', () => {
