@@ -17,6 +17,8 @@ import { denyInsecureTransport, policyJson, type PolicyStatement } from './polic
 export interface AccessLogBucketProps {
   readonly bucketName: string;
   readonly accountId: string;
+  /** The ARN partition (Naming.partition). */
+  readonly partition: string;
   /** ARNs of the buckets that log here (the service may write for these only). */
   readonly sourceBucketArns: readonly string[];
   /** Versioned and kept through destroy, like the data it describes. */
@@ -41,7 +43,7 @@ export class AccessLogBucket extends Construct {
     this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy: !props.protectData, lifecycle: { preventDestroy: props.protectData } });
     const bucket = this.bucket.id;
     this.id = bucket;
-    this.arn = `arn:aws:s3:::${props.bucketName}`;
+    this.arn = `arn:${props.partition}:s3:::${props.bucketName}`;
     new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', { bucket, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] });
     const publicAccess = new S3BucketPublicAccessBlock(this, 'public-access', { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
     new S3BucketOwnershipControls(this, 'ownership', { bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } });

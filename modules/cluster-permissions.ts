@@ -52,7 +52,7 @@ export function selfTerminationStatements(naming: Naming, harikiriQueueArn: stri
       Sid: 'LeaveOwnFleet',
       Effect: 'Allow',
       Action: ['autoscaling:TerminateInstanceInAutoScalingGroup', 'autoscaling:SetInstanceHealth'],
-      Resource: `arn:aws:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${naming.venue}-*`,
+      Resource: `arn:${naming.partition}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${naming.venue}-*`,
     },
   ];
 }

@@ -19,6 +19,8 @@ export interface ServicePublisher {
 export interface EncryptedTopicProps {
   readonly topicName: string;
   readonly accountId: string;
+  /** The ARN partition (Naming.partition). */
+  readonly partition: string;
   readonly kmsKeyArn: string;
   /** @default none */
   readonly servicePublishers?: readonly ServicePublisher[];
@@ -45,7 +47,7 @@ export class EncryptedTopic extends Construct {
       {
         Sid: 'AccountManagesTopic',
         Effect: 'Allow',
-        Principal: { AWS: accountRoot(props.accountId) },
+        Principal: { AWS: accountRoot(props.accountId, props.partition) },
         Action: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
         Resource: this.arn,
       },

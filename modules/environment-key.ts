@@ -51,9 +51,9 @@ export class EnvironmentKey extends Construct {
       policy: policyJson([
         // The account administers its key through IAM; without this the key could become
         // unmanageable. Key policies name the key as "*" (the key itself).
-        { Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: accountRoot(account) }, Action: 'kms:*', Resource: '*' },
-        ...serviceStatements(account, naming.identity.region, props),
-        ...(props.launchingServices ? launchingServiceStatements(account) : []),
+        { Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: accountRoot(account, naming.partition) }, Action: 'kms:*', Resource: '*' },
+        ...serviceStatements(account, naming.identity.region, naming.partition, props),
+        ...(props.launchingServices ? launchingServiceStatements(account, naming.partition) : []),
         ...(props.grants ?? []),
       ]),
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
@@ -64,7 +64,7 @@ export class EnvironmentKey extends Construct {
 }
 
 /** Services use the key only on behalf of this account (no confused deputy). */
-function serviceStatements(account: string, region: string, props: EnvironmentKeyProps): PolicyStatement[] {
+function serviceStatements(account: string, region: string, partition: string, props: EnvironmentKeyProps): PolicyStatement[] {
   const statements: PolicyStatement[] = (props.services ?? []).map((service) => ({
     Sid: sid(service.split('.')[0], 'uses', 'key'),
     Effect: 'Allow',
@@ -80,7 +80,7 @@ function serviceStatements(account: string, region: string, props: EnvironmentKe
       Principal: { Service: `logs.${region}.amazonaws.com` },
       Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       Resource: '*',
-      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${account}:log-group:*` } },
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*` } },
     });
   }
   return statements;
@@ -93,7 +93,7 @@ function serviceStatements(account: string, region: string, props: EnvironmentKe
  */
 export const LAUNCHING_SERVICE_ROLES = ['autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling', 'batch.amazonaws.com/AWSServiceRoleForBatch'] as const;
 
-export const serviceLinkedRoleArn = (account: string, path: string) => `arn:aws:iam::${account}:role/aws-service-role/${path}`;
+export const serviceLinkedRoleArn = (account: string, path: string, partition: string) => `arn:${partition}:iam::${account}:role/aws-service-role/${path}`;
 
 /**
  * Key-policy statements for the launching services' roles, matched by `aws:PrincipalArn` under
@@ -102,8 +102,8 @@ export const serviceLinkedRoleArn = (account: string, path: string) => `arn:aws:
  * group, after this key. `kms:CallerAccount` keeps it to this account (the AWS-managed EBS
  * key's own pattern); CreateGrant only for AWS resources (the volume attachment EC2 makes).
  */
-export function launchingServiceStatements(account: string): PolicyStatement[] {
-  const roles = { 'aws:PrincipalArn': LAUNCHING_SERVICE_ROLES.map((path) => serviceLinkedRoleArn(account, path)) };
+export function launchingServiceStatements(account: string, partition: string): PolicyStatement[] {
+  const roles = { 'aws:PrincipalArn': LAUNCHING_SERVICE_ROLES.map((path) => serviceLinkedRoleArn(account, path, partition)) };
   return [
     {
       Sid: 'LaunchingServicesEncryptVolumes',

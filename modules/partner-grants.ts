@@ -30,13 +30,13 @@ export function archiveStatements(config: EnvironmentConfig, naming: Naming): Po
     ...(config.cnm.daac ? [['DaacReadsArchives', config.cnm.daac.accountId]] : []),
     ...(config.cnm.cnes ? [['CnesReadsArchives', config.cnm.cnes.accountId]] : []),
   ];
-  return readers.map(([Sid, account]) => ({ Sid, Effect: 'Allow', Principal: { AWS: accountRoot(account) }, Action: 's3:GetObject', Resource: outgoing }));
+  return readers.map(([Sid, account]) => ({ Sid, Effect: 'Allow', Principal: { AWS: accountRoot(account, naming.partition) }, Action: 's3:GetObject', Resource: outgoing }));
 }
 
 /** Bucket policy statements for the messages bucket: CNES's side of the CNM exchange. */
 export function messagesStatements(config: EnvironmentConfig, naming: Naming): PolicyStatement[] {
   if (!config.cnm.cnes) return [];
-  const principal = { AWS: accountRoot(config.cnm.cnes.accountId) };
+  const principal = { AWS: accountRoot(config.cnm.cnes.accountId, naming.partition) };
   const bucket = naming.bucketArn('messages');
   return [
     { Sid: 'CnesListsCnmS', Effect: 'Allow', Principal: principal, Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': [`${PREFIXES.cnmS}*`] } } },
@@ -62,12 +62,12 @@ export function partnerKeyStatements(config: EnvironmentConfig, naming: Naming):
       Resource: '*',
       Condition: { ...publishers.Condition, StringEquals: { 'kms:ViaService': `sns.${region}.amazonaws.com` } },
     });
-    statements.push({ Sid: 'DaacReadsArchives', Effect: 'Allow', Principal: { AWS: accountRoot(daac.accountId) }, Action: 'kms:Decrypt', Resource: '*', Condition: viaS3(region, [naming.bucketArn('archive')]) });
+    statements.push({ Sid: 'DaacReadsArchives', Effect: 'Allow', Principal: { AWS: accountRoot(daac.accountId, naming.partition) }, Action: 'kms:Decrypt', Resource: '*', Condition: viaS3(region, [naming.bucketArn('archive')]) });
     if (daac.cnmS.stream === 'stand-in') {
       statements.push({
         Sid: 'DaacReadsStandInStream',
         Effect: 'Allow',
-        Principal: { AWS: accountRoot(daac.accountId) },
+        Principal: { AWS: accountRoot(daac.accountId, naming.partition) },
         Action: 'kms:Decrypt',
         Resource: '*',
         Condition: { StringEquals: { 'kms:ViaService': `kinesis.${region}.amazonaws.com` } },
@@ -78,7 +78,7 @@ export function partnerKeyStatements(config: EnvironmentConfig, naming: Naming):
     statements.push({
       Sid: 'CnesExchangesMessages',
       Effect: 'Allow',
-      Principal: { AWS: accountRoot(cnes.accountId) },
+      Principal: { AWS: accountRoot(cnes.accountId, naming.partition) },
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: '*',
       // Its CNM exchange in the messages bucket, and the archives it fetches.

@@ -34,9 +34,12 @@ export function policyJson(statements: readonly PolicyStatement[]): string {
   return JSON.stringify(policyDocument(statements));
 }
 
-/** The account root principal ARN of an account: the account, which delegates through IAM. */
-export function accountRoot(accountId: string): string {
-  return `arn:aws:iam::${accountId}:root`;
+/**
+ * The account root principal ARN of an account: the account, which delegates through IAM.
+ * `partition`: the environment's (Naming.partition); accounts never span partitions.
+ */
+export function accountRoot(accountId: string, partition: string): string {
+  return `arn:${partition}:iam::${accountId}:root`;
 }
 
 /** The account id in an IAM ARN (`arn:aws:iam::123456789012:role/x` -> `123456789012`). */
@@ -54,10 +57,13 @@ export function accountOf(principalArn: string): string {
  */
 export function partnerPrincipals(principalArns: readonly string[]): { readonly Principal: Principal; readonly Condition: Conditions } {
   const accounts = [...new Set(principalArns.map(accountOf))];
+  // The partners' own ARNs say which partition they (and so this environment) are in.
+  const partition = principalArns[0]?.split(':')[1] ?? 'aws';
+  const root = (account: string) => accountRoot(account, partition);
   return {
-    Principal: { AWS: accounts.length === 1 ? accountRoot(accounts[0]) : accounts.map(accountRoot) },
+    Principal: { AWS: accounts.length === 1 ? root(accounts[0]) : accounts.map(root) },
     // A root ARN given on purpose means the whole account: any principal of it.
-    Condition: { ArnLike: { 'aws:PrincipalArn': principalArns.map((arn) => (arn.endsWith(':root') ? `arn:aws:iam::${accountOf(arn)}:*` : arn)) } },
+    Condition: { ArnLike: { 'aws:PrincipalArn': principalArns.map((arn) => (arn.endsWith(':root') ? `arn:${partition}:iam::${accountOf(arn)}:*` : arn)) } },
   };
 }
 

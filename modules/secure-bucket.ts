@@ -20,6 +20,8 @@ import { policyJson, type PolicyStatement } from './policy';
 export interface SecureBucketProps {
   /** The bucket name (from the naming module). */
   readonly bucketName: string;
+  /** The ARN partition (Naming.partition). */
+  readonly partition: string;
   /** The KMS key every object is encrypted with. */
   readonly kmsKeyArn: string;
   /**
@@ -75,7 +77,7 @@ export class SecureBucket extends Construct {
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     this.name = props.bucketName;
-    this.arn = `arn:aws:s3:::${props.bucketName}`;
+    this.arn = `arn:${props.partition}:s3:::${props.bucketName}`;
 
     this.bucket = new S3Bucket(this, 'bucket', {
       bucket: props.bucketName,

@@ -6,11 +6,12 @@
  *
  * Parameter reads are not here: a role that needs a parameter gets it by name, next to these.
  */
-import type { NamingIdentity } from './naming';
+import { partitionOf, type NamingIdentity } from './naming';
 import type { PolicyStatement } from './policy';
 
 export function sessionManagerStatements(identity: Pick<NamingIdentity, 'region' | 'accountId'>): PolicyStatement[] {
   const { region, accountId } = identity;
+  const partition = partitionOf(region);
   return [
     {
       Sid: 'SsmAgentCore',
@@ -41,7 +42,7 @@ export function sessionManagerStatements(identity: Pick<NamingIdentity, 'region'
       // Run Command and State Manager: read the documents, report status and inventory for
       // instances of this account and region (AWS's own documents have no account in their ARN).
       Action: ['ssm:GetDocument', 'ssm:UpdateAssociationStatus', 'ssm:UpdateInstanceAssociationStatus', 'ssm:PutInventory'],
-      Resource: [`arn:aws:ec2:${region}:${accountId}:instance/*`, `arn:aws:ssm:${region}:${accountId}:document/*`, `arn:aws:ssm:${region}::document/*`],
+      Resource: [`arn:${partition}:ec2:${region}:${accountId}:instance/*`, `arn:${partition}:ssm:${region}:${accountId}:document/*`, `arn:${partition}:ssm:${region}::document/*`],
     },
   ];
 }

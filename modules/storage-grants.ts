@@ -78,7 +78,7 @@ export function bucketPolicyStatements(grants: readonly StorageGrant[], bucket: 
   return grants
     .filter((g) => g.bucket === bucket)
     .flatMap((g) => {
-      const principal = { AWS: accountRoot(g.consumerAccountId) };
+      const principal = { AWS: accountRoot(g.consumerAccountId, g.owner.partition) };
       return [
         {
           Sid: sid('list', g.consumer, g.access),
@@ -98,17 +98,17 @@ export function bucketPolicyStatements(grants: readonly StorageGrant[], bucket: 
  * with the widest access it holds on any bucket.
  */
 export function keyPolicyStatements(grants: readonly StorageGrant[], region: string): PolicyStatement[] {
-  const widest = new Map<string, { consumer: string; access: Access; buckets: Set<string> }>();
+  const widest = new Map<string, { consumer: string; access: Access; buckets: Set<string>; partition: string }>();
   for (const g of grants) {
-    const seen = widest.get(g.consumerAccountId) ?? { consumer: g.consumer, access: g.access, buckets: new Set<string>() };
+    const seen = widest.get(g.consumerAccountId) ?? { consumer: g.consumer, access: g.access, buckets: new Set<string>(), partition: g.owner.partition };
     if (writes(g.access) && !writes(seen.access)) seen.access = g.access;
     seen.buckets.add(g.owner.bucketArn(g.bucket));
     widest.set(g.consumerAccountId, seen);
   }
-  return [...widest].map(([account, { consumer, access, buckets }]) => ({
+  return [...widest].map(([account, { consumer, access, buckets, partition }]) => ({
     Sid: sid('shared', consumer, 'through', 's3'),
     Effect: 'Allow',
-    Principal: { AWS: accountRoot(account) },
+    Principal: { AWS: accountRoot(account, partition) },
     Action: KEY_ACTIONS[access],
     Resource: '*',
     Condition: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` }, StringLike: s3EncryptionContext([...buckets]) },
@@ -142,7 +142,7 @@ export function consumerStatements(grants: readonly StorageGrant[]): PolicyState
       Sid: 'SharedDataKey',
       Effect: 'Allow',
       Action: KEY_ACTIONS[anyWrite ? 'read-write' : 'read'],
-      Resource: `arn:aws:kms:${region}:${accountId}:key/*`,
+      Resource: `arn:${owner.partition}:kms:${region}:${accountId}:key/*`,
       Condition: {
         'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [owner.kmsAlias()] },
         StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` },

@@ -33,7 +33,7 @@ export interface ComputeStackProps {
 }
 
 type CoreComponent = keyof ClusterAddresses;
-const ECS_INSTANCE_POLICY = 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role';
+const ECS_INSTANCE_POLICY = (partition: string) => `arn:${partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role`;
 
 export class ComputeStack extends EnvironmentStack {
   readonly amis: AmiImages;
@@ -168,7 +168,7 @@ export class ComputeStack extends EnvironmentStack {
       identity: naming.identity,
       // The host runs the ECS agent; the PGEs' data access is the job role's.
       statements: [],
-      managedPolicyArns: [ECS_INSTANCE_POLICY],
+      managedPolicyArns: [ECS_INSTANCE_POLICY(naming.partition)],
     });
     this.batch = new BatchEnvironment(this, 'batch', {
       naming,

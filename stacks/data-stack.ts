@@ -92,6 +92,7 @@ export class DataStack extends EnvironmentStack {
     this.accessLogs = new AccessLogBucket(this, 'access-logs', {
       bucketName: naming.accessLogBucket(),
       accountId: config.aws.accountId,
+      partition: naming.partition,
       sourceBucketArns: SHARED_BUCKETS.map((purpose) => naming.bucketArn(purpose)),
       protectData,
       retentionDays: KIND_TRAITS[config.environment.kind].opsLike ? ACCESS_LOG_DAYS.opsLike : ACCESS_LOG_DAYS.other,
@@ -100,6 +101,7 @@ export class DataStack extends EnvironmentStack {
     const bucket = (purpose: SharedBucket) =>
       new SecureBucket(this, `bucket-${purpose}`, {
         bucketName: naming.bucket(purpose),
+        partition: naming.partition,
         kmsKeyArn,
         protectData,
         prefixes: purpose === 'dataset' ? [config.stagingArea.prefix] : BUCKET_PREFIXES[purpose],
@@ -152,7 +154,7 @@ export class DataStack extends EnvironmentStack {
       queue('cnm-s-outbox', [archiveEvents.arn]);
       notifications.add(this.buckets.archive, { topicArn: archiveEvents.arn, prefix: PREFIXES.outgoing, dependsOn: [archiveEvents.policy] });
       if (daac.cnmS.stream === 'stand-in') {
-        this.stream = new CnmStandInStream(this, 'cnm-s-stream', { streamName: naming.cnmStream(), kmsKeyArn, readerAccountId: daac.accountId });
+        this.stream = new CnmStandInStream(this, 'cnm-s-stream', { streamName: naming.cnmStream(), kmsKeyArn, readerAccountId: daac.accountId, partition: naming.partition });
       }
     }
 
@@ -208,6 +210,7 @@ export class DataStack extends EnvironmentStack {
     const topic = new EncryptedTopic(this, `topic-${channel}`, {
       topicName: this.naming.topic(channel),
       accountId: this.config.aws.accountId,
+      partition: this.naming.partition,
       kmsKeyArn: this.key.arn,
       ...props,
     });

@@ -53,7 +53,7 @@ export const crossAccountDeletes: RuleCheck = ({ stack, config, peers = [config]
         if (extra.length > 0) found.push(violation(document.resource, `${statementName(document, statement)} lets account ${account} delete in ${extra.join(', ')}, which no read-write-delete grant declares`));
       }
     } else {
-      const foreign = resources.filter((r) => r.startsWith('arn:aws:s3:::') && !ownBuckets.has(r.split('/')[0]) && !consumerDeletable.includes(r));
+      const foreign = resources.filter((r) => /^arn:aws[a-z-]*:s3:::/.test(r) && !ownBuckets.has(r.split('/')[0]) && !consumerDeletable.includes(r));
       if (foreign.length > 0) found.push(violation(document.resource, `${statementName(document, statement)} deletes in another environment's ${foreign.join(', ')}, which no read-write-delete grant declares`));
     }
   }

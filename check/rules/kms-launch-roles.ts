@@ -5,6 +5,7 @@
  * Client.InternalError. moto launches regardless.
  */
 import { isWildcardPrincipal, listOf, policyDocuments, type PolicyStatement } from '../policy-documents';
+import { partitionOf } from '../../modules/naming';
 import { violation, type RuleCheck, type Violation } from '../rule';
 import { asList, referencedAddress, type StackView, type TerraformResource } from '../stack-view';
 
@@ -74,7 +75,7 @@ export const kmsLaunchRoles: RuleCheck = ({ stack, environment, config }) => {
     const role =
       typeof launcher.values.service_linked_role_arn === 'string'
         ? launcher.values.service_linked_role_arn
-        : `arn:aws:iam::${config.aws.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+        : `arn:${partitionOf(config.aws.region)}:iam::${config.aws.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
     for (const keyId of keyIds) {
       const key = keyOf(environment, stack, keyId);
       if (!key) {
