@@ -40,7 +40,7 @@ export function checkEnvironments(all: readonly LoadedEnvironment[], selected: r
       const naming = Naming.of(config);
       const names = new Set([naming.stack('data'), naming.stack('compute')]);
       const views = synthesized.filter((s) => names.has(s.name)).map((s) => new StackView(s.name, s.json));
-      const result = runChecks(config, views, rules);
+      const result = runChecks(config, views, rules, all.map((e) => e.config));
       findings.push(...result.findings);
       suppressionProblems.push(...result.suppressionProblems);
     }

@@ -33,6 +33,21 @@ import { s3Versioning } from './rules/s3-versioning';
 import { snsEncryption } from './rules/sns-encryption';
 import { sqsDeadLetter } from './rules/sqs-dead-letter';
 import { sqsEncryption } from './rules/sqs-encryption';
+// ---- Real AWS versus the emulator (issue 11) ----
+import { fixedNameReplacement } from './rules/fixed-name-replacement';
+import { kmsLaunchRoles } from './rules/kms-launch-roles';
+import { lambdaReservedConcurrency } from './rules/lambda-reserved-concurrency';
+import { lambdaRuntime } from './rules/lambda-runtime';
+import { partnerPrincipalsRule } from './rules/partner-principals';
+import { batchJobRoles } from './rules/batch-job-roles';
+import { crossAccountDeletes } from './rules/cross-account-deletes';
+import { managedPolicies } from './rules/managed-policies';
+import { messagingTlsOnly } from './rules/messaging-tls-only';
+import { s3ObjectTagCount } from './rules/s3-object-tag-count';
+import { s3AccessLogging } from './rules/s3-access-logging';
+import { alertsSubscribed } from './rules/alerts-subscribed';
+import { mozartTlsVerification } from './rules/mozart-tls';
+import { sqsSourceConcurrency } from './rules/sqs-source-concurrency';
 
 export const RULES: readonly Rule[] = [
   {
@@ -275,6 +290,119 @@ export const RULES: readonly Rule[] = [
     explanation: 'No HySDS image starts the cluster by itself: something must write the config and run sds update, start, ship and pkg import. The emulator cannot create associations; this rule holds the real-AWS form.',
     fix: 'Let HysdsProvisioning create its association (compute stack).',
     check: hysdsProvisioning,
+  },
+  // ---- Real AWS versus the emulator (issue 11): what moto accepts and AWS refuses ----
+  {
+    id: 'PCM-LAM-2',
+    level: 'error',
+    info: 'Lambda functions run on a runtime AWS has not deprecated.',
+    explanation: 'AWS blocks creating functions on a runtime some months after deprecating it (nodejs20.x from 2026-08-31), then updating them; moto accepts any runtime.',
+    fix: 'Move to a supported runtime: LAMBDA_RUNTIME in lambdas/runtime-version.ts sets both the function runtime and the esbuild target.',
+    check: lambdaRuntime,
+  },
+  {
+    id: 'PCM-KMS-2',
+    level: 'error',
+    info: "Auto Scaling's service-linked role may use the key of every volume it launches.",
+    explanation: 'Worker fleets and Batch launch through Auto Scaling; without kms:CreateGrant and data-key access on the volume key every launch fails with Client.InternalError.',
+    fix: 'Allow the role in the key policy by aws:PrincipalArn (EnvironmentKey launchingServices does), or give it an aws_kms_grant ordered after the role exists.',
+    check: kmsLaunchRoles,
+  },
+  {
+    id: 'PCM-IAM-4',
+    level: 'error',
+    info: "Resource and key policies name another account's principals by account, with an aws:PrincipalArn condition.",
+    explanation: 'KMS refuses a key policy naming a role that does not exist yet, and a policy naming a role by ARN silently stops matching when the partner re-creates it.',
+    fix: 'Use partnerPrincipals() in modules/policy.ts: the account root as Principal, the role ARNs under ArnLike aws:PrincipalArn.',
+    check: partnerPrincipalsRule,
+  },
+  {
+    id: 'PCM-LAM-3',
+    level: 'error',
+    info: "Reserved concurrency is declared where the deploy guard checks it against the account's quota.",
+    explanation: 'AWS refuses a reservation that leaves fewer than 100 unreserved executions (new accounts may have a quota of 10); the guard can only refuse before Terraform runs what it knows of.',
+    fix: 'Declare the reservation in reservedConcurrencyOf (modules/message-lambdas.ts) and set it from there.',
+    check: lambdaReservedConcurrency,
+  },
+  {
+    id: 'PCM-EC2-5',
+    level: 'error',
+    info: 'Nothing combines a fixed unique name with create_before_destroy.',
+    explanation: 'The replacement is created while the old resource still holds the name, and AWS refuses it; moto allows duplicate security group names, so only a real replacement shows it.',
+    fix: 'Use name_prefix (ClusterSecurity does), or drop create_before_destroy.',
+    check: fixedNameReplacement,
+  },
+  {
+    id: 'PCM-MSG-1',
+    level: 'error',
+    info: 'SNS topic and SQS queue policies deny requests without TLS.',
+    explanation: 'The DAAC publishes CNM-R over the internet and every consumer polls over it; a client falling back to HTTP must be refused, as the buckets refuse it.',
+    fix: 'Put denyInsecureTransport() (modules/policy.ts) in the topic or queue policy (EncryptedTopic, MessageQueue and FailureQueue do).',
+    check: messagingTlsOnly,
+  },
+  {
+    id: 'PCM-IAM-5',
+    level: 'error',
+    info: 'Only AWS-managed policies on the allow-list are attached.',
+    explanation: 'A managed policy grants whatever AWS puts in it, for every customer at once (AmazonSSMManagedInstanceCore reads every SSM parameter of the account).',
+    fix: 'Write an inline least-privilege policy (sessionManagerStatements() replaces the SSM one), or add the policy to MANAGED_POLICY_ALLOW_LIST with the reason.',
+    check: managedPolicies,
+  },
+  {
+    id: 'PCM-BAT-1',
+    level: 'error',
+    info: 'Batch jobs act as a job role of their own, and their hosts keep containers away from the host role.',
+    explanation: 'Without a job role, or with a metadata hop limit above 1, a PGE container takes the host role from the metadata service.',
+    fix: 'Give every job definition a jobRoleArn and the hosts\' launch template http_put_response_hop_limit 1 (BatchEnvironment does).',
+    check: batchJobRoles,
+  },
+  {
+    id: 'PCM-S3-7',
+    level: 'error',
+    info: 'Other accounts delete objects only where a read-write-delete grant (or the CNES exchange) says so.',
+    explanation: "A consumer that only writes must not be one bug away from removing OPS's products and archives.",
+    fix: 'Grant read-write (no delete) in storage.sharedFrom.grants, or read-write-delete where the consumer cleans up after itself.',
+    check: crossAccountDeletes,
+  },
+  {
+    id: 'PCM-S3-8',
+    level: 'error',
+    info: "S3 objects carry at most 10 tags, the provider's default tags included.",
+    explanation: 'S3 refuses an 11th tag on an object, so extra tags in the config break the prefix objects of every bucket on AWS only.',
+    fix: 'Keep tags (in the environment file) to 10 minus the kit\'s own (project, environment, kind, managed-by, expires-on).',
+    check: s3ObjectTagCount,
+  },
+  {
+    id: 'PCM-S3-9',
+    level: 'error',
+    info: "Every bucket writes S3 server access logs to the environment's log bucket.",
+    explanation: 'Partners and consumers in other accounts read, write and delete in these buckets; without access logs nobody can say who removed a product.',
+    fix: 'Pass accessLogs to SecureBucket (DataStack sends every bucket to its AccessLogBucket).',
+    check: s3AccessLogging,
+  },
+  {
+    id: 'PCM-TLS-1',
+    level: 'warning',
+    info: "Lambdas verify mozart's certificate and operators reach every interface over HTTPS, unless tls.mozart or tls.jenkins turns it off with a reason.",
+    explanation: "Unverified TLS hands every job submission to whoever can answer for mozart's address; plain HTTP hands Jenkins' logins to whoever listens on the network.",
+    fix: "Set tls.mozart.caCertificate to the CA that signs mozart's certificate (or give mozart a public certificate on network.operatorDnsName); serve Jenkins over HTTPS and set tls.jenkins.httpsPort.",
+    check: mozartTlsVerification,
+  },
+  {
+    id: 'PCM-ALR-1',
+    level: 'warning',
+    info: 'Someone is subscribed to the alerts topic.',
+    explanation: 'Dead-letter alarms and failed scheduled runs all go to the alerts topic; with no subscriber they reach nobody.',
+    fix: 'List the operators under alerts.emails in the environment file.',
+    check: alertsSubscribed,
+  },
+  {
+    id: 'PCM-LAM-4',
+    level: 'error',
+    info: 'SQS event sources cap the concurrency of their function.',
+    explanation: 'A backlog on a queue otherwise scales its function to the account limit, starving the other functions and flooding mozart with submissions.',
+    fix: 'Set scaling_config.maximum_concurrency (BundledFunction.addSqsSource maxConcurrency, from lambdas.sqsMaximumConcurrency).',
+    check: sqsSourceConcurrency,
   },
 ];
 

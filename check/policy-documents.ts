@@ -53,7 +53,7 @@ function parse(resource: TerraformResource, attribute: string, text: unknown): P
 }
 
 /** The policy documents of every resource in the stack: `policy`, `assume_role_policy`, inline policies. */
-export function policyDocuments(stack: StackView): PolicyDocument[] {
+export function policyDocuments(stack: Pick<StackView, 'resources'>): PolicyDocument[] {
   const documents: PolicyDocument[] = [];
   for (const resource of stack.resources) {
     for (const attribute of ['policy', 'assume_role_policy', 'access_policy'] as const) {

@@ -12,6 +12,16 @@ export interface RuleContext {
   /** Every stack of the same environment: some references cross stacks by name or ARN. */
   readonly environment: readonly StackView[];
   readonly config: EnvironmentConfig;
+  /**
+   * Every environment's config: shared-storage grants are declared by the consumer and written
+   * into the owner's policies. @default only `config`
+   */
+  readonly peers?: readonly EnvironmentConfig[];
+  /**
+   * The day the check runs (YYYY-MM-DD), for rules that depend on dates (runtime deprecations).
+   * @default today (UTC)
+   */
+  readonly today?: string;
 }
 
 /** One resource that breaks the rule, and how. */

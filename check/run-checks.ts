@@ -33,13 +33,14 @@ export interface EnvironmentResult {
   readonly suppressionProblems: readonly SuppressionProblem[];
 }
 
-export function runChecks(config: EnvironmentConfig, stacks: readonly StackView[], rules: readonly Rule[]): EnvironmentResult {
+/** `peers`: every environment's config (shared storage is declared by consumers); @default just `config`. */
+export function runChecks(config: EnvironmentConfig, stacks: readonly StackView[], rules: readonly Rule[], peers: readonly EnvironmentConfig[] = [config]): EnvironmentResult {
   const environment = config.environment.name;
   const raw: Finding[] = [];
   for (const stack of stacks) {
     for (const rule of rules) {
       try {
-        for (const { resource, problem } of rule.check({ stack, environment: stacks, config })) {
+        for (const { resource, problem } of rule.check({ stack, environment: stacks, config, peers })) {
           raw.push({ rule: rule.id, level: rule.level, environment, stack: stack.name, address: resource.address, path: resource.path, problem });
         }
       } catch (error) {

@@ -82,7 +82,12 @@ run(async () => {
   if (failed.length > 0) fail(`${failed.length} operator URL(s) did not answer: ${failed.map((p) => p.name).join(', ')}`);
 }, [WrongAccountError]);
 
-/** Mozart's CA from the config, to check its certificate; the system's CAs when none is given. */
-function mozartCa(_config: EnvironmentConfig): string | undefined {
-  return undefined;
+/**
+ * Mozart's CA from the config (tls.mozart.caCertificate), to check its certificate; the system's
+ * CAs when none is given. A config that turns verification off for the Lambdas does not turn it
+ * off here: the probe then reports the certificate as not trusted.
+ */
+function mozartCa(config: EnvironmentConfig): string | undefined {
+  const mozart = config.tls?.mozart;
+  return mozart && 'caCertificate' in mozart ? mozart.caCertificate : undefined;
 }

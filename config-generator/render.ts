@@ -57,6 +57,8 @@ export function withoutEmptyOptionals(config: EnvironmentConfig): EnvironmentCon
   if (out.release.amiOverrides && Object.keys(out.release.amiOverrides).length === 0) delete out.release.amiOverrides;
   if (out.release.containers && Object.keys(out.release.containers).length === 0) delete out.release.containers;
   if (out.checkSuppressions?.length === 0) delete out.checkSuppressions;
+  if (out.tls && out.tls.mozart === undefined && out.tls.jenkins === undefined) delete out.tls;
+  if (out.lambdas && out.lambdas.sqsMaximumConcurrency === undefined) delete out.lambdas;
   return out;
 }
 
@@ -72,6 +74,11 @@ export function renderEnvironment(config: EnvironmentConfig, options: RenderOpti
       instance: config.core[name] ?? false,
     })),
     tagCount: Object.keys(config.tags).length,
+    // Optional sections, so the strict template can ask about their fields when they are absent.
+    tlsSet: config.tls !== undefined,
+    tls: { mozart: config.tls?.mozart ?? {}, jenkins: config.tls?.jenkins ?? {} },
+    alerts: config.alerts ?? false,
+    lambdas: config.lambdas ?? {},
   };
   return template(view);
 }

@@ -7,6 +7,7 @@
  * `EnvironmentConfig` type it infers. Objects are strict so a mistyped field name is an error,
  * not a silently ignored setting. "Not set" is an absent field, never a placeholder string.
  */
+import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import { AMI_COMPONENTS } from '../amis/components';
 import * as f from './formats';
@@ -59,6 +60,59 @@ const cnmStream = z.discriminatedUnion(
   ],
   { error: 'stream: "stand-in" or stream: "external" (with streamArn and roleArn)' },
 );
+
+
+// ---- Real-AWS settings (issue 11): TLS to mozart, alert subscribers, SQS-fed concurrency ----
+
+const PEM_CERTIFICATE = 'a PEM certificate ("-----BEGIN CERTIFICATE-----" ... "-----END CERTIFICATE-----")';
+const pemCertificate = z
+  .string({ error: PEM_CERTIFICATE })
+  .regex(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n?$/, { error: PEM_CERTIFICATE })
+  .refine(
+    (pem) => {
+      try {
+        new X509Certificate(pem);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: `${PEM_CERTIFICATE} that parses` },
+  );
+
+const MOZART_TLS_CHOICE =
+  "How the job-submitting Lambdas check mozart's HTTPS certificate: against caCertificate, or (verify: false, with a reason) not at all. Left out: against the public CAs, for a certificate from a public CA on network.operatorDnsName.";
+
+const mozartTls = z.union(
+  [
+    z.strictObject({
+      caCertificate: pemCertificate.describe("The CA certificate (PEM) that signed mozart's certificate; nothing else is trusted."),
+    }),
+    z.strictObject({
+      verify: z.literal(false, { error: 'false (leave tls.mozart out to verify against the public CAs)' }).describe('false: do not verify mozart\'s certificate; npm run check shows it as a warning.'),
+      reason: f.suppressionReason.describe('Why not verifying is acceptable here; shown in every check report.'),
+    }),
+  ],
+  { error: '{caCertificate: "<PEM>"} or {verify: false, reason: "..."}' },
+);
+
+const JENKINS_TLS_CHOICE =
+  'How operators reach Jenkins on ci: {httpsPort} for the HTTPS listener its image provides, or {plainHttp: true, reason} (a warning in every check report). Left out: HTTPS on 8443.';
+
+const jenkinsTls = z.union(
+  [
+    z.strictObject({ httpsPort: whole('a TCP port from 1 to 65535', 1, 65535).describe("The port of the HTTPS listener ci's image provides for Jenkins.") }),
+    z.strictObject({
+      plainHttp: z.literal(true, { error: 'true (leave tls.jenkins out for HTTPS on 8443)' }).describe('true: operators reach Jenkins over plain HTTP on 8080; npm run check shows it as a warning.'),
+      reason: f.suppressionReason.describe('Why plain HTTP is acceptable here; shown in every check report.'),
+    }),
+  ],
+  { error: '{httpsPort: 8443} or {plainHttp: true, reason: "..."}' },
+);
+
+const emailAddress = z
+  .string({ error: 'an email address, e.g. "pcm-ops@example.org"' })
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'an email address, e.g. "pcm-ops@example.org"' });
 
 export const environmentSchema = z
   .strictObject({
@@ -226,7 +280,9 @@ export const environmentSchema = z
                 z.strictObject({
                   bucket: sharedBucket.describe('Which of its buckets: dataset, archive, messages, triage or code.'),
                   prefixes: z.array(f.s3Prefix).min(1, { error: 'at least one prefix' }).describe('Key prefixes this environment may use.'),
-                  access: z.enum(['read', 'read-write'], { error: 'read or read-write' }).describe('read or read-write.'),
+                  access: z
+                    .enum(['read', 'read-write', 'read-write-delete'], { error: 'read, read-write or read-write-delete' })
+                    .describe('read; read-write (get and put, never delete); or read-write-delete (also delete: only where this environment cleans up after itself).'),
                 }),
               )
               .min(1, { error: 'at least one grant' })
@@ -298,6 +354,33 @@ export const environmentSchema = z
       })
       .optional()
       .describe('Provisioning of HySDS on mozart by SSM State Manager (default: a 90-minute wait).'),
+
+    tls: z
+      .strictObject({
+        mozart: mozartTls.optional().describe(MOZART_TLS_CHOICE),
+        jenkins: jenkinsTls.optional().describe(JENKINS_TLS_CHOICE),
+      })
+      .optional()
+      .describe("TLS of the cluster's own endpoints (default: mozart's certificate verified against the public CAs, Jenkins on HTTPS 8443)."),
+
+    alerts: z
+      .strictObject({
+        emails: z
+          .array(emailAddress, { error: 'a list of email addresses' })
+          .min(1, { error: 'at least one email address (leave alerts out for none)' })
+          .describe('Addresses the alerts topic mails (each confirms its subscription once).'),
+      })
+      .optional()
+      .describe('Who hears about dead-letter messages and failed runs (default: nobody; npm run check warns).'),
+
+    lambdas: z
+      .strictObject({
+        sqsMaximumConcurrency: whole('a whole number from 2 to 1000 (an AWS limit)', 2, 1000)
+          .optional()
+          .describe('Most concurrent invocations each queue-fed Lambda runs (default: 5; it caps the load on mozart).'),
+      })
+      .optional()
+      .describe('The message Lambdas (default: every setting at its default).'),
 
     checkSuppressions: z
       .array(

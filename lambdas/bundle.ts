@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
+import { ESBUILD_TARGET } from './runtime-version';
 import { zip } from './zip';
 
 /** The handlers there are, by folder name. */
@@ -63,10 +64,10 @@ function buildCode(entry: string, workingDir: string): Buffer {
     absWorkingDir: workingDir,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: ESBUILD_TARGET,
     format: 'cjs',
     minify: true,
-    // The nodejs20.x runtime ships the AWS SDK v3 and its @smithy packages; bundling them would
+    // The Node.js Lambda runtime (runtime-version.ts) ships the AWS SDK v3 and its @smithy packages; bundling them would
     // multiply the zip's size for nothing.
     external: ['@aws-sdk/*', '@smithy/*'],
     legalComments: 'none',

@@ -6,14 +6,21 @@
  * No service role: Batch then uses its service-linked role and updates a compute environment in
  * place; with one, some changes replace it, which fails while a job queue refers to it. The
  * launch template's version is pinned so an AMI change is a visible update, not a surprise.
+ *
+ * PGE containers act as a job role of their own (the data they read and write), never as the
+ * host's role: the hosts answer metadata requests from one hop only, which a container on the
+ * bridge network is not (check rule PCM-BAT-1).
  */
 import { BatchComputeEnvironment } from '@cdktf/provider-aws/lib/batch-compute-environment';
 import { BatchJobDefinition } from '@cdktf/provider-aws/lib/batch-job-definition';
 import { BatchJobQueue } from '@cdktf/provider-aws/lib/batch-job-queue';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config-generator/schema';
 import type { Naming } from './naming';
+import { policyJson, trustPolicyJson, type PolicyStatement } from './policy';
 
 export interface BatchEnvironmentProps {
   readonly naming: Naming;
@@ -24,6 +31,8 @@ export interface BatchEnvironmentProps {
   readonly securityGroupIds: readonly string[];
   readonly instanceProfileArn: string;
   readonly kmsKeyArn: string;
+  /** What the PGE containers may do (their job role), least privilege. */
+  readonly jobStatements: readonly PolicyStatement[];
   /**
    * Tags for the hosts and volumes Batch launches: the provider's default_tags do not reach
    * them (check rule PCM-TAG-2).
@@ -52,6 +61,8 @@ export class BatchEnvironment extends Construct {
   readonly computeEnvironments: Record<string, BatchComputeEnvironment> = {};
   readonly jobQueues: Record<string, BatchJobQueue> = {};
   readonly jobDefinitions: Record<string, BatchJobDefinition> = {};
+  /** The role every job's containers act as. */
+  readonly jobRole: IamRole;
 
   constructor(scope: Construct, id: string, props: BatchEnvironmentProps) {
     super(scope, id);
@@ -60,7 +71,9 @@ export class BatchEnvironment extends Construct {
 
     this.launchTemplate = new LaunchTemplate(this, 'launch-template', {
       name: naming.resource('batch-hosts', 'generic'),
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 2 },
+      // One hop: the ECS agent on the host reaches the metadata service, containers do not (they
+      // get their job role's credentials from the ECS agent instead).
+      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
       blockDeviceMappings: [
         {
           deviceName: '/dev/xvda',
@@ -102,6 +115,22 @@ export class BatchEnvironment extends Construct {
       });
     }
 
+    const account = naming.identity.accountId;
+    this.jobRole = new IamRole(this, 'job-role', {
+      name: naming.resource('batch-job', 'iamRole'),
+      description: `PGE containers of AWS Batch jobs in ${naming.venue}`,
+      assumeRolePolicy: trustPolicyJson([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'ecs-tasks.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          // Only ECS tasks of this account (the confused-deputy guard).
+          Condition: { StringEquals: { 'aws:SourceAccount': account } },
+        },
+      ]),
+    });
+    new IamRolePolicy(this, 'job-policy', { name: 'least-privilege', role: this.jobRole.id, policy: policyJson(props.jobStatements) });
+
     for (const jd of batch.jobDefinitions) {
       this.jobDefinitions[jd.name] = new BatchJobDefinition(this, `jd-${jd.name}`, {
         name: name(jd.name),
@@ -111,6 +140,7 @@ export class BatchEnvironment extends Construct {
         retryStrategy: retryStrategy(jd.retryAttempts, jd.expectedFailureExitCodes),
         containerProperties: JSON.stringify({
           image: props.containers[jd.container],
+          jobRoleArn: this.jobRole.arn,
           resourceRequirements: [
             { type: 'VCPU', value: String(jd.vcpus) },
             { type: 'MEMORY', value: String(jd.memoryMiB) },

@@ -16,6 +16,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AssetType, Lazy, TerraformAsset, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { bundleLambda, LAMBDA_NAMES, type LambdaName } from '../lambdas/bundle';
+import { LAMBDA_RUNTIME } from '../lambdas/runtime-version';
 
 import type { PolicyStatement } from './policy';
 
@@ -193,7 +194,7 @@ export class BundledFunction extends Construct {
     this.function = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
       role: this.role.arn,
-      runtime: 'nodejs20.x',
+      runtime: LAMBDA_RUNTIME,
       architectures: ['arm64'],
       handler: 'index.handler',
       filename: code.path,

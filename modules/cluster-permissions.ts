@@ -12,6 +12,8 @@ type BucketAccess = Partial<Record<BucketPurpose, 'read' | 'read-write'>>;
 export const CORE_BUCKETS: BucketAccess = { dataset: 'read-write', archive: 'read-write', triage: 'read-write', code: 'read-write', messages: 'read' };
 /** Workers read their bundle, write products, archives and triage. */
 export const WORKER_BUCKETS: BucketAccess = { dataset: 'read-write', archive: 'read-write', triage: 'read-write', code: 'read' };
+/** Jenkins builds and publishes job containers and bundles: the code bucket only. */
+export const CI_BUCKETS: BucketAccess = { code: 'read-write' };
 /** Batch hosts run PGE containers that read inputs and write products. */
 export const BATCH_BUCKETS: BucketAccess = { dataset: 'read-write', triage: 'read-write', code: 'read' };
 
@@ -53,7 +55,7 @@ export function selfTerminationStatements(harikiriQueueArn: string): PolicyState
 /** The ARN of one of the environment's worker groups, by name. */
 export function workerGroupArn(naming: Naming, groupName: string): string {
   const { region, accountId } = naming.identity;
-  return `arn:aws:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${groupName}`;
+  return `arn:${naming.partition}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${groupName}`;
 }
 
 /**

@@ -18,13 +18,18 @@ export const CLUSTER_PORTS: readonly { readonly port: number; readonly what: str
   { port: 9200, what: 'Elasticsearch: job and product catalogs' },
 ];
 
-/** What operators reach, and on which instance. */
-export const OPERATOR_PORTS = { mozart: [443, 15673], ci: [8080] } as const;
+/** What operators reach on mozart (Jenkins' port on ci comes from tls.jenkins). */
+export const OPERATOR_PORTS = { mozart: [443, 15673] } as const;
+
+/** Jenkins' plain-HTTP port on the stock ci image, and the default HTTPS one. */
+export const JENKINS_PORTS = { plainHttp: 8080, https: 8443 } as const;
 
 export interface ClusterSecurityProps {
   readonly naming: Naming;
   readonly vpcId: string;
   readonly operatorCidrs: readonly string[];
+  /** The port operators reach Jenkins on. @default 8443 (HTTPS) */
+  readonly jenkinsPort?: number;
 }
 
 export class ClusterSecurity extends Construct {
@@ -34,13 +39,20 @@ export class ClusterSecurity extends Construct {
   readonly mozart: SecurityGroup;
   /** ci's own group: operators reach Jenkins. */
   readonly ci: SecurityGroup;
+  /**
+   * Batch hosts' group: they run PGE containers that need nothing from the cluster and should
+   * reach none of it (RabbitMQ, Redis, Elasticsearch); nothing comes in.
+   */
+  readonly batch: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: ClusterSecurityProps) {
     super(scope, id);
     const { naming } = props;
     const group = (name: string, description: string) =>
       new SecurityGroup(this, name, {
-        name: naming.resource(name, 'securityGroup'),
+        // A prefix, not a fixed name: create_before_destroy makes the new group while the old
+        // one still exists, and AWS refuses a second group of the same name (check PCM-EC2-5).
+        namePrefix: `${naming.resource(name, 'securityGroup')}-`,
         description,
         vpcId: props.vpcId,
         // Instances fetch code, containers and data from AWS APIs and registries.
@@ -50,6 +62,7 @@ export class ClusterSecurity extends Construct {
     this.cluster = group('cluster', `HySDS cluster members of ${naming.venue}`);
     this.mozart = group('mozart', `Operator access to mozart of ${naming.venue}`);
     this.ci = group('ci', `Operator access to Jenkins of ${naming.venue}`);
+    this.batch = group('batch', `AWS Batch hosts of ${naming.venue}`);
 
     for (const { port, what } of CLUSTER_PORTS) {
       new VpcSecurityGroupIngressRule(this, `cluster-${port}`, {
@@ -62,7 +75,7 @@ export class ClusterSecurity extends Construct {
       });
     }
     props.operatorCidrs.forEach((cidr, i) => {
-      for (const [target, ports] of [[this.mozart, OPERATOR_PORTS.mozart], [this.ci, OPERATOR_PORTS.ci]] as const) {
+      for (const [target, ports] of [[this.mozart, OPERATOR_PORTS.mozart], [this.ci, [props.jenkinsPort ?? JENKINS_PORTS.https]]] as const) {
         for (const port of ports) {
           new VpcSecurityGroupIngressRule(this, `operators-${target === this.mozart ? 'mozart' : 'ci'}-${port}-${i}`, {
             securityGroupId: target.id,

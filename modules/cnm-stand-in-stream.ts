@@ -13,6 +13,8 @@ export interface CnmStandInStreamProps {
   readonly kmsKeyArn: string;
   /** The DAAC account that reads the stream. */
   readonly readerAccountId: string;
+  /** The ARN partition (Naming.partition). */
+  readonly partition: string;
   /** @default 24 (the Kinesis minimum) */
   readonly retentionHours?: number;
 }
@@ -43,7 +45,7 @@ export class CnmStandInStream extends Construct {
     });
     this.arn = this.stream.arn;
     this.statements = [
-      { Sid: 'DaacReads', Effect: 'Allow', Principal: { AWS: accountRoot(props.readerAccountId) }, Action: [...STREAM_READ_ACTIONS], Resource: this.arn },
+      { Sid: 'DaacReads', Effect: 'Allow', Principal: { AWS: accountRoot(props.readerAccountId, props.partition) }, Action: [...STREAM_READ_ACTIONS], Resource: this.arn },
     ];
     new KinesisResourcePolicy(this, 'policy', { resourceArn: this.arn, policy: policyJson(this.statements) });
   }

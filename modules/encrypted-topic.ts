@@ -6,7 +6,7 @@
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { Construct } from 'constructs';
-import { accountRoot, policyJson, sid, type PolicyStatement } from './policy';
+import { accountRoot, denyInsecureTransport, partnerPrincipals, policyJson, sid, type PolicyStatement } from './policy';
 
 /** An AWS service publishing for one resource (S3 events of a bucket, alarms of the account). */
 export interface ServicePublisher {
@@ -19,6 +19,8 @@ export interface ServicePublisher {
 export interface EncryptedTopicProps {
   readonly topicName: string;
   readonly accountId: string;
+  /** The ARN partition (Naming.partition). */
+  readonly partition: string;
   readonly kmsKeyArn: string;
   /** @default none */
   readonly servicePublishers?: readonly ServicePublisher[];
@@ -40,10 +42,12 @@ export class EncryptedTopic extends Construct {
     this.arn = this.topic.arn;
 
     const statements: PolicyStatement[] = [
+      // Partners publish over the internet: never in clear (check PCM-MSG-1).
+      denyInsecureTransport('sns:Publish', this.arn),
       {
         Sid: 'AccountManagesTopic',
         Effect: 'Allow',
-        Principal: { AWS: accountRoot(props.accountId) },
+        Principal: { AWS: accountRoot(props.accountId, props.partition) },
         Action: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
         Resource: this.arn,
       },
@@ -63,13 +67,8 @@ export class EncryptedTopic extends Construct {
       ),
     ];
     if (props.externalPublishers?.length) {
-      statements.push({
-        Sid: 'ExternalPublishers',
-        Effect: 'Allow',
-        Principal: { AWS: props.externalPublishers },
-        Action: 'sns:Publish',
-        Resource: this.arn,
-      });
+      // By account plus aws:PrincipalArn: a role named as Principal breaks when it is re-created.
+      statements.push({ Sid: 'ExternalPublishers', Effect: 'Allow', ...partnerPrincipals(props.externalPublishers), Action: 'sns:Publish', Resource: this.arn });
     }
     this.statements = statements;
     this.policy = new SnsTopicPolicy(this, 'policy', { arn: this.arn, policy: policyJson(statements) });

@@ -24,6 +24,12 @@ export interface EnvironmentKeyProps {
   readonly services?: readonly string[];
   /** Encrypt the environment's CloudWatch log groups with the key. @default false */
   readonly logs?: boolean;
+  /**
+   * Let the services that launch instances for this environment (Auto Scaling for the worker
+   * fleets, Batch) encrypt their EBS volumes with the key.
+   * @default false
+   */
+  readonly launchingServices?: boolean;
   /** Grants to other accounts (the DAAC, CNES, consumers of shared buckets). @default none */
   readonly grants?: readonly PolicyStatement[];
 }
@@ -45,8 +51,9 @@ export class EnvironmentKey extends Construct {
       policy: policyJson([
         // The account administers its key through IAM; without this the key could become
         // unmanageable. Key policies name the key as "*" (the key itself).
-        { Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: accountRoot(account) }, Action: 'kms:*', Resource: '*' },
-        ...serviceStatements(account, naming.identity.region, props),
+        { Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: accountRoot(account, naming.partition) }, Action: 'kms:*', Resource: '*' },
+        ...serviceStatements(account, naming.identity.region, naming.partition, props),
+        ...(props.launchingServices ? launchingServiceStatements(account, naming.partition) : []),
         ...(props.grants ?? []),
       ]),
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
@@ -57,7 +64,7 @@ export class EnvironmentKey extends Construct {
 }
 
 /** Services use the key only on behalf of this account (no confused deputy). */
-function serviceStatements(account: string, region: string, props: EnvironmentKeyProps): PolicyStatement[] {
+function serviceStatements(account: string, region: string, partition: string, props: EnvironmentKeyProps): PolicyStatement[] {
   const statements: PolicyStatement[] = (props.services ?? []).map((service) => ({
     Sid: sid(service.split('.')[0], 'uses', 'key'),
     Effect: 'Allow',
@@ -73,8 +80,46 @@ function serviceStatements(account: string, region: string, props: EnvironmentKe
       Principal: { Service: `logs.${region}.amazonaws.com` },
       Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       Resource: '*',
-      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${account}:log-group:*` } },
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*` } },
     });
   }
   return statements;
+}
+
+/**
+ * The service-linked roles that launch instances with encrypted volumes: Auto Scaling (worker
+ * fleets, and the groups Batch creates) and Batch itself. Without key access every launch fails
+ * with Client.InternalError.
+ */
+export const LAUNCHING_SERVICE_ROLES = ['autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling', 'batch.amazonaws.com/AWSServiceRoleForBatch'] as const;
+
+export const serviceLinkedRoleArn = (account: string, path: string, partition: string) => `arn:${partition}:iam::${account}:role/aws-service-role/${path}`;
+
+/**
+ * Key-policy statements for the launching services' roles, matched by `aws:PrincipalArn` under
+ * Principal "*" rather than named as Principal: a key policy naming a role that does not exist
+ * yet is refused, and on a fresh account Auto Scaling creates its role only with the first
+ * group, after this key. `kms:CallerAccount` keeps it to this account (the AWS-managed EBS
+ * key's own pattern); CreateGrant only for AWS resources (the volume attachment EC2 makes).
+ */
+export function launchingServiceStatements(account: string, partition: string): PolicyStatement[] {
+  const roles = { 'aws:PrincipalArn': LAUNCHING_SERVICE_ROLES.map((path) => serviceLinkedRoleArn(account, path, partition)) };
+  return [
+    {
+      Sid: 'LaunchingServicesEncryptVolumes',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:CallerAccount': account }, ArnEquals: roles },
+    },
+    {
+      Sid: 'LaunchingServicesGrantToEc2',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:CallerAccount': account }, ArnEquals: roles, Bool: { 'kms:GrantIsForAWSResource': true } },
+    },
+  ];
 }

@@ -27,6 +27,30 @@ export interface MessageLambdasProps {
   readonly logRetentionDays: number;
 }
 
+/**
+ * The concurrency the environment's functions reserve, by function name: the deploy guard checks
+ * the account's quota leaves room for it before Terraform runs (lib/deploy/concurrency-quota.ts).
+ */
+export function reservedConcurrencyOf(config: EnvironmentConfig, naming: Naming): { readonly functionName: string; readonly reserved: number }[] {
+  // The CNES batcher runs one at a time: two overlapping runs could list the same archive.
+  return config.cnm.cnes ? [{ functionName: naming.resource('cnes-batcher', 'lambda'), reserved: CNES_BATCHER_RESERVED }] : [];
+}
+const CNES_BATCHER_RESERVED = 1;
+
+/** Concurrent invocations per SQS source when lambdas.sqsMaximumConcurrency is not set. */
+export const DEFAULT_SQS_MAXIMUM_CONCURRENCY = 5;
+
+/**
+ * How the handlers check Mozart's certificate (tls.mozart): against the configured CA, not at all
+ * by the named setting (check rule PCM-TLS-1 reports it), or against the public CAs.
+ */
+export function mozartTlsVariables(config: EnvironmentConfig): Record<string, string> {
+  const tls = config.tls?.mozart;
+  if (tls && 'caCertificate' in tls) return { MOZART_CA_PEM: tls.caCertificate };
+  if (tls && 'verify' in tls) return { MOZART_TLS_INSECURE: 'true' };
+  return {};
+}
+
 /** Seconds a handler may run; the queues' visibility timeout (360 s) is six times this. */
 const TIMEOUT_SECONDS = 60;
 
@@ -46,7 +70,9 @@ export class MessageLambdas extends Construct {
     const { daac, cnes } = config.cnm;
     const bucket = (purpose: Parameters<Naming['bucketArn']>[0]) => naming.bucketArn(purpose);
     const table = naming.idempotencyTableArn();
-    const mozart = { MOZART_URL: props.mozartUrl, MOZART_TLS_INSECURE: 'true' };
+    const mozart = { MOZART_URL: props.mozartUrl, ...mozartTlsVariables(config) };
+    // Every queue-fed function: at most this many at once (caps the load on Mozart).
+    const sqs = { kmsKeyArn, maxConcurrency: config.lambdas?.sqsMaximumConcurrency ?? DEFAULT_SQS_MAXIMUM_CONCURRENCY };
 
     this.mozartClients = new SecurityGroup(this, 'mozart-clients', {
       name: naming.resource('mozart-clients', 'securityGroup'),
@@ -97,7 +123,7 @@ export class MessageLambdas extends Construct {
         idempotency,
         useKey,
       ],
-    }).addSqsSource(queueArn('staging'), { kmsKeyArn });
+    }).addSqsSource(queueArn('staging'), sqs);
 
     // ---- CNM-R (DAAC topic and CNES files) -> record + HySDS job ----------------------------
     if (daac || cnes) {
@@ -119,7 +145,7 @@ export class MessageLambdas extends Construct {
           idempotency,
           useKey,
         ],
-      }).addSqsSource(queueArn('cnm-r'), { kmsKeyArn });
+      }).addSqsSource(queueArn('cnm-r'), sqs);
     }
 
     // ---- New archive -> CNM-S on the DAAC's stream ------------------------------------------
@@ -145,15 +171,15 @@ export class MessageLambdas extends Construct {
           idempotency,
           useKey,
         ],
-      }).addSqsSource(queueArn('cnm-s-outbox'), { kmsKeyArn });
+      }).addSqsSource(queueArn('cnm-s-outbox'), sqs);
     }
 
     // ---- Every N minutes: one CNM-S for CNES listing the new archives -------------------------
     if (cnes) {
       const state = `${bucket('messages')}/${PREFIXES.cnesBatcherState}*`;
       const batcher = fn('cnes-batcher', 'cnes-batcher', {
-        // One run at a time: two overlapping runs could list the same archive.
-        reservedConcurrency: 1,
+        // One run at a time (reservedConcurrencyOf, which the deploy guard checks against the quota).
+        reservedConcurrency: CNES_BATCHER_RESERVED,
         asyncFailureQueueArn: queueArn('failed-invocations'),
         environment: {
           ARCHIVE_BUCKET: naming.bucket('archive'),

@@ -8,7 +8,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
-import { policyJson, type PolicyStatement } from './policy';
+import { denyInsecureTransport, policyJson, type PolicyStatement } from './policy';
 
 /** The longest retention SQS allows; a weekend outage of the consumer loses nothing. */
 export const RETENTION_SECONDS = 14 * 24 * 3600;
@@ -46,7 +46,11 @@ export class FailureQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: FailureQueueProps) {
     super(scope, id);
-    this.queue = new SqsQueue(this, 'queue', { name: props.queueName, messageRetentionSeconds: RETENTION_SECONDS, kmsMasterKeyId: props.kmsKeyArn });
+    this.queue = new SqsQueue(this, 'queue', {
+      name: props.queueName,
+      messageRetentionSeconds: RETENTION_SECONDS,
+      kmsMasterKeyId: props.kmsKeyArn,
+    });
     this.alarm = new CloudwatchMetricAlarm(this, 'alarm', {
       alarmName: `${props.queueName}-not-empty`,
       alarmDescription: `Messages in ${props.queueName}: ${props.source} could not process them. Inspect, fix, then redrive.`,
@@ -61,6 +65,10 @@ export class FailureQueue extends Construct {
       treatMissingData: 'notBreaching',
       alarmActions: [props.alarmTopicArn],
       okActions: [props.alarmTopicArn],
+    });
+    new SqsQueuePolicy(this, 'policy', {
+      queueUrl: this.queue.url,
+      policy: policyJson([denyInsecureTransport('sqs:*', this.queue.arn)]),
     });
   }
 }
@@ -84,22 +92,32 @@ export class MessageQueue extends Construct {
       messageRetentionSeconds: RETENTION_SECONDS,
       visibilityTimeoutSeconds: props.visibilityTimeoutSeconds ?? 360,
       kmsMasterKeyId: props.kmsKeyArn,
-      redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: props.maxReceiveCount ?? 5 }),
+      redrivePolicy: JSON.stringify({
+        deadLetterTargetArn: this.deadLetterQueue.arn,
+        maxReceiveCount: props.maxReceiveCount ?? 5,
+      }),
     });
 
-    this.statements = props.topicArns.length
-      ? [
-          {
-            Sid: 'TopicsDeliver',
-            Effect: 'Allow',
-            Principal: { Service: 'sns.amazonaws.com' },
-            Action: 'sqs:SendMessage',
-            Resource: this.queue.arn,
-            Condition: { ArnEquals: { 'aws:SourceArn': props.topicArns } },
-          },
-        ]
-      : [];
-    if (this.statements.length) new SqsQueuePolicy(this, 'policy', { queueUrl: this.queue.url, policy: policyJson(this.statements) });
+    this.statements = [
+      // Nothing reads or writes the queue in clear (check PCM-MSG-1).
+      denyInsecureTransport('sqs:*', this.queue.arn),
+      ...(props.topicArns.length
+        ? ([
+            {
+              Sid: 'TopicsDeliver',
+              Effect: 'Allow',
+              Principal: { Service: 'sns.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: this.queue.arn,
+              Condition: { ArnEquals: { 'aws:SourceArn': props.topicArns } },
+            },
+          ] satisfies PolicyStatement[])
+        : []),
+    ];
+    new SqsQueuePolicy(this, 'policy', {
+      queueUrl: this.queue.url,
+      policy: policyJson(this.statements),
+    });
     props.topicArns.forEach((topicArn, i) => {
       new SnsTopicSubscription(this, `subscription-${i}`, {
         topicArn,

@@ -47,6 +47,16 @@ export class NameTooLongError extends Error {
   }
 }
 
+/**
+ * The ARN partition of a region: `aws-us-gov` in GovCloud (which the schema's regions admit),
+ * `aws-cn` in China, `aws` elsewhere. Every ARN the kit writes takes it from here.
+ */
+export function partitionOf(region: string): string {
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('cn-')) return 'aws-cn';
+  return 'aws';
+}
+
 /** The identity a name derives from: the part of a config that names depend on. */
 export interface NamingIdentity {
   readonly project: string;
@@ -67,6 +77,11 @@ export class Naming {
 
   constructor(readonly identity: NamingIdentity) {}
 
+  /** The ARN partition of the environment's region. */
+  get partition(): string {
+    return partitionOf(this.identity.region);
+  }
+
   /** HySDS's VENUE: the prefix of autoscaling groups, queues and metrics. */
   get venue(): string {
     return `${this.identity.project}-${this.identity.environment}`;
@@ -83,6 +98,14 @@ export class Naming {
    */
   bucket(purpose: BucketPurpose): string {
     return this.checked(`${this.venue}-${purpose}-${this.identity.accountId}`, 'bucket');
+  }
+
+  /**
+   * The bucket the environment's S3 server access logs go to, `<project>-<env>-logs-<account>`:
+   * not a BucketPurpose, since it is never shared and holds no data.
+   */
+  accessLogBucket(): string {
+    return this.checked(`${this.venue}-logs-${this.identity.accountId}`, 'bucket');
   }
 
   /** The per-account Terraform state bucket (shared by environments that share an account). */
@@ -102,7 +125,7 @@ export class Naming {
 
   /** The ARN of one of this environment's buckets. */
   bucketArn(purpose: BucketPurpose): string {
-    return `arn:aws:s3:::${this.bucket(purpose)}`;
+    return `arn:${this.partition}:s3:::${this.bucket(purpose)}`;
   }
 
   /** An SQS queue of the environment, `<venue>-<channel>`. */
@@ -116,7 +139,7 @@ export class Naming {
   }
 
   queueArn(name: string): string {
-    return `arn:aws:sqs:${this.identity.region}:${this.identity.accountId}:${name}`;
+    return `arn:${this.partition}:sqs:${this.identity.region}:${this.identity.accountId}:${name}`;
   }
 
   /** An SNS topic of the environment, `<venue>-<channel>`. */
@@ -125,7 +148,7 @@ export class Naming {
   }
 
   topicArn(channel: Channel): string {
-    return `arn:aws:sns:${this.identity.region}:${this.identity.accountId}:${this.topic(channel)}`;
+    return `arn:${this.partition}:sns:${this.identity.region}:${this.identity.accountId}:${this.topic(channel)}`;
   }
 
   /** The stand-in CNM-S Kinesis stream. */
@@ -134,7 +157,7 @@ export class Naming {
   }
 
   cnmStreamArn(): string {
-    return `arn:aws:kinesis:${this.identity.region}:${this.identity.accountId}:stream/${this.cnmStream()}`;
+    return `arn:${this.partition}:kinesis:${this.identity.region}:${this.identity.accountId}:stream/${this.cnmStream()}`;
   }
 
   /** The DynamoDB table the Lambdas record processed messages in (to act once per message). */
@@ -143,7 +166,7 @@ export class Naming {
   }
 
   idempotencyTableArn(): string {
-    return `arn:aws:dynamodb:${this.identity.region}:${this.identity.accountId}:table/${this.idempotencyTable()}`;
+    return `arn:${this.partition}:dynamodb:${this.identity.region}:${this.identity.accountId}:table/${this.idempotencyTable()}`;
   }
 
   /** The Secrets Manager secret of the cluster's service credentials (RabbitMQ, Redis, Elasticsearch). */
@@ -153,7 +176,7 @@ export class Naming {
 
   /** Matches the secret's ARN, whose last six characters AWS chooses. */
   credentialsSecretArnPattern(): string {
-    return `arn:aws:secretsmanager:${this.identity.region}:${this.identity.accountId}:secret:${this.credentialsSecret()}-??????`;
+    return `arn:${this.partition}:secretsmanager:${this.identity.region}:${this.identity.accountId}:secret:${this.credentialsSecret()}-??????`;
   }
 
   /** The log group every provisioning run on mozart reports to. */
@@ -162,7 +185,7 @@ export class Naming {
   }
 
   provisioningLogGroupArn(): string {
-    return `arn:aws:logs:${this.identity.region}:${this.identity.accountId}:log-group:${this.provisioningLogGroup()}`;
+    return `arn:${this.partition}:logs:${this.identity.region}:${this.identity.accountId}:log-group:${this.provisioningLogGroup()}`;
   }
 
   /**

@@ -10,6 +10,8 @@ export interface OperatorUrlsProps {
   readonly mozartHost: string;
   /** The ci host, when there is one. */
   readonly ciHost?: string;
+  /** How Jenkins answers on ci. @default HTTPS on 8443 */
+  readonly jenkins?: { readonly scheme: 'http' | 'https'; readonly port: number };
 }
 
 /** Output name -> [path or port, what it is]. */
@@ -27,7 +29,8 @@ export function operatorUrls(props: OperatorUrlsProps): Record<string, string> {
   const urls: Record<string, string> = {};
   for (const [name, [path]] of Object.entries(MOZART_INTERFACES)) urls[name] = `https://${props.mozartHost}${path}`;
   urls.rabbitmq_admin = `https://${props.mozartHost}:15673/`;
-  if (props.ciHost) urls.jenkins = `http://${props.ciHost}:8080/`;
+  const jenkins = props.jenkins ?? { scheme: 'https', port: 8443 };
+  if (props.ciHost) urls.jenkins = `${jenkins.scheme}://${props.ciHost}:${jenkins.port}/`;
   return urls;
 }
 

@@ -5,7 +5,8 @@
  */
 import type { EnvironmentConfig } from '../config-generator/schema';
 import type { Naming } from './naming';
-import { accountRoot, type PolicyStatement } from './policy';
+import { s3EncryptionContext } from './storage-grants';
+import { accountRoot, partnerPrincipals, type PolicyStatement } from './policy';
 
 /** The fixed prefixes of the CNM exchange (HySDS PCM conventions; partners rely on them). */
 export const PREFIXES = {
@@ -19,7 +20,8 @@ export const PREFIXES = {
   cnesBatcherState: 'cnes-batcher/',
 } as const;
 
-const viaS3 = (region: string) => ({ StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } });
+/** Through S3 only, and only for these buckets (their encryption context). */
+const viaS3 = (region: string, bucketArns: readonly string[]) => ({ StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` }, StringLike: s3EncryptionContext(bucketArns) });
 
 /** Bucket policy statements for the archive bucket. */
 export function archiveStatements(config: EnvironmentConfig, naming: Naming): PolicyStatement[] {
@@ -28,13 +30,13 @@ export function archiveStatements(config: EnvironmentConfig, naming: Naming): Po
     ...(config.cnm.daac ? [['DaacReadsArchives', config.cnm.daac.accountId]] : []),
     ...(config.cnm.cnes ? [['CnesReadsArchives', config.cnm.cnes.accountId]] : []),
   ];
-  return readers.map(([Sid, account]) => ({ Sid, Effect: 'Allow', Principal: { AWS: accountRoot(account) }, Action: 's3:GetObject', Resource: outgoing }));
+  return readers.map(([Sid, account]) => ({ Sid, Effect: 'Allow', Principal: { AWS: accountRoot(account, naming.partition) }, Action: 's3:GetObject', Resource: outgoing }));
 }
 
 /** Bucket policy statements for the messages bucket: CNES's side of the CNM exchange. */
 export function messagesStatements(config: EnvironmentConfig, naming: Naming): PolicyStatement[] {
   if (!config.cnm.cnes) return [];
-  const principal = { AWS: accountRoot(config.cnm.cnes.accountId) };
+  const principal = { AWS: accountRoot(config.cnm.cnes.accountId, naming.partition) };
   const bucket = naming.bucketArn('messages');
   return [
     { Sid: 'CnesListsCnmS', Effect: 'Allow', Principal: principal, Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': [`${PREFIXES.cnmS}*`] } } },
@@ -46,24 +48,26 @@ export function messagesStatements(config: EnvironmentConfig, naming: Naming): P
 }
 
 /** Key policy statements for the DAAC and CNES. */
-export function partnerKeyStatements(config: EnvironmentConfig, region: string): PolicyStatement[] {
+export function partnerKeyStatements(config: EnvironmentConfig, naming: Naming): PolicyStatement[] {
+  const { region } = naming.identity;
   const statements: PolicyStatement[] = [];
   const { daac, cnes } = config.cnm;
   if (daac) {
+    const publishers = partnerPrincipals(daac.publisherPrincipals);
     statements.push({
       Sid: 'DaacPublishesCnmR',
       Effect: 'Allow',
-      Principal: { AWS: daac.publisherPrincipals },
+      Principal: publishers.Principal,
       Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
       Resource: '*',
-      Condition: { StringEquals: { 'kms:ViaService': `sns.${region}.amazonaws.com` } },
+      Condition: { ...publishers.Condition, StringEquals: { 'kms:ViaService': `sns.${region}.amazonaws.com` } },
     });
-    statements.push({ Sid: 'DaacReadsArchives', Effect: 'Allow', Principal: { AWS: accountRoot(daac.accountId) }, Action: 'kms:Decrypt', Resource: '*', Condition: viaS3(region) });
+    statements.push({ Sid: 'DaacReadsArchives', Effect: 'Allow', Principal: { AWS: accountRoot(daac.accountId, naming.partition) }, Action: 'kms:Decrypt', Resource: '*', Condition: viaS3(region, [naming.bucketArn('archive')]) });
     if (daac.cnmS.stream === 'stand-in') {
       statements.push({
         Sid: 'DaacReadsStandInStream',
         Effect: 'Allow',
-        Principal: { AWS: accountRoot(daac.accountId) },
+        Principal: { AWS: accountRoot(daac.accountId, naming.partition) },
         Action: 'kms:Decrypt',
         Resource: '*',
         Condition: { StringEquals: { 'kms:ViaService': `kinesis.${region}.amazonaws.com` } },
@@ -74,10 +78,11 @@ export function partnerKeyStatements(config: EnvironmentConfig, region: string):
     statements.push({
       Sid: 'CnesExchangesMessages',
       Effect: 'Allow',
-      Principal: { AWS: accountRoot(cnes.accountId) },
+      Principal: { AWS: accountRoot(cnes.accountId, naming.partition) },
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: '*',
-      Condition: viaS3(region),
+      // Its CNM exchange in the messages bucket, and the archives it fetches.
+      Condition: viaS3(region, [naming.bucketArn('messages'), naming.bucketArn('archive')]),
     });
   }
   return statements;

@@ -34,9 +34,45 @@ export function policyJson(statements: readonly PolicyStatement[]): string {
   return JSON.stringify(policyDocument(statements));
 }
 
-/** The account root principal ARN of an account: the account, which delegates through IAM. */
-export function accountRoot(accountId: string): string {
-  return `arn:aws:iam::${accountId}:root`;
+/**
+ * The account root principal ARN of an account: the account, which delegates through IAM.
+ * `partition`: the environment's (Naming.partition); accounts never span partitions.
+ */
+export function accountRoot(accountId: string, partition: string): string {
+  return `arn:${partition}:iam::${accountId}:root`;
+}
+
+/** The account id in an IAM ARN (`arn:aws:iam::123456789012:role/x` -> `123456789012`). */
+export function accountOf(principalArn: string): string {
+  const account = principalArn.split(':')[4];
+  if (!/^\d{12}$/.test(account ?? '')) throw new Error(`expected an IAM principal ARN with a 12-digit account, found "${principalArn}"`);
+  return account;
+}
+
+/**
+ * Principals of another account named safely: the account (root) as Principal and the roles as
+ * an `aws:PrincipalArn` condition. A Principal naming a role by ARN is refused by KMS while the
+ * role does not exist, and silently stops matching when the role is re-created (AWS stores the
+ * role's unique id, not its name); a condition on the ARN does neither.
+ */
+export function partnerPrincipals(principalArns: readonly string[]): { readonly Principal: Principal; readonly Condition: Conditions } {
+  const accounts = [...new Set(principalArns.map(accountOf))];
+  // The partners' own ARNs say which partition they (and so this environment) are in.
+  const partition = principalArns[0]?.split(':')[1] ?? 'aws';
+  const root = (account: string) => accountRoot(account, partition);
+  return {
+    Principal: { AWS: accounts.length === 1 ? root(accounts[0]) : accounts.map(root) },
+    // A root ARN given on purpose means the whole account: any principal of it.
+    Condition: { ArnLike: { 'aws:PrincipalArn': principalArns.map((arn) => (arn.endsWith(':root') ? `arn:${partition}:iam::${accountOf(arn)}:*` : arn)) } },
+  };
+}
+
+/**
+ * The deny of requests made without TLS, for everyone, on `resources`: `action` is the service's
+ * wildcard (`s3:*`, `sqs:*`) or the one action a resource policy may name (`sns:Publish`).
+ */
+export function denyInsecureTransport(action: string, resources: string | readonly string[]): PolicyStatement {
+  return { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: action, Resource: resources, Condition: { Bool: { 'aws:SecureTransport': false } } };
 }
 
 /** `Sid`s allow only letters and digits. */

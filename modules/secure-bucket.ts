@@ -5,6 +5,7 @@
  * the data is protected, and lifecycle rules.
  */
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
@@ -12,12 +13,15 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { policyJson, type PolicyStatement } from './policy';
 
 export interface SecureBucketProps {
   /** The bucket name (from the naming module). */
   readonly bucketName: string;
+  /** The ARN partition (Naming.partition). */
+  readonly partition: string;
   /** The KMS key every object is encrypted with. */
   readonly kmsKeyArn: string;
   /**
@@ -38,6 +42,23 @@ export interface SecureBucketProps {
    * @default true
    */
   readonly denyInsecureTransport?: boolean;
+  /**
+   * Deny a PutObject that names another KMS key than kmsKeyArn (a partner's key, which this
+   * environment could not decrypt). A request that names none gets the bucket's default.
+   * Off only for the emulator, whose buckets refuse every conditional statement.
+   * @default true
+   */
+  readonly denyOtherKeys?: boolean;
+  /**
+   * Where S3 writes this bucket's server access logs: the environment's log bucket and a
+   * prefix of its own there. @default no access logs (only for the log bucket itself)
+   */
+  readonly accessLogs?: {
+    readonly targetBucket: string;
+    readonly prefix: string;
+    /** What must exist first: the target's policy letting S3 deliver (PutBucketLogging checks it). */
+    readonly dependsOn?: readonly ITerraformDependable[];
+  };
 }
 
 /** Days before superseded versions and unfinished uploads are cleaned up. */
@@ -56,7 +77,7 @@ export class SecureBucket extends Construct {
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     this.name = props.bucketName;
-    this.arn = `arn:aws:s3:::${props.bucketName}`;
+    this.arn = `arn:${props.partition}:s3:::${props.bucketName}`;
 
     this.bucket = new S3Bucket(this, 'bucket', {
       bucket: props.bucketName,
@@ -82,6 +103,14 @@ export class SecureBucket extends Construct {
       new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });
     }
     new S3BucketLifecycleConfiguration(this, 'lifecycle', { bucket, rule: lifecycleRules(props) });
+    if (props.accessLogs) {
+      new S3BucketLoggingA(this, 'access-logs', {
+        bucket,
+        targetBucket: props.accessLogs.targetBucket,
+        targetPrefix: props.accessLogs.prefix,
+        dependsOn: [...(props.accessLogs.dependsOn ?? [])],
+      });
+    }
 
     for (const prefix of props.prefixes ?? []) {
       new S3Object(this, `prefix-${prefix.replace(/\W+/g, '-')}`, { bucket, key: prefix, content: '' });
@@ -95,7 +124,23 @@ export class SecureBucket extends Construct {
       Resource: [this.arn, `${this.arn}/*`],
       Condition: { Bool: { 'aws:SecureTransport': false } },
     };
-    this.statements = [...((props.denyInsecureTransport ?? true) ? [tlsOnly] : []), ...(props.statements ?? [])];
+    const otherKeys: PolicyStatement = {
+      Sid: 'DenyOtherKmsKeys',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:PutObject',
+      Resource: `${this.arn}/*`,
+      // Null false: only when the header is there; without it S3 uses the default key.
+      Condition: {
+        Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+        StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': props.kmsKeyArn },
+      },
+    };
+    this.statements = [
+      ...((props.denyInsecureTransport ?? true) ? [tlsOnly] : []),
+      ...((props.denyOtherKeys ?? true) ? [otherKeys] : []),
+      ...(props.statements ?? []),
+    ];
     // The public-access block comes first: a policy naming other accounts must not race it.
     // (AWS refuses a policy without statements, which only the emulator's buckets can have.)
     if (this.statements.length > 0) {

@@ -10,7 +10,7 @@ import type { EnvironmentConfig, SharedBucket } from '../config-generator/schema
 import { Naming } from './naming';
 import { accountRoot, sid, type PolicyStatement } from './policy';
 
-export type Access = 'read' | 'read-write';
+export type Access = 'read' | 'read-write' | 'read-write-delete';
 
 /** One consumer's access to one of the owner's buckets. */
 export interface StorageGrant {
@@ -24,17 +24,25 @@ export interface StorageGrant {
   readonly access: Access;
 }
 
-/** Object actions per access level; read-write includes read. */
+/**
+ * Object actions per access level; each includes the one before. Deleting is a level of its own:
+ * a consumer that only writes products must not be able to remove OPS's products or archives.
+ */
 export const OBJECT_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
   read: ['s3:GetObject'],
-  'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+  'read-write': ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+  'read-write-delete': ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
 };
 
 /** Key actions per access level, used only through S3 (bucket keys encrypt per bucket, not per prefix). */
 export const KEY_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
   read: ['kms:Decrypt'],
   'read-write': ['kms:Decrypt', 'kms:GenerateDataKey'],
+  'read-write-delete': ['kms:Decrypt', 'kms:GenerateDataKey'],
 };
+
+/** Whether `access` can write (and so needs data keys). */
+const writes = (access: Access) => access !== 'read';
 
 function grantsOf(consumer: EnvironmentConfig, owner: EnvironmentConfig): StorageGrant[] {
   return (consumer.storage.sharedFrom?.grants ?? []).map((g) => ({
@@ -70,7 +78,7 @@ export function bucketPolicyStatements(grants: readonly StorageGrant[], bucket: 
   return grants
     .filter((g) => g.bucket === bucket)
     .flatMap((g) => {
-      const principal = { AWS: accountRoot(g.consumerAccountId) };
+      const principal = { AWS: accountRoot(g.consumerAccountId, g.owner.partition) };
       return [
         {
           Sid: sid('list', g.consumer, g.access),
@@ -90,19 +98,30 @@ export function bucketPolicyStatements(grants: readonly StorageGrant[], bucket: 
  * with the widest access it holds on any bucket.
  */
 export function keyPolicyStatements(grants: readonly StorageGrant[], region: string): PolicyStatement[] {
-  const widest = new Map<string, { consumer: string; access: Access }>();
+  const widest = new Map<string, { consumer: string; access: Access; buckets: Set<string>; partition: string }>();
   for (const g of grants) {
-    const seen = widest.get(g.consumerAccountId);
-    if (!seen || g.access === 'read-write') widest.set(g.consumerAccountId, { consumer: g.consumer, access: g.access });
+    const seen = widest.get(g.consumerAccountId) ?? { consumer: g.consumer, access: g.access, buckets: new Set<string>(), partition: g.owner.partition };
+    if (writes(g.access) && !writes(seen.access)) seen.access = g.access;
+    seen.buckets.add(g.owner.bucketArn(g.bucket));
+    widest.set(g.consumerAccountId, seen);
   }
-  return [...widest].map(([account, { consumer, access }]) => ({
+  return [...widest].map(([account, { consumer, access, buckets, partition }]) => ({
     Sid: sid('shared', consumer, 'through', 's3'),
     Effect: 'Allow',
-    Principal: { AWS: accountRoot(account) },
+    Principal: { AWS: accountRoot(account, partition) },
     Action: KEY_ACTIONS[access],
     Resource: '*',
-    Condition: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+    Condition: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` }, StringLike: s3EncryptionContext([...buckets]) },
   }));
+}
+
+/**
+ * The key's use bound to the buckets a grant is for: S3 passes the bucket's ARN as encryption
+ * context (with bucket keys; the object's ARN without), so a grant for the dataset bucket cannot
+ * decrypt the archive bucket's objects through another path.
+ */
+export function s3EncryptionContext(bucketArns: readonly string[]): Record<string, string[]> {
+  return { 'kms:EncryptionContext:aws:s3:arn': bucketArns.flatMap((arn) => [arn, `${arn}/*`]) };
 }
 
 /**
@@ -113,7 +132,7 @@ export function consumerStatements(grants: readonly StorageGrant[]): PolicyState
   if (grants.length === 0) return [];
   const owner = grants[0].owner;
   const { accountId, region } = owner.identity;
-  const anyWrite = grants.some((g) => g.access === 'read-write');
+  const anyWrite = grants.some((g) => writes(g.access));
   return [
     ...grants.flatMap((g) => [
       { Sid: sid('shared', g.bucket, 'list'), Effect: 'Allow', Action: 's3:ListBucket', Resource: g.owner.bucketArn(g.bucket), Condition: listCondition(g) },
@@ -123,10 +142,11 @@ export function consumerStatements(grants: readonly StorageGrant[]): PolicyState
       Sid: 'SharedDataKey',
       Effect: 'Allow',
       Action: KEY_ACTIONS[anyWrite ? 'read-write' : 'read'],
-      Resource: `arn:aws:kms:${region}:${accountId}:key/*`,
+      Resource: `arn:${owner.partition}:kms:${region}:${accountId}:key/*`,
       Condition: {
         'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [owner.kmsAlias()] },
         StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` },
+        StringLike: s3EncryptionContext([...new Set(grants.map((g) => g.owner.bucketArn(g.bucket)))]),
       },
     },
   ];

@@ -55,6 +55,14 @@ export function supportsStateManagerAssociations(target: AwsTarget): boolean {
   return target.endpoint === undefined;
 }
 
+/**
+ * Whether Lambda's GetAccountSettings answers (the deploy guard's concurrency-quota check).
+ * moto_server does not implement it; an emulated account has no quota to exceed anyway.
+ */
+export function supportsLambdaAccountSettings(target: AwsTarget): boolean {
+  return target.endpoint === undefined;
+}
+
 /** Reads the target from the process environment, refusing anything but an http(s) URL. */
 export function awsTargetFrom(env: NodeJS.ProcessEnv): AwsTarget {
   const endpoint = env[AWS_ENDPOINT_VARIABLE];

@@ -16,6 +16,7 @@ import { BundledFunction } from '../modules/bundled-function';
 import { renderClusterConfig, renderCoreUserData, renderWorkerUserData, type ClusterAddresses } from '../modules/cluster-config';
 import {
   BATCH_BUCKETS,
+  CI_BUCKETS,
   CORE_BUCKETS,
   metricStatements,
   ownBucketStatements,
@@ -24,7 +25,7 @@ import {
   WORKER_BUCKETS,
   workerGroupArn,
 } from '../modules/cluster-permissions';
-import { ClusterSecurity } from '../modules/cluster-security';
+import { ClusterSecurity, JENKINS_PORTS } from '../modules/cluster-security';
 import { CoreInstance } from '../modules/core-instance';
 import { clusterConfigDenied, DEFAULT_PROVISIONING_TIMEOUT_MINUTES, HysdsProvisioning, provisioningStatements } from '../modules/hysds-provisioning';
 import { metadataPolicy } from '../modules/instance-metadata';
@@ -46,7 +47,7 @@ export interface ComputeStackProps {
 }
 
 type CoreComponent = keyof ClusterAddresses;
-const ECS_INSTANCE_POLICY = 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role';
+const ECS_INSTANCE_POLICY = (partition: string) => `arn:${partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role`;
 
 export class ComputeStack extends EnvironmentStack {
   readonly amis: AmiImages;
@@ -77,16 +78,30 @@ export class ComputeStack extends EnvironmentStack {
     const shared = consumerStatements(grantsToConsumer(config, props.peers));
 
     // ---- Network, worker groups and roles ------------------------------------------------
-    this.security = new ClusterSecurity(this, 'security', { naming, vpcId: network.vpcId, operatorCidrs: network.operatorCidrs });
+    // Jenkins over TLS unless tls.jenkins names plain HTTP with a reason (check rule PCM-TLS-1).
+    const jenkinsTls = config.tls?.jenkins;
+    const jenkins = jenkinsTls && 'plainHttp' in jenkinsTls ? { scheme: 'http' as const, port: JENKINS_PORTS.plainHttp } : { scheme: 'https' as const, port: jenkinsTls?.httpsPort ?? JENKINS_PORTS.https };
+    this.security = new ClusterSecurity(this, 'security', { naming, vpcId: network.vpcId, operatorCidrs: network.operatorCidrs, jenkinsPort: jenkins.port });
     const queues = config.workers.queues.map((q) => ({ ...q, asg: `${naming.venue}-${q.name}` }));
     const groupNames = queues.map((q) => q.asg);
     const notTheClusterConfig = clusterConfigDenied(naming);
     const opsLike = KIND_TRAITS[config.environment.kind].opsLike;
     const coreRole = new InstanceRole(this, 'core-role', {
       roleName: naming.resource('core', 'iamRole'),
-      description: `HySDS core instances of ${naming.venue} other than mozart`,
+      description: `HySDS core instances of ${naming.venue} other than mozart and ci`,
+      identity: naming.identity,
       statements: [...ownBucketStatements(naming, CORE_BUCKETS, kmsKeyArn), ...metricStatements(), ...shared, notTheClusterConfig],
     });
+    // Jenkins builds job containers from code anyone with a commit can change: a role of its own,
+    // with the code bucket only, not the core role's data.
+    const ciRole = config.core.ci
+      ? new InstanceRole(this, 'ci-role', {
+          roleName: naming.resource('ci', 'iamRole'),
+          description: `Jenkins (ci) of ${naming.venue}`,
+          identity: naming.identity,
+          statements: ownBucketStatements(naming, CI_BUCKETS, kmsKeyArn),
+        })
+      : undefined;
     const harikiri = new MessageQueue(this, 'harikiri', {
       // `${VENUE}-queue`: the name HySDS workers look for.
       queueName: naming.resource('queue', 'sqsQueue'),
@@ -98,6 +113,7 @@ export class ComputeStack extends EnvironmentStack {
     const workerRole = new InstanceRole(this, 'worker-role', {
       roleName: naming.resource('worker', 'iamRole'),
       description: `HySDS verdi workers of ${naming.venue}`,
+      identity: naming.identity,
       statements: [...ownBucketStatements(naming, WORKER_BUCKETS, kmsKeyArn), ...metricStatements(), ...selfTerminationStatements(harikiri.queue.arn), ...shared, notTheClusterConfig],
     });
 
@@ -105,6 +121,7 @@ export class ComputeStack extends EnvironmentStack {
     this.mozartRole = new InstanceRole(this, 'mozart-role', {
       roleName: naming.resource('mozart', 'iamRole'),
       description: `HySDS mozart of ${naming.venue}: provisioning and scaling of the worker groups`,
+      identity: naming.identity,
       statements: [
         ...ownBucketStatements(naming, CORE_BUCKETS, kmsKeyArn),
         ...metricStatements(),
@@ -128,7 +145,7 @@ export class ComputeStack extends EnvironmentStack {
         metadata: metadataPolicy(this.amis.imds(component), settings.allowImdsV1 ? { setting: `core.${component}.allowImdsV1` } : undefined),
         subnetId: subnet,
         securityGroupIds: groups,
-        instanceProfileName: (component === 'mozart' ? this.mozartRole : coreRole).profile.name,
+        instanceProfileName: (component === 'mozart' ? this.mozartRole : component === 'ci' && ciRole ? ciRole : coreRole).profile.name,
         kmsKeyArn,
         terminationProtection: protect,
       });
@@ -140,7 +157,7 @@ export class ComputeStack extends EnvironmentStack {
       region: config.aws.region,
       addresses,
       mozartFqdn: mozartHost,
-      jenkinsUrl: addresses.ci ? `http://${addresses.ci}:8080/` : undefined,
+      jenkinsUrl: addresses.ci ? `${jenkins.scheme}://${addresses.ci}:${jenkins.port}/` : undefined,
       buckets: { dataset: naming.bucket('dataset'), triage: naming.bucket('triage'), code: naming.bucket('code'), archive: naming.bucket('archive') },
       harikiriQueue: naming.resource('queue', 'sqsQueue'),
       queues,
@@ -198,14 +215,16 @@ export class ComputeStack extends EnvironmentStack {
       timeoutSeconds: 30,
     });
     // One instance id per invocation: a bad body fails alone and reaches the DLQ alone.
-    this.harikiri.addSqsSource(harikiri.queue.arn, { batchSize: 1, kmsKeyArn });
+    this.harikiri.addSqsSource(harikiri.queue.arn, { batchSize: 1, kmsKeyArn, maxConcurrency: 2 });
 
     // ---- AWS Batch ----------------------------------------------------------------------------
     const batchRole = new InstanceRole(this, 'batch-role', {
       roleName: naming.resource('batch-host', 'iamRole'),
       description: `AWS Batch hosts of ${naming.venue}`,
-      statements: [...ownBucketStatements(naming, BATCH_BUCKETS, kmsKeyArn), ...shared, notTheClusterConfig],
-      managedPolicyArns: [ECS_INSTANCE_POLICY],
+      identity: naming.identity,
+      // The host runs the ECS agent; the PGEs' data access is the job role's.
+      statements: [],
+      managedPolicyArns: [ECS_INSTANCE_POLICY(naming.partition)],
     });
     this.batch = new BatchEnvironment(this, 'batch', {
       naming,
@@ -213,9 +232,10 @@ export class ComputeStack extends EnvironmentStack {
       containers: config.release.containers ?? {},
       amiId: this.amis.imageId('batch'),
       subnetIds: network.privateSubnetIds,
-      securityGroupIds: [this.security.cluster.id],
+      securityGroupIds: [this.security.batch.id],
       instanceProfileArn: batchRole.profile.arn,
       kmsKeyArn,
+      jobStatements: [...ownBucketStatements(naming, BATCH_BUCKETS, kmsKeyArn), ...shared, notTheClusterConfig],
       tags: defaultTags(config),
     });
 
@@ -230,7 +250,7 @@ export class ComputeStack extends EnvironmentStack {
     this.security.allowHttpsToMozart('lambdas', this.lambdas.mozartClients.id, 'job-submitting Lambdas');
 
     // ---- Outputs ------------------------------------------------------------------------------
-    new OperatorUrls(this, 'operator-urls', { mozartHost, ciHost: addresses.ci });
+    new OperatorUrls(this, 'operator-urls', { mozartHost, ciHost: addresses.ci, jenkins });
     new TerraformOutput(this, 'ami_ids', {
       value: this.amis.all(),
       description: 'AMI id of each component, by component name (mozart, metrics, grq, factotum, verdi, ...).',

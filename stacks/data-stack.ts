@@ -6,10 +6,12 @@
  * It ends where the Lambdas begin: every queue here is consumed by a Lambda of `<env>-compute`,
  * which finds it by the name the naming module gives both stacks.
  */
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { KIND_TRAITS } from '../config-generator/kinds';
-import type { EnvironmentConfig, SharedBucket } from '../config-generator/schema';
+import { SHARED_BUCKETS, type EnvironmentConfig, type SharedBucket } from '../config-generator/schema';
+import { AccessLogBucket } from '../modules/access-log-bucket';
 import { BucketNotifications } from '../modules/bucket-notifications';
 import { CnmStandInStream } from '../modules/cnm-stand-in-stream';
 import { EncryptedTopic } from '../modules/encrypted-topic';
@@ -30,6 +32,9 @@ export interface DataStackProps {
   readonly target?: AwsTarget;
 }
 
+/** Days S3 server access logs are kept: a year where operations may need to trace a deletion. */
+export const ACCESS_LOG_DAYS = { opsLike: 365, other: 90 } as const;
+
 /** Days before triage (failed-job) data expires. */
 export const TRIAGE_EXPIRY_DAYS = 30;
 
@@ -45,6 +50,8 @@ const BUCKET_PREFIXES: Record<SharedBucket, readonly string[]> = {
 export class DataStack extends EnvironmentStack {
   readonly key: EnvironmentKey;
   readonly buckets: Record<SharedBucket, SecureBucket>;
+  /** Where every bucket's S3 server access logs go. */
+  readonly accessLogs: AccessLogBucket;
   readonly topics: Partial<Record<Channel, EncryptedTopic>> = {};
   readonly queues: Partial<Record<Channel, MessageQueue>> = {};
   readonly stream?: CnmStandInStream;
@@ -66,7 +73,9 @@ export class DataStack extends EnvironmentStack {
       preventDestroy: protectData,
       services: ['s3.amazonaws.com', 'sns.amazonaws.com', 'cloudwatch.amazonaws.com'],
       logs: true,
-      grants: [...keyPolicyStatements(grants, region), ...partnerKeyStatements(config, region)],
+      // <env>-compute's worker fleets and Batch encrypt their volumes with this key.
+      launchingServices: true,
+      grants: [...keyPolicyStatements(grants, region), ...partnerKeyStatements(config, naming)],
     });
     const kmsKeyArn = this.key.arn;
 
@@ -79,9 +88,20 @@ export class DataStack extends EnvironmentStack {
       code: bucketPolicyStatements(grants, 'code'),
     };
     const temporary = KIND_TRAITS[config.environment.kind].temporary;
+    const conditionalPolicies = supportsConditionalBucketPolicies(props.target ?? {});
+    this.accessLogs = new AccessLogBucket(this, 'access-logs', {
+      bucketName: naming.accessLogBucket(),
+      accountId: config.aws.accountId,
+      partition: naming.partition,
+      sourceBucketArns: SHARED_BUCKETS.map((purpose) => naming.bucketArn(purpose)),
+      protectData,
+      retentionDays: KIND_TRAITS[config.environment.kind].opsLike ? ACCESS_LOG_DAYS.opsLike : ACCESS_LOG_DAYS.other,
+      denyInsecureTransport: conditionalPolicies,
+    });
     const bucket = (purpose: SharedBucket) =>
       new SecureBucket(this, `bucket-${purpose}`, {
         bucketName: naming.bucket(purpose),
+        partition: naming.partition,
         kmsKeyArn,
         protectData,
         prefixes: purpose === 'dataset' ? [config.stagingArea.prefix] : BUCKET_PREFIXES[purpose],
@@ -89,7 +109,9 @@ export class DataStack extends EnvironmentStack {
         // A temporary environment's data goes with it.
         expireOn: temporary ? config.protection.lifetime?.expiresOn : undefined,
         statements: statementsFor[purpose],
-        denyInsecureTransport: supportsConditionalBucketPolicies(props.target ?? {}),
+        denyInsecureTransport: conditionalPolicies,
+        denyOtherKeys: conditionalPolicies,
+        accessLogs: { targetBucket: this.accessLogs.id, prefix: `${purpose}/`, dependsOn: [this.accessLogs.policy] },
       });
     this.buckets = {
       dataset: bucket('dataset'),
@@ -102,6 +124,10 @@ export class DataStack extends EnvironmentStack {
     // ---- Channels -------------------------------------------------------------------------
     const notifications = new BucketNotifications(this, 'notifications');
     const alerts = this.topic('alerts', { servicePublishers: [{ service: 'cloudwatch.amazonaws.com' }] });
+    // Who hears about it; nobody is a warning of check rule PCM-ALR-1, not an error.
+    (config.alerts?.emails ?? []).forEach((email, i) => {
+      new SnsTopicSubscription(this, `alerts-email-${i}`, { topicArn: alerts.arn, protocol: 'email', endpoint: email });
+    });
     const queue = (channel: Channel, topicArns: string[]) => {
       this.queues[channel] = new MessageQueue(this, `queue-${channel}`, {
         queueName: naming.queue(channel),
@@ -128,7 +154,7 @@ export class DataStack extends EnvironmentStack {
       queue('cnm-s-outbox', [archiveEvents.arn]);
       notifications.add(this.buckets.archive, { topicArn: archiveEvents.arn, prefix: PREFIXES.outgoing, dependsOn: [archiveEvents.policy] });
       if (daac.cnmS.stream === 'stand-in') {
-        this.stream = new CnmStandInStream(this, 'cnm-s-stream', { streamName: naming.cnmStream(), kmsKeyArn, readerAccountId: daac.accountId });
+        this.stream = new CnmStandInStream(this, 'cnm-s-stream', { streamName: naming.cnmStream(), kmsKeyArn, readerAccountId: daac.accountId, partition: naming.partition });
       }
     }
 
@@ -184,6 +210,7 @@ export class DataStack extends EnvironmentStack {
     const topic = new EncryptedTopic(this, `topic-${channel}`, {
       topicName: this.naming.topic(channel),
       accountId: this.config.aws.accountId,
+      partition: this.naming.partition,
       kmsKeyArn: this.key.arn,
       ...props,
     });

@@ -12,6 +12,6 @@ export const hysdsHarikiriConsumer: RuleCheck = ({ stack, environment, config })
   return stack
     .ofType('aws_sqs_queue')
     .filter((queue) => queue.values.name === name)
-    .filter((queue) => !sources.some((s) => referencedAddress(s.values.event_source_arn) === queue.address || s.values.event_source_arn === `arn:aws:sqs:${config.aws.region}:${config.aws.accountId}:${name}`))
+    .filter((queue) => !sources.some((s) => referencedAddress(s.values.event_source_arn) === queue.address || s.values.event_source_arn === Naming.of(config).queueArn(name)))
     .map((queue) => violation(queue, `nothing consumes ${name}: idle workers would be replaced forever instead of leaving their groups`));
 };

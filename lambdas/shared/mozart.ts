@@ -14,6 +14,8 @@ export interface MozartOptions {
   readonly url: string;
   /** Skip TLS certificate verification (Mozart's self-signed certificate). */
   readonly insecureTls: boolean;
+  /** The CA (PEM) that signed Mozart's certificate; the only one trusted when set. @default the public CAs */
+  readonly caCertificate?: string;
   /** Gives up after this long, connection and response together. */
   readonly timeoutMs: number;
 }
@@ -92,7 +94,7 @@ function post(url: URL, body: string, options: MozartOptions): Promise<{ status:
       signal: AbortSignal.timeout(options.timeoutMs),
     };
     const req = secure
-      ? httpsRequest(url, { ...requestOptions, rejectUnauthorized: !options.insecureTls }, onResponse)
+      ? httpsRequest(url, { ...requestOptions, rejectUnauthorized: !options.insecureTls, ...(options.caCertificate ? { ca: options.caCertificate } : {}) }, onResponse)
       : httpRequest(url, requestOptions, onResponse);
     req.on('error', (error: NodeJS.ErrnoException) =>
       fail(error.name === 'AbortError' ? `no answer within ${options.timeoutMs} ms` : `${error.code ?? error.name}: ${error.message}`),
@@ -105,9 +107,12 @@ function post(url: URL, body: string, options: MozartOptions): Promise<{ status:
 export function mozartOptionsFromEnv(env: Env): MozartOptions {
   const url = requiredString(env, 'MOZART_URL');
   if (!/^https?:\/\/[^/\s]+/.test(url)) throw new ConfigError(`environment variable MOZART_URL is "${url}"; expected http(s)://<mozart host>`);
+  const ca = env.MOZART_CA_PEM;
+  if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError('environment variable MOZART_CA_PEM is not a PEM certificate; expected "-----BEGIN CERTIFICATE-----..."');
   return {
     url,
     insecureTls: booleanValue(env, 'MOZART_TLS_INSECURE', false),
+    ...(ca ? { caCertificate: ca } : {}),
     timeoutMs: integerValue(env, 'MOZART_TIMEOUT_MS', 10_000, 100, 60_000),
   };
 }

@@ -4,11 +4,15 @@
  * OPS), and the deploy role must then be assumable and land in that same account.
  */
 import '../aws-sdk-quiet';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { EnvironmentConfig } from '../../config-generator/schema';
-import type { AwsTarget } from '../../stacks/aws-target';
+import { reservedConcurrencyOf } from '../../modules/message-lambdas';
+import { Naming } from '../../modules/naming';
+import { supportsLambdaAccountSettings, type AwsTarget } from '../../stacks/aws-target';
 import type { AwsCredentialIdentity } from '../state-bucket';
 import { clientConfig } from './aws-clients';
+import { checkConcurrencyQuota } from './concurrency-quota';
 
 export class WrongAccountError extends Error {
   override name = 'WrongAccountError';
@@ -44,6 +48,11 @@ export async function guardAccount(config: EnvironmentConfig, target: AwsTarget,
   const role = await new STSClient(clientConfig(target, region, deployCredentials)).send(new GetCallerIdentityCommand({}));
   if (role.Account !== accountId) {
     throw new WrongAccountError(`the deploy role ${deployRoleArn} landed in account ${role.Account}, but ${file} names account ${accountId}`);
+  }
+  // Reserved concurrency the account cannot give is refused by AWS half-way through a deploy.
+  if (supportsLambdaAccountSettings(target)) {
+    const lambda = new LambdaClient(clientConfig(target, region, deployCredentials));
+    await checkConcurrencyQuota(lambda, reservedConcurrencyOf(config, Naming.of(config)), { account: accountId, file });
   }
   return { callerArn: caller.Arn!, deployCredentials };
 }

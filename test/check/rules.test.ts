@@ -22,6 +22,8 @@ interface Fixture {
   readonly extra?: Partial<TerraformJson>;
   /** Other stacks of the same environment. */
   readonly siblings?: Resources[];
+  /** Data sources of the stack. */
+  readonly data?: Resources;
 }
 
 interface Case {
@@ -42,6 +44,20 @@ const PROVIDER_TAGS = (config: EnvironmentConfig) => ({
 function bucketWith(partType: string, part: Record<string, unknown>, bucket: Record<string, unknown> = {}): Resources {
   return { aws_s3_bucket: { b: { bucket: 'pcm-ops-dataset-333333333333', ...bucket } }, [partType]: { p: { bucket: ref('aws_s3_bucket.b'), ...part } } };
 }
+
+/** A worker group launching from a template whose volumes use the key behind alias/pcm-dev. */
+const LAUNCHER: Resources = {
+  aws_launch_template: { t: { block_device_mappings: [{ device_name: '/dev/xvda', ebs: { encrypted: 'true', kms_key_id: '${data.aws_kms_alias.environment_key.target_key_arn}' } }] } },
+  aws_autoscaling_group: { g: { mixed_instances_policy: { launch_template: { launch_template_specification: { launch_template_id: ref('aws_launch_template.t') } } } } },
+};
+const KEY_WITH = (statements: object[]): Resources => ({
+  aws_kms_key: { k: { enable_key_rotation: true, policy: policy(...statements) } },
+  aws_kms_alias: { a: { name: 'alias/pcm-dev', target_key_id: ref('aws_kms_key.k', 'key_id') } },
+});
+const LAUNCH_STATEMENTS = [
+  { Effect: 'Allow', Principal: { AWS: '*' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': '111111111111' }, ArnEquals: { 'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling'] } } },
+  { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:CreateGrant', Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': '111111111111' }, ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/aws-service-role/*' }, Bool: { 'kms:GrantIsForAWSResource': true } } },
+];
 
 const CASES: Record<string, Case> = {
   ...hysdsCases(OPS),
@@ -214,13 +230,168 @@ const CASES: Record<string, Case> = {
     fail: { resources: {}, extra: { output: { creds: { value: 'https://ops:hunter2-secret@10.0.0.1/' } } } },
     finds: { address: 'output.creds', problem: /^value holds what looks like a password in a URL$/ },
   },
+  // ---- Real AWS versus the emulator (issue 11) ----
+  'PCM-LAM-2': {
+    pass: { resources: { aws_lambda_function: { f: { function_name: 'fn', runtime: 'nodejs22.x' } } } },
+    fail: { resources: { aws_lambda_function: { f: { function_name: 'fn', runtime: 'nodejs20.x' } } } },
+    finds: { address: 'aws_lambda_function.f', problem: /runtime nodejs20.x: AWS refuses to create functions on it since 2026-08-31/ },
+  },
+  'PCM-KMS-2': {
+    // The compute stack finds the data stack's key through its alias, as the real stacks do.
+    pass: {
+      resources: LAUNCHER,
+      data: { aws_kms_alias: { environment_key: { name: 'alias/pcm-dev' } } },
+      siblings: [KEY_WITH(LAUNCH_STATEMENTS)],
+    },
+    fail: {
+      resources: LAUNCHER,
+      data: { aws_kms_alias: { environment_key: { name: 'alias/pcm-dev' } } },
+      siblings: [KEY_WITH([{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' }])],
+    },
+    finds: { address: 'aws_autoscaling_group.g', problem: /whose policy does not let arn:aws:iam::111111111111:role\/aws-service-role\/autoscaling.amazonaws.com\/AWSServiceRoleForAutoScaling kms:GenerateDataKeyWithoutPlaintext, kms:Decrypt, kms:CreateGrant/ },
+  },
+  'PCM-IAM-4': {
+    pass: {
+      resources: {
+        aws_sns_topic_policy: {
+          p: { arn: 't', policy: policy({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::777777777777:root' }, Action: 'sns:Publish', Resource: 't', Condition: { ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::777777777777:role/podaac-cnm-response'] } } }) },
+        },
+      },
+      config: OPS,
+    },
+    fail: {
+      resources: { aws_kms_key: { k: { enable_key_rotation: true, policy: policy({ Sid: 'Daac', Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::777777777777:role/podaac-cnm-response'] }, Action: 'kms:Decrypt', Resource: '*' }) } } },
+      config: OPS,
+    },
+    finds: { address: 'aws_kms_key.k', problem: /statement Daac names arn:aws:iam::777777777777:role\/podaac-cnm-response as Principal; name account 777777777777 with an aws:PrincipalArn condition/ },
+  },
+  'PCM-LAM-3': {
+    pass: { resources: { aws_lambda_function: { f: { function_name: 'pcm-ops-cnes-batcher', reserved_concurrent_executions: 1 }, g: { function_name: 'pcm-ops-staging-submit' } } }, config: OPS },
+    fail: { resources: { aws_lambda_function: { f: { function_name: 'pcm-ops-staging-submit', reserved_concurrent_executions: 5 } } }, config: OPS },
+    finds: { address: 'aws_lambda_function.f', problem: /reserves 5 concurrent executions that the deploy guard does not check/ },
+  },
+  'PCM-EC2-5': {
+    pass: { resources: { aws_security_group: { g: { name_prefix: 'pcm-dev-cluster-', lifecycle: { create_before_destroy: true } }, h: { name: 'pcm-dev-lambdas' } } } },
+    fail: { resources: { aws_security_group: { g: { name: 'pcm-dev-cluster', lifecycle: { create_before_destroy: true } } } } },
+    finds: { address: 'aws_security_group.g', problem: /create_before_destroy with a fixed name/ },
+  },
+  'PCM-MSG-1': {
+    pass: {
+      resources: {
+        aws_sns_topic: { t: { name: 't' } },
+        aws_sns_topic_policy: { p: { arn: ref('aws_sns_topic.t', 'arn'), policy: policy({ Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: 't', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }) } },
+        aws_sqs_queue: { q: { name: 'q', policy: policy({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sqs:*', Resource: 'q', Condition: { Bool: { 'aws:SecureTransport': false } } }) } },
+      },
+    },
+    fail: {
+      resources: {
+        aws_sqs_queue: { q: { name: 'q' } },
+        aws_sqs_queue_policy: { p: { queue_url: ref('aws_sqs_queue.q', 'url'), policy: policy({ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: 'q' }) } },
+      },
+    },
+    finds: { address: 'aws_sqs_queue.q', problem: /policy has no deny of sqs:SendMessage on aws:SecureTransport false/ },
+  },
+  'PCM-IAM-5': {
+    pass: {
+      resources: {
+        aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role' }, b: { role: 'r', policy_arn: ref('aws_iam_policy.own', 'arn') } },
+        aws_iam_policy: { own: { policy: policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }) } },
+      },
+    },
+    fail: { resources: { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' } } } },
+    finds: { address: 'aws_iam_role_policy_attachment.a', problem: /attaches the AWS-managed policy AmazonSSMManagedInstanceCore, which is not on the allow-list/ },
+  },
+  'PCM-BAT-1': {
+    pass: {
+      resources: {
+        aws_batch_job_definition: { d: { type: 'container', container_properties: JSON.stringify({ image: 'i', jobRoleArn: ref('aws_iam_role.job', 'arn') }) } },
+        aws_launch_template: { t: { metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 } } },
+        aws_batch_compute_environment: { ce: { compute_resources: { launch_template: { launch_template_id: ref('aws_launch_template.t') } } } },
+      },
+    },
+    fail: {
+      resources: {
+        aws_batch_job_definition: { d: { type: 'container', container_properties: JSON.stringify({ image: 'i' }) } },
+        aws_launch_template: { t: { metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 2 } } },
+        aws_batch_compute_environment: { ce: { compute_resources: { launch_template: { launch_template_id: ref('aws_launch_template.t') } } } },
+      },
+    },
+    finds: { address: 'aws_batch_job_definition.d', problem: /no jobRoleArn: its containers act as the host role/ },
+  },
+  'PCM-S3-7': {
+    // OPS's dataset bucket: forward writes products/ (no delete), CNES deletes the CNM-S it read.
+    pass: {
+      resources: {
+        aws_s3_bucket_policy: {
+          p: {
+            bucket: 'b',
+            policy: policy(
+              { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444444444444:root' }, Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::pcm-ops-dataset-333333333333/products/*' },
+              { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::888888888888:root' }, Action: ['s3:GetObject', 's3:DeleteObject'], Resource: 'arn:aws:s3:::pcm-ops-messages-333333333333/cnm-s/*' },
+            ),
+          },
+        },
+      },
+      config: OPS,
+    },
+    fail: {
+      resources: {
+        aws_s3_bucket_policy: {
+          p: { bucket: 'b', policy: policy({ Sid: 'Forward', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444444444444:root' }, Action: ['s3:GetObject', 's3:Delete*'], Resource: 'arn:aws:s3:::pcm-ops-dataset-333333333333/products/*' }) },
+        },
+      },
+      config: OPS,
+    },
+    finds: { address: 'aws_s3_bucket_policy.p', problem: /statement Forward lets account 444444444444 delete in arn:aws:s3:::pcm-ops-dataset-333333333333\/products\/\*, which no read-write-delete grant declares/ },
+  },
+  'PCM-S3-8': {
+    pass: { resources: { aws_s3_object: { o: { bucket: 'b', key: 'k/', tags: { Name: 'x' } } } }, extra: PROVIDER_TAGS(DEV) },
+    fail: { resources: { aws_s3_object: { o: { bucket: 'b', key: 'k/', tags: Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`t${i}`, 'v'])) } } }, extra: PROVIDER_TAGS(DEV) },
+    finds: { address: 'aws_s3_object.o', problem: /carries 11 tags with the provider's default tags; S3 allows 10/ },
+  },
+  'PCM-S3-9': {
+    pass: {
+      resources: {
+        aws_s3_bucket: { b: { bucket: 'data' }, logs: { bucket: 'logs' } },
+        aws_s3_bucket_logging: { l: { bucket: ref('aws_s3_bucket.b'), target_bucket: ref('aws_s3_bucket.logs'), target_prefix: 'data/' } },
+      },
+    },
+    fail: {
+      resources: {
+        aws_s3_bucket: { b: { bucket: 'data' }, other: { bucket: 'other' }, logs: { bucket: 'logs' } },
+        aws_s3_bucket_logging: { l: { bucket: ref('aws_s3_bucket.b'), target_bucket: 'logs', target_prefix: 'data/' } },
+      },
+    },
+    finds: { address: 'aws_s3_bucket.other', problem: /no aws_s3_bucket_logging: requests to it leave no record/ },
+  },
+  'PCM-TLS-1': {
+    pass: { resources: { aws_lambda_function: { f: { function_name: 'fn', environment: { variables: { MOZART_URL: 'https://m', MOZART_CA_PEM: '-----BEGIN CERTIFICATE-----' } } } } }, config: OPS },
+    fail: { resources: { aws_lambda_function: { f: { function_name: 'fn', environment: { variables: { MOZART_URL: 'https://m', MOZART_TLS_INSECURE: 'true' } } } } }, config: DEV },
+    finds: { address: 'aws_lambda_function.f', problem: /does not verify mozart's certificate \(tls.mozart.verify false: developers' cluster/ },
+  },
+  // (PCM-TLS-1 on operator URLs: see 'reports plain-HTTP operator URLs' below.)
+  'PCM-ALR-1': {
+    pass: {
+      resources: { aws_sns_topic: { alerts: { name: 'pcm-ops-alerts' } }, aws_sns_topic_subscription: { s: { topic_arn: ref('aws_sns_topic.alerts', 'arn'), protocol: 'email', endpoint: 'a@example.org' } } },
+      config: OPS,
+    },
+    fail: { resources: { aws_sns_topic: { alerts: { name: 'pcm-dev-alerts' } } }, config: DEV },
+    finds: { address: 'aws_sns_topic.alerts', problem: /nobody is subscribed/ },
+  },
+  'PCM-LAM-4': {
+    pass: { resources: { aws_lambda_event_source_mapping: { m: { event_source_arn: 'arn:aws:sqs:us-west-2:1:q', function_name: 'f', scaling_config: { maximum_concurrency: 5 } }, k: { event_source_arn: 'arn:aws:kinesis:us-west-2:1:stream/s', function_name: 'f' } } } },
+    fail: { resources: { aws_lambda_event_source_mapping: { m: { event_source_arn: 'arn:aws:sqs:us-west-2:1:q', function_name: 'f' } } } },
+    finds: { address: 'aws_lambda_event_source_mapping.m', problem: /no scaling_config.maximum_concurrency/ },
+  },
 };
 
 function run(ruleId: string, fixture: Fixture) {
   const rule = RULES.find((r) => r.id === ruleId)!;
-  const stack = new StackView('x-compute', { resource: fixture.resources, ...(fixture.extra ?? {}) } as TerraformJson);
+  const stack = new StackView('x-compute', { resource: fixture.resources, ...(fixture.data ? { data: fixture.data } : {}), ...(fixture.extra ?? {}) } as TerraformJson);
   const siblings = (fixture.siblings ?? []).map((resources, i) => new StackView(`sibling-${i}`, { resource: resources } as TerraformJson));
-  return rule.check({ stack, environment: [stack, ...siblings], config: fixture.config ?? DEV }).map((v) => ({ address: v.resource.address, problem: v.problem }));
+  // A fixed day, so date-bound rules (runtime deprecations) give the same answer every day.
+  const peers = environments.map((e) => e.config);
+  return rule.check({ stack, environment: [stack, ...siblings], config: fixture.config ?? DEV, peers, today: '2026-11-30' }).map((v) => ({ address: v.resource.address, problem: v.problem }));
 }
 
 describe('the rule pack', () => {
@@ -248,7 +419,51 @@ describe('the rule pack', () => {
 
   it('fails a policy it cannot read rather than passing it (PCM-IAM-1, -2, -3)', () => {
     const unreadable: Fixture = { resources: { aws_iam_role_policy: { p: { role: 'r', policy: '${data.aws_iam_policy_document.d.json}' } } } };
-    for (const id of ['PCM-IAM-1', 'PCM-IAM-2', 'PCM-IAM-3']) expect(run(id, unreadable)).toEqual([{ address: 'aws_iam_role_policy.p', problem: expect.stringMatching(/policy cannot be read: not literal JSON/) }]);
+    for (const id of ['PCM-IAM-1', 'PCM-IAM-2', 'PCM-IAM-3', 'PCM-S3-7']) expect(run(id, unreadable)).toEqual([{ address: 'aws_iam_role_policy.p', problem: expect.stringMatching(/policy cannot be read: not literal JSON/) }]);
+  });
+
+  it('fails a resource or key policy it cannot read (PCM-IAM-4, PCM-MSG-1, PCM-KMS-2, PCM-BAT-1, PCM-IAM-5)', () => {
+    const opaque = '${data.aws_iam_policy_document.d.json}';
+    expect(run('PCM-IAM-4', { resources: { aws_sns_topic_policy: { p: { arn: 't', policy: opaque } } } })).toEqual([
+      { address: 'aws_sns_topic_policy.p', problem: expect.stringMatching(/policy cannot be read: not literal JSON/) },
+    ]);
+    expect(run('PCM-MSG-1', { resources: { aws_sns_topic: { t: { name: 't' } }, aws_sns_topic_policy: { p: { arn: ref('aws_sns_topic.t', 'arn'), policy: opaque } } } })).toEqual([
+      { address: 'aws_sns_topic.t', problem: expect.stringMatching(/the policy of aws_sns_topic_policy.p cannot be read/) },
+    ]);
+    expect(run('PCM-KMS-2', { resources: LAUNCHER, data: { aws_kms_alias: { environment_key: { name: 'alias/pcm-dev' } } }, siblings: [{ ...KEY_WITH([]), aws_kms_key: { k: { policy: opaque } } }] })).toEqual([
+      { address: 'aws_autoscaling_group.g', problem: expect.stringMatching(/the policy of aws_kms_key.k cannot be read/) },
+    ]);
+    expect(run('PCM-KMS-2', { resources: LAUNCHER })).toEqual([{ address: 'aws_autoscaling_group.g', problem: expect.stringMatching(/a key the check cannot find/) }]);
+    expect(run('PCM-BAT-1', { resources: { aws_batch_job_definition: { d: { type: 'container', container_properties: '${jsonencode(local.c)}' } } } })).toEqual([
+      { address: 'aws_batch_job_definition.d', problem: expect.stringMatching(/container_properties cannot be read/) },
+    ]);
+    expect(run('PCM-IAM-5', { resources: { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::333333333333:policy/someone-elses' } } } })).toEqual([
+      { address: 'aws_iam_role_policy_attachment.a', problem: expect.stringMatching(/a policy the check cannot read/) },
+    ]);
+  });
+
+  it("reports plain-HTTP operator URLs with tls.jenkins's reason, and passes HTTPS ones (PCM-TLS-1)", () => {
+    const INT = example('int');
+    const urls = (jenkins: string) => ({ output: { url_hysds_ui: { value: 'https://10.0.0.1/hysds_ui/' }, url_jenkins: { value: jenkins } } });
+    expect(run('PCM-TLS-1', { resources: {}, config: INT, extra: urls('https://10.0.0.5:8443/') })).toEqual([]);
+    expect(run('PCM-TLS-1', { resources: {}, config: INT, extra: urls('http://10.0.0.5:8080/') })).toEqual([
+      { address: 'output.url_jenkins', problem: expect.stringMatching(/^http:\/\/10.0.0.5:8080\/ is plain HTTP \(tls.jenkins.plainHttp: the ci image of HySDS/) },
+    ]);
+    expect(run('PCM-TLS-1', { resources: {}, config: OPS, extra: urls('http://10.0.0.5:8080/') })).toEqual([
+      { address: 'output.url_jenkins', problem: 'http://10.0.0.5:8080/ is plain HTTP, and tls.jenkins names no reason' },
+    ]);
+  });
+
+  it('lets only a server access log target use S3-managed keys (PCM-S3-1)', () => {
+    const logged = (extra: Resources): Fixture => ({
+      resources: {
+        aws_s3_bucket: { logs: { bucket: 'logs' } },
+        aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: ref('aws_s3_bucket.logs'), rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] } },
+        ...extra,
+      },
+    });
+    expect(run('PCM-S3-1', logged({ aws_s3_bucket_logging: { l: { bucket: 'data', target_bucket: ref('aws_s3_bucket.logs') } } }))).toEqual([]);
+    expect(run('PCM-S3-1', logged({}))).toEqual([{ address: 'aws_s3_bucket.logs', problem: 'encrypts with AES256, not a KMS key' }]);
   });
 
   it('finds an access key id, a private key and a literal password attribute (PCM-SEC-1), never echoing them', () => {

@@ -87,7 +87,11 @@ const BAD_INPUTS: readonly BadInput[] = [
     field: 'cnm.daac.cnmS.streamArn',
     says: 'an ARN in the DAAC account',
   },
-  { name: 'grant with an unknown access level', env: 'forward', change: (d) => (d.storage.sharedFrom.grants[0].access = 'write'), field: 'storage.sharedFrom.grants[0].access', says: 'read or read-write' },
+  { name: 'grant with an unknown access level', env: 'forward', change: (d) => (d.storage.sharedFrom.grants[0].access = 'write'), field: 'storage.sharedFrom.grants[0].access', says: 'read, read-write or read-write-delete' },
+  { name: "mozart's CA that is not a certificate", change: (d) => (d.tls = { mozart: { caCertificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' } }), field: 'tls.mozart.caCertificate', says: 'that parses' },
+  { name: 'mozart verification off without a reason', change: (d) => (d.tls = { mozart: { verify: false } }), field: 'tls.mozart', says: '{caCertificate: "<PEM>"} or {verify: false, reason: "..."}' },
+  { name: 'an alert address that is not one', change: (d) => (d.alerts = { emails: ['ops team'] }), field: 'alerts.emails[0]', says: 'an email address' },
+  { name: 'an SQS concurrency below what Lambda takes', change: (d) => (d.lambdas = { sqsMaximumConcurrency: 1 }), field: 'lambdas.sqsMaximumConcurrency', says: 'a whole number from 2 to 1000' },
 ];
 
 describe('environment config validation', () => {

@@ -31,15 +31,18 @@ describe('Mozart job submission', () => {
     expect(() => mozartOptionsFromEnv({ MOZART_URL: 'https://mozart', MOZART_TLS_INSECURE: 'yes' })).toThrow('MOZART_TLS_INSECURE is "yes"; expected true or false');
     expect(() => mozartOptionsFromEnv({})).toThrow('environment variable MOZART_URL is not set');
     expect(() => mozartOptionsFromEnv({ MOZART_URL: 'mozart:443' })).toThrow('MOZART_URL is "mozart:443"; expected http(s)://');
+    expect(() => mozartOptionsFromEnv({ MOZART_URL: 'https://mozart', MOZART_CA_PEM: 'not a certificate' })).toThrow('MOZART_CA_PEM is not a PEM certificate');
   });
 
   (HAS_OPENSSL ? describe : describe.skip)('over HTTPS with a self-signed certificate, as Mozart serves it', () => {
     let url: string;
     let server: ReturnType<typeof createServer>;
+    let cert: string;
     beforeAll(async () => {
       const dir = mkdtempSync(join(tmpdir(), 'pcm-mozart-tls-'));
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-      server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+      server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
         req.resume();
         req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"success": true, "result": "tls-job"}'));
       });
@@ -50,6 +53,18 @@ describe('Mozart job submission', () => {
 
     it('fails by default: the certificate is not trusted', async () => {
       await expect(submitJob({ url, insecureTls: false, timeoutMs: 2000 }, job)).rejects.toThrow(/could not be reached: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED)/);
+    });
+
+    it('submits when the configured CA (tls.mozart.caCertificate, MOZART_CA_PEM) signed the certificate', async () => {
+      const options = mozartOptionsFromEnv({ MOZART_URL: url, MOZART_CA_PEM: cert, MOZART_TIMEOUT_MS: '2000' });
+      expect(options).toMatchObject({ insecureTls: false, caCertificate: cert });
+      expect(await submitJob(options, job)).toBe('tls-job');
+    });
+
+    it('fails when another CA is configured, naming the reason', async () => {
+      const other = readFileSync(join(__dirname, '..', '..', 'environments', 'answers', 'ops.yaml'), 'utf8');
+      const pem = /caCertificate: \|\n((?: {6}.*\n)+)/.exec(other)![1].replace(/^ {6}/gm, '');
+      await expect(submitJob({ url, insecureTls: false, caCertificate: pem, timeoutMs: 2000 }, job)).rejects.toThrow(/could not be reached: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|DEPTH_ZERO)/);
     });
 
     it('submits when told to skip verification', async () => {

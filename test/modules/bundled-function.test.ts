@@ -40,12 +40,12 @@ const statement = (json: Json, sid: string): Json => policyOf(json).Statement.fi
 describe('BundledFunction', () => {
   const { json: plain } = synth((stack) => new BundledFunction(stack, 'fn', base));
 
-  it('runs the bundle on nodejs20.x arm64 at index.handler, with the bundle hash as source_code_hash', () => {
+  it('runs the bundle on nodejs22.x arm64 at index.handler, with the bundle hash as source_code_hash', () => {
     const functions = resources(plain, 'aws_lambda_function');
     expect(functions).toHaveLength(1);
     expect(functions[0]).toMatchObject({
       function_name: 'pcm-dev-staging-submit',
-      runtime: 'nodejs20.x',
+      runtime: 'nodejs22.x',
       architectures: ['arm64'],
       handler: 'index.handler',
       source_code_hash: bundleLambda('staging-submit').sha256Base64,

@@ -33,6 +33,23 @@ describe('MessageLambdas', () => {
   const dev = synth('dev');
   const adt = synth('adt');
 
+  it("verifies mozart against the configured CA, or not at all only by tls.mozart's named setting", () => {
+    const opsConfig = environments.find((e) => e.config.environment.name === 'ops')!.config;
+    const ca = opsConfig.tls?.mozart && 'caCertificate' in opsConfig.tls.mozart ? opsConfig.tls.mozart.caCertificate : undefined;
+    expect(ca).toBeDefined();
+    expect(fn(ops, 'pcm-ops-staging-submit').environment.variables.MOZART_CA_PEM).toBe(ca);
+    expect(fn(ops, 'pcm-ops-staging-submit').environment.variables.MOZART_TLS_INSECURE).toBeUndefined();
+    // dev says verify: false with a reason.
+    expect(fn(dev, 'pcm-dev-staging-submit').environment.variables).toMatchObject({ MOZART_TLS_INSECURE: 'true' });
+    expect(fn(dev, 'pcm-dev-staging-submit').environment.variables.MOZART_CA_PEM).toBeUndefined();
+  });
+
+  it('caps every SQS source at lambdas.sqsMaximumConcurrency, 5 by default', () => {
+    const mappings = resources(ops, 'aws_lambda_event_source_mapping');
+    expect(mappings).toHaveLength(3);
+    for (const m of mappings) expect(m.scaling_config).toEqual({ maximum_concurrency: 5 });
+  });
+
   it('gives each environment the handlers its channels need', () => {
     const names = (json: Json) => resources(json, 'aws_lambda_function').map((f) => f.function_name).sort();
     expect(names(ops)).toEqual(['pcm-ops-cnes-batcher', 'pcm-ops-cnm-r-consumer', 'pcm-ops-cnm-s-sender', 'pcm-ops-staging-submit']);
@@ -60,7 +77,8 @@ describe('MessageLambdas', () => {
   it('configures the staging submitter from the staging area settings', () => {
     expect(fn(ops, 'pcm-ops-staging-submit').environment.variables).toEqual({
       MOZART_URL: 'https://10.0.0.10',
-      MOZART_TLS_INSECURE: 'true',
+      // ops verifies mozart against the CA its config names (tls.mozart.caCertificate).
+      MOZART_CA_PEM: expect.stringMatching(/^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/),
       DATASET_BUCKET: 'pcm-ops-dataset-333333333333',
       STAGING_PREFIX: 'staging_area/',
       STAGING_SUFFIX: '.met.json',

@@ -1,5 +1,8 @@
 /** The naming module: every name derives from configuration, deterministically, within AWS limits. */
-import { Naming, NAME_LIMITS } from '../../modules/naming';
+import { Naming, NAME_LIMITS, partitionOf } from '../../modules/naming';
+import { launchingServiceStatements } from '../../modules/environment-key';
+import { partnerPrincipals } from '../../modules/policy';
+import { sessionManagerStatements } from '../../modules/session-manager';
 
 const naming = new Naming({ project: 'pcm', environment: 'ops', accountId: '333333333333', region: 'us-west-2' });
 
@@ -34,5 +37,34 @@ describe('naming', () => {
   it('uses <project>-<env> as the HySDS venue and the KMS alias', () => {
     expect(naming.venue).toBe('pcm-ops');
     expect(naming.kmsAlias()).toBe('alias/pcm-ops');
+  });
+});
+
+describe('ARN partitions from the region', () => {
+  const gov = new Naming({ project: 'pcm', environment: 'ops', accountId: '333333333333', region: 'us-gov-west-1' });
+
+  it('maps GovCloud and China regions to their partitions, every other to aws', () => {
+    expect([partitionOf('us-west-2'), partitionOf('us-gov-west-1'), partitionOf('us-gov-east-1'), partitionOf('cn-north-1'), partitionOf('eu-west-1')]).toEqual(['aws', 'aws-us-gov', 'aws-us-gov', 'aws-cn', 'aws']);
+  });
+
+  it('writes every ARN the naming module gives in the region\'s partition', () => {
+    expect([gov.bucketArn('dataset'), gov.queueArn(gov.queue('staging')), gov.topicArn('alerts'), gov.cnmStreamArn(), gov.idempotencyTableArn()]).toEqual([
+      'arn:aws-us-gov:s3:::pcm-ops-dataset-333333333333',
+      'arn:aws-us-gov:sqs:us-gov-west-1:333333333333:pcm-ops-staging',
+      'arn:aws-us-gov:sns:us-gov-west-1:333333333333:pcm-ops-alerts',
+      'arn:aws-us-gov:kinesis:us-gov-west-1:333333333333:stream/pcm-ops-cnm-s',
+      'arn:aws-us-gov:dynamodb:us-gov-west-1:333333333333:table/pcm-ops-idempotency',
+    ]);
+  });
+
+  it('writes the policies of the launching roles, the SSM agent and the partners in that partition', () => {
+    const text = JSON.stringify([
+      launchingServiceStatements('333333333333', gov.partition),
+      sessionManagerStatements(gov.identity),
+      partnerPrincipals(['arn:aws-us-gov:iam::777777777777:role/podaac-cnm-response']),
+    ]);
+    expect(text).not.toMatch(/arn:aws:/);
+    expect(text).toContain('arn:aws-us-gov:iam::333333333333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling');
+    expect(text).toContain('"AWS":"arn:aws-us-gov:iam::777777777777:root"');
   });
 });

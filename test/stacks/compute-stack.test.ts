@@ -108,13 +108,71 @@ describe.each(NAMES)('%s-compute', (name) => {
     expect(all(name, 'aws_sqs_queue').map((q) => q.name)).toEqual(expect.arrayContaining([`${venue}-queue`]));
   });
 
-  it('lets operators reach mozart on 443 and 15673 (and Jenkins on 8080) from their CIDRs, and nothing else in from outside', () => {
+  it('lets operators reach mozart on 443 and 15673 (and Jenkins on its port) from their CIDRs, and nothing else in from outside', () => {
     const rules = all(name, 'aws_vpc_security_group_ingress_rule');
     const external = rules.filter((r) => r.cidr_ipv4 !== undefined);
-    const expected = config.network.operatorCidrs.flatMap((cidr) => [[cidr, 443], [cidr, 15673], [cidr, 8080]]);
+    // Jenkins: plain HTTP 8080 only where tls.jenkins says so with a reason (int), HTTPS 8443 otherwise.
+    const jenkinsPort = config.tls?.jenkins && 'plainHttp' in config.tls.jenkins ? 8080 : 8443;
+    const expected = config.network.operatorCidrs.flatMap((cidr) => [[cidr, 443], [cidr, 15673], [cidr, jenkinsPort]]);
     expect(external.map((r) => [r.cidr_ipv4, r.from_port]).sort()).toEqual(expected.sort());
     expect(rules.some((r) => r.cidr_ipv4 === '0.0.0.0/0')).toBe(false);
     for (const group of all(name, 'aws_security_group')) expect(group.ingress ?? []).toEqual([]);
+  });
+
+  it('names its replaceable security groups by prefix (create_before_destroy cannot reuse a fixed name)', () => {
+    for (const group of all(name, 'aws_security_group').filter((g) => g.lifecycle?.create_before_destroy)) {
+      expect(group.name).toBeUndefined();
+      expect(group.name_prefix).toMatch(new RegExp(`^${venue}-(cluster|mozart|ci|batch)-$`));
+    }
+  });
+
+  it('runs Batch jobs as a job role of their own: hosts answer metadata from one hop, in a group of their own', () => {
+    const jobRole = byPath(name, 'aws_iam_role', 'batch/job-role');
+    expect(JSON.parse(jobRole.assume_role_policy).Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': config.aws.accountId } } },
+    ]);
+    const jobPolicy = JSON.parse(byPath(name, 'aws_iam_role_policy', 'batch/job-policy').policy);
+    expect(jobPolicy.Statement.map((s: StackJson) => s.Sid)).toEqual(expect.arrayContaining(['ListOwnBuckets', 'ReadWriteOwnObjects', 'UseEnvironmentKey']));
+    for (const jd of config.batch.jobDefinitions) {
+      expect(JSON.parse(byPath(name, 'aws_batch_job_definition', `batch/jd-${jd.name}`).container_properties).jobRoleArn).toMatch(/aws_iam_role\.batch_job-role_.*\.arn/);
+    }
+    expect(byPath(name, 'aws_launch_template', 'batch/launch-template').metadata_options).toMatchObject({ http_tokens: 'required', http_put_response_hop_limit: 1 });
+    // The host role keeps the ECS agent and the SSM agent, and no data.
+    const hostPolicy = JSON.parse(byPath(name, 'aws_iam_role_policy', 'batch-role/policy').policy);
+    expect(hostPolicy.Statement.map((s: StackJson) => s.Sid)).toEqual(['SsmAgentCore', 'SsmAgentAssociations']);
+    for (const ce of config.batch.computeEnvironments) {
+      expect(byPath(name, 'aws_batch_compute_environment', `batch/ce-${ce.name}`).compute_resources.security_group_ids).toEqual([expect.stringMatching(/aws_security_group\.security_batch_.*\.id/)]);
+    }
+  });
+
+  it('gives instances a scoped Session Manager policy, never AmazonSSMManagedInstanceCore or any parameter read', () => {
+    const attached = all(name, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn);
+    expect(attached).toEqual(['arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role']);
+    for (const role of ['core-role', 'worker-role', 'batch-role']) {
+      const statements = JSON.parse(byPath(name, 'aws_iam_role_policy', `${role}/policy`).policy).Statement as StackJson[];
+      expect(statements).toContainEqual(expect.objectContaining({ Sid: 'SsmAgentCore', Resource: '*', Action: expect.arrayContaining(['ssm:UpdateInstanceInformation', 'ssmmessages:OpenDataChannel', 'ec2messages:GetMessages', 'ssm:ListInstanceAssociations']) }));
+      expect(statements).toContainEqual({
+        Sid: 'SsmAgentAssociations',
+        Effect: 'Allow',
+        Action: ['ssm:GetDocument', 'ssm:UpdateAssociationStatus', 'ssm:UpdateInstanceAssociationStatus', 'ssm:PutInventory'],
+        Resource: [`arn:aws:ec2:us-west-2:${config.aws.accountId}:instance/*`, `arn:aws:ssm:us-west-2:${config.aws.accountId}:document/*`, 'arn:aws:ssm:us-west-2::document/*'],
+      });
+      expect(JSON.stringify(statements)).not.toMatch(/ssm:GetParameter/);
+    }
+  });
+
+  it('runs Jenkins (where there is ci) as a role of its own with the code bucket only, at the URL tls.jenkins gives', () => {
+    if (!config.core.ci) return expect(all(name, 'aws_iam_role').some((r) => r.name === `${venue}-ci`)).toBe(false);
+    const ci = byPath(name, 'aws_instance', 'ci/instance');
+    expect(ci.iam_instance_profile).toMatch(/aws_iam_instance_profile\.ci-role_profile_/);
+    const statements = JSON.parse(byPath(name, 'aws_iam_role_policy', 'ci-role/policy').policy).Statement as StackJson[];
+    expect(statements.find((s) => s.Sid === 'ListOwnBuckets')!.Resource).toEqual([`arn:aws:s3:::${venue}-code-${config.aws.accountId}`]);
+    const plain = config.tls?.jenkins && 'plainHttp' in config.tls.jenkins;
+    expect(compute(name).output.url_jenkins.value).toMatch(plain ? /^http:\/\/\$\{.*\}:8080\/$/ : /^https:\/\/\$\{.*\}:8443\/$/);
+  });
+
+  it('runs every function on nodejs22.x', () => {
+    for (const fn of all(name, 'aws_lambda_function')) expect(fn.runtime).toBe('nodejs22.x');
   });
 
   it('runs Batch without a service role, on pinned launch template versions, with retries of Spot reclaims only', () => {

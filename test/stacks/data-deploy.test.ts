@@ -96,8 +96,13 @@ withEmulator('data stacks deployed to the AWS emulator', () => {
     const topicArn = 'arn:aws:sns:us-west-2:333333333333:pcm-ops-cnm-r';
     const sns = client(SNSClient, 'ops');
     const attributes = await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
-    const policy = JSON.parse(attributes.Attributes!.Policy!) as { Statement: { Sid: string; Principal: { AWS?: string[] } }[] };
-    expect(policy.Statement.find((s) => s.Sid === 'ExternalPublishers')?.Principal.AWS).toEqual(['arn:aws:iam::777777777777:role/podaac-cnm-response']);
+    const policy = JSON.parse(attributes.Attributes!.Policy!) as { Statement: { Sid: string; Principal: { AWS?: string }; Condition?: unknown }[] };
+    // The DAAC's account, with its role as an aws:PrincipalArn condition (a re-created role keeps working).
+    expect(policy.Statement.find((s) => s.Sid === 'ExternalPublishers')).toMatchObject({
+      Principal: { AWS: 'arn:aws:iam::777777777777:root' },
+      Condition: { ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::777777777777:role/podaac-cnm-response'] } },
+    });
+    expect(policy.Statement[0]).toMatchObject({ Sid: 'DenyInsecureTransport', Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': false } } });
     expect(attributes.Attributes!.KmsMasterKeyId).toMatch(/^arn:aws:kms:us-west-2:333333333333:key\//);
     const { Subscriptions } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
     expect(Subscriptions!.map((s) => [s.Protocol, s.Endpoint])).toEqual([['sqs', 'arn:aws:sqs:us-west-2:333333333333:pcm-ops-cnm-r']]);

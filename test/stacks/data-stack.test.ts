@@ -25,13 +25,29 @@ describe.each(NAMES)('%s-data buckets', (name) => {
   const protect = config.protection.deletionProtection;
   const stack = data(name);
 
-  it('has the five buckets, named by the naming module', () => {
+  it('has the five buckets and the access log bucket, named by the naming module', () => {
     const buckets = Object.values(resourcesOf(stack, 'aws_s3_bucket')).map((b: StackJson) => b.bucket);
-    expect(buckets.sort()).toEqual(PURPOSES.map((p) => naming.bucket(p)).sort());
+    expect(buckets.sort()).toEqual([...PURPOSES.map((p) => naming.bucket(p)), naming.accessLogBucket()].sort());
+  });
+
+  it('logs every data bucket to the access log bucket under its purpose, which S3 alone may write to', () => {
+    const logging = Object.values(resourcesOf(stack, 'aws_s3_bucket_logging')) as StackJson[];
+    expect(logging.map((l) => l.target_prefix).sort()).toEqual(PURPOSES.map((p) => `${p}/`).sort());
+    for (const l of logging) expect(l.target_bucket).toMatch(/aws_s3_bucket\.access-logs_bucket_.*\.id/);
+    const policy = JSON.parse(byPath(stack, 'aws_s3_bucket_policy', 'access-logs/policy').policy);
+    expect(policy.Statement[1]).toEqual({
+      Sid: 'S3DeliversAccessLogs',
+      Effect: 'Allow',
+      Principal: { Service: 'logging.s3.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: `arn:aws:s3:::${naming.accessLogBucket()}/*`,
+      Condition: { StringEquals: { 'aws:SourceAccount': config.aws.accountId }, ArnLike: { 'aws:SourceArn': PURPOSES.map((p) => naming.bucketArn(p)) } },
+    });
   });
 
   it('encrypts every bucket with the environment key and a bucket key', () => {
-    const configs = Object.values(resourcesOf(stack, 'aws_s3_bucket_server_side_encryption_configuration'));
+    // The access log bucket alone uses S3-managed keys: log delivery cannot write with a KMS key.
+    const configs = Object.values(resourcesOf(stack, 'aws_s3_bucket_server_side_encryption_configuration')).filter((c: StackJson) => !c.bucket.includes('access-logs'));
     expect(configs).toHaveLength(5);
     for (const c of configs) {
       expect(c.rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: expect.stringMatching(/aws_kms_key\..*\.arn/) }, bucket_key_enabled: true }]);
@@ -40,10 +56,26 @@ describe.each(NAMES)('%s-data buckets', (name) => {
 
   it('blocks all public access and enforces bucket-owner ownership on every bucket', () => {
     const blocks = Object.values(resourcesOf(stack, 'aws_s3_bucket_public_access_block'));
-    expect(blocks).toHaveLength(5);
+    expect(blocks).toHaveLength(6);
     for (const b of blocks) expect(b).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
     const ownership = Object.values(resourcesOf(stack, 'aws_s3_bucket_ownership_controls'));
-    expect(ownership.map((o: StackJson) => o.rule.object_ownership)).toEqual(Array(5).fill('BucketOwnerEnforced'));
+    expect(ownership.map((o: StackJson) => o.rule.object_ownership)).toEqual(Array(6).fill('BucketOwnerEnforced'));
+  });
+
+  it('denies a PutObject naming another KMS key in every bucket policy, second', () => {
+    for (const purpose of PURPOSES) {
+      expect(bucketPolicy(name, purpose).Statement[1]).toEqual({
+        Sid: 'DenyOtherKmsKeys',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:PutObject',
+        Resource: `${naming.bucketArn(purpose)}/*`,
+        Condition: {
+          Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+          StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': expect.stringMatching(/aws_kms_key\..*\.arn/) },
+        },
+      });
+    }
   });
 
   it('denies non-TLS access first in every bucket policy', () => {
@@ -63,7 +95,7 @@ describe.each(NAMES)('%s-data buckets', (name) => {
     for (const b of Object.values(resourcesOf(stack, 'aws_s3_bucket'))) {
       expect(b).toMatchObject({ force_destroy: !protect, lifecycle: { prevent_destroy: protect } });
     }
-    expect(Object.keys(resourcesOf(stack, 'aws_s3_bucket_versioning'))).toHaveLength(protect ? 5 : 0);
+    expect(Object.keys(resourcesOf(stack, 'aws_s3_bucket_versioning'))).toHaveLength(protect ? 6 : 0);
   });
 
   it('expires triage data, and everything on the expiry date of a temporary environment', () => {
@@ -94,10 +126,11 @@ describe('cross-account sharing of the OPS buckets', () => {
     Action: actions,
     Resource: resource,
   });
-  const RW = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'];
+  // read-write never deletes (read-write-delete would); the examples need no deletes.
+  const RW = ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'];
 
   it('the dataset policy grants forward and bulk read-write, adt read, on exactly their prefixes', () => {
-    const statements = bucketPolicy('ops', 'dataset').Statement.slice(1);
+    const statements = bucketPolicy('ops', 'dataset').Statement.slice(2);
     // In file order of the consumers (adt, bulk, forward).
     expect(statements).toEqual([
       { ...grant('ListAdtRead', '666666666666', 's3:ListBucket', dataset), Condition: { StringLike: { 's3:prefix': ['products/*'] } } },
@@ -110,7 +143,7 @@ describe('cross-account sharing of the OPS buckets', () => {
   });
 
   it('the archive policy grants forward and bulk read-write on outgoing/, and the DAAC and CNES read it', () => {
-    const statements = bucketPolicy('ops', 'archive').Statement.slice(1);
+    const statements = bucketPolicy('ops', 'archive').Statement.slice(2);
     expect(statements).toEqual([
       { ...grant('ListBulkReadWrite', '555555555555', 's3:ListBucket', archive), Condition: { StringLike: { 's3:prefix': ['outgoing/*'] } } },
       grant('ObjectsBulkReadWrite', '555555555555', RW, [`${archive}/outgoing/*`]),
@@ -121,18 +154,67 @@ describe('cross-account sharing of the OPS buckets', () => {
     ]);
   });
 
-  it('the key lets each consumer account use it through S3 only, with its widest access', () => {
+  it('the key lets each consumer account use it through S3 only, for its buckets only (encryption context), with its widest access', () => {
     const shared = keyPolicy('ops').Statement.filter((s: StackJson) => /^Shared/.test(s.Sid));
-    const viaS3 = { StringEquals: { 'kms:ViaService': 's3.us-west-2.amazonaws.com' } };
+    const viaS3 = (...buckets: string[]) => ({
+      StringEquals: { 'kms:ViaService': 's3.us-west-2.amazonaws.com' },
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': buckets.flatMap((b) => [b, `${b}/*`]) },
+    });
     expect(shared).toEqual([
-      { ...grant('SharedAdtThroughS3', '666666666666', ['kms:Decrypt'], '*'), Condition: viaS3 },
-      { ...grant('SharedBulkThroughS3', '555555555555', ['kms:Decrypt', 'kms:GenerateDataKey'], '*'), Condition: viaS3 },
-      { ...grant('SharedForwardThroughS3', '444444444444', ['kms:Decrypt', 'kms:GenerateDataKey'], '*'), Condition: viaS3 },
+      { ...grant('SharedAdtThroughS3', '666666666666', ['kms:Decrypt'], '*'), Condition: viaS3(dataset) },
+      { ...grant('SharedBulkThroughS3', '555555555555', ['kms:Decrypt', 'kms:GenerateDataKey'], '*'), Condition: viaS3(dataset, archive) },
+      { ...grant('SharedForwardThroughS3', '444444444444', ['kms:Decrypt', 'kms:GenerateDataKey'], '*'), Condition: viaS3(dataset, archive) },
+    ]);
+  });
+
+  it('the key lets the DAAC and CNES use it through S3 for their buckets only, and the DAAC publishers by account and aws:PrincipalArn', () => {
+    const byId = (id: string) => keyPolicy('ops').Statement.find((s: StackJson) => s.Sid === id);
+    const context = (...buckets: string[]) => ({ 'kms:EncryptionContext:aws:s3:arn': buckets.flatMap((b) => [b, `${b}/*`]) });
+    expect(byId('DaacReadsArchives')).toEqual({
+      ...grant('DaacReadsArchives', '777777777777', 'kms:Decrypt', '*'),
+      Condition: { StringEquals: { 'kms:ViaService': 's3.us-west-2.amazonaws.com' }, StringLike: context(archive) },
+    });
+    expect(byId('CnesExchangesMessages')).toEqual({
+      ...grant('CnesExchangesMessages', '888888888888', ['kms:Decrypt', 'kms:GenerateDataKey'], '*'),
+      Condition: { StringEquals: { 'kms:ViaService': 's3.us-west-2.amazonaws.com' }, StringLike: context(ops.bucketArn('messages'), archive) },
+    });
+    expect(byId('DaacPublishesCnmR')).toEqual({
+      ...grant('DaacPublishesCnmR', '777777777777', ['kms:GenerateDataKey*', 'kms:Decrypt'], '*'),
+      Condition: { ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::777777777777:role/podaac-cnm-response'] }, StringEquals: { 'kms:ViaService': 'sns.us-west-2.amazonaws.com' } },
+    });
+  });
+
+  it.each(NAMES)('%s: the key lets the Auto Scaling and Batch service-linked roles launch encrypted volumes, by aws:PrincipalArn in this account', (name) => {
+    const account = configOf(name).aws.accountId;
+    const roles = {
+      'aws:PrincipalArn': [
+        `arn:aws:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+        `arn:aws:iam::${account}:role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch`,
+      ],
+    };
+    const launching = keyPolicy(name).Statement.filter((s: StackJson) => /^LaunchingServices/.test(s.Sid));
+    expect(launching).toEqual([
+      {
+        Sid: 'LaunchingServicesEncryptVolumes',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        Resource: '*',
+        Condition: { StringEquals: { 'kms:CallerAccount': account }, ArnEquals: roles },
+      },
+      {
+        Sid: 'LaunchingServicesGrantToEc2',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { StringEquals: { 'kms:CallerAccount': account }, ArnEquals: roles, Bool: { 'kms:GrantIsForAWSResource': true } },
+      },
     ]);
   });
 
   it('triage, code and messages grant no environment anything', () => {
-    for (const purpose of ['triage', 'code'] as const) expect(bucketPolicy('ops', purpose).Statement).toHaveLength(1);
+    for (const purpose of ['triage', 'code'] as const) expect(bucketPolicy('ops', purpose).Statement).toHaveLength(2);
     const accounts = JSON.stringify(bucketPolicy('ops', 'messages')).match(/arn:aws:iam::\d{12}/g);
     expect(new Set(accounts)).toEqual(new Set(['arn:aws:iam::888888888888']));
   });
@@ -144,10 +226,16 @@ describe('cross-account sharing of the OPS buckets', () => {
     for (const account of others) expect(text).not.toContain(account);
   });
 
-  it('no bucket or key policy anywhere names a wildcard principal in an Allow', () => {
+  it('no bucket or key policy anywhere names a wildcard principal in an Allow, but for the launching roles of its own account', () => {
     for (const name of NAMES) {
       const policies = [...PURPOSES.map((p) => bucketPolicy(name, p)), keyPolicy(name)];
-      for (const p of policies) for (const s of p.Statement) if (s.Effect === 'Allow') expect(JSON.stringify(s.Principal)).not.toMatch(/"\*"/);
+      for (const p of policies) {
+        for (const s of p.Statement) {
+          if (s.Effect !== 'Allow' || !JSON.stringify(s.Principal).includes('"*"')) continue;
+          expect(s.Condition.StringEquals['kms:CallerAccount']).toBe(configOf(name).aws.accountId);
+          for (const arn of s.Condition.ArnEquals['aws:PrincipalArn']) expect(arn).toMatch(new RegExp(`^arn:aws:iam::${configOf(name).aws.accountId}:role/aws-service-role/`));
+        }
+      }
     }
   });
 });
@@ -156,7 +244,7 @@ describe('CNES in the messages bucket', () => {
   it('reads and deletes cnm-s/, writes cnm-r/ but never the consumer records, and nothing else', () => {
     const messages = Naming.of(configOf('ops')).bucketArn('messages');
     const cnes = { AWS: 'arn:aws:iam::888888888888:root' };
-    expect(bucketPolicy('ops', 'messages').Statement.slice(1)).toEqual([
+    expect(bucketPolicy('ops', 'messages').Statement.slice(2)).toEqual([
       { Sid: 'CnesListsCnmS', Effect: 'Allow', Principal: cnes, Action: 's3:ListBucket', Resource: messages, Condition: { StringLike: { 's3:prefix': ['cnm-s/*'] } } },
       { Sid: 'CnesReadsAndDeletesCnmS', Effect: 'Allow', Principal: cnes, Action: ['s3:GetObject', 's3:DeleteObject'], Resource: `${messages}/cnm-s/*` },
       { Sid: 'CnesWritesCnmR', Effect: 'Allow', Principal: cnes, Action: 's3:PutObject', Resource: `${messages}/cnm-r/*` },
@@ -198,23 +286,52 @@ describe('message channels', () => {
     expect(statements.find((s: StackJson) => s.Sid === 'ExternalPublishers')).toEqual({
       Sid: 'ExternalPublishers',
       Effect: 'Allow',
-      Principal: { AWS: ['arn:aws:iam::777777777777:role/podaac-cnm-response'] },
+      // The account, and the role as a condition: a role named as Principal breaks when re-created.
+      Principal: { AWS: 'arn:aws:iam::777777777777:root' },
+      Condition: { ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::777777777777:role/podaac-cnm-response'] } },
       Action: 'sns:Publish',
       Resource: expect.stringContaining('aws_sns_topic.'),
+    });
+    expect(statements[0]).toEqual({
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sns:Publish',
+      Resource: expect.stringContaining('aws_sns_topic.'),
+      Condition: { Bool: { 'aws:SecureTransport': false } },
     });
     expect(statements.find((s: StackJson) => s.Sid === 'S3Publishes')).toMatchObject({
       Principal: { Service: 's3.amazonaws.com' },
       Condition: { StringEquals: { 'aws:SourceAccount': '333333333333' }, ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::pcm-ops-messages-333333333333' } },
     });
-    expect(statements).toHaveLength(3);
+    expect(statements).toHaveLength(4);
+  });
+
+  it.each(NAMES)('%s: the alerts topic mails exactly the addresses in alerts.emails', (name) => {
+    const emails = Object.values(resourcesOf(data(name), 'aws_sns_topic_subscription')).filter((s: StackJson) => s.protocol === 'email') as StackJson[];
+    expect(emails.map((s) => s.endpoint)).toEqual(configOf(name).alerts?.emails ?? []);
+    for (const s of emails) expect(s.topic_arn).toMatch(/aws_sns_topic\.topic-alerts_topic_.*\.arn/);
   });
 
   it('queues take messages only from their topics, with raw delivery', () => {
-    const subscriptions = Object.values(resourcesOf(data('ops'), 'aws_sns_topic_subscription'));
+    const subscriptions = Object.values(resourcesOf(data('ops'), 'aws_sns_topic_subscription')).filter((s: StackJson) => s.protocol !== 'email');
     expect(subscriptions).toHaveLength(3);
     for (const s of subscriptions) expect(s).toMatchObject({ protocol: 'sqs', raw_message_delivery: true });
-    for (const p of Object.values(resourcesOf(data('ops'), 'aws_sqs_queue_policy'))) {
-      const [statement] = JSON.parse(p.policy).Statement;
+    const policies = Object.values(resourcesOf(data('ops'), 'aws_sqs_queue_policy')) as StackJson[];
+    // Every queue (dead-letter queues too) refuses plain HTTP; the three fed ones take their topics.
+    expect(policies).toHaveLength(7);
+    for (const p of policies) {
+      expect(JSON.parse(p.policy).Statement[0]).toEqual({
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sqs:*',
+        Resource: expect.stringContaining('aws_sqs_queue.'),
+        Condition: { Bool: { 'aws:SecureTransport': false } },
+      });
+    }
+    for (const p of policies.filter((q) => JSON.parse(q.policy).Statement.length > 1)) {
+      const [, statement] = JSON.parse(p.policy).Statement;
       expect(statement).toMatchObject({ Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': [expect.stringContaining('aws_sns_topic.')] } } });
     }
   });
