@@ -99,7 +99,7 @@ export class ComputeStack extends EnvironmentStack {
           roleName: naming.resource('ci', 'iamRole'),
           description: `Jenkins (ci) of ${naming.venue}`,
           identity: naming.identity,
-          statements: ownBucketStatements(naming, CI_BUCKETS, kmsKeyArn),
+          statements: [...ownBucketStatements(naming, CI_BUCKETS, kmsKeyArn), clusterConfigDenied(naming)],
         })
       : undefined;
     const harikiri = new MessageQueue(this, 'harikiri', {

@@ -262,8 +262,10 @@ describe('instance roles', () => {
     const mozart = policy('ops', 'mozart-role');
     expect(mozart.find((s) => s.Sid === 'ReadsClusterConfig').Resource).toEqual(['arn:aws:s3:::pcm-ops-code-333333333333/provisioning/sds-config.yaml', 'arn:aws:s3:::pcm-ops-code-333333333333/packages/*']);
     expect(mozart.find((s) => s.Sid === 'KeepsClusterCredentials').Resource).toBe('arn:aws:secretsmanager:us-west-2:333333333333:secret:pcm-ops-hysds-credentials-??????');
-    for (const role of ['core-role', 'worker-role', 'batch-role']) {
-      const statements = policy('ops', role);
+    // The Batch host has no data access of its own; its PGE containers' job role is denied too.
+    expect(JSON.stringify(policy('ops', 'batch-role'))).not.toMatch(/secretsmanager|pcm-ops-code/);
+    for (const path of ['core-role/policy', 'worker-role/policy', 'ci-role/policy', 'batch/job-policy']) {
+      const statements: StackJson[] = JSON.parse(byPath('ops', 'aws_iam_role_policy', path).policy).Statement;
       expect(statements.find((s) => s.Sid === 'ClusterConfigIsMozarts')).toEqual({ Sid: 'ClusterConfigIsMozarts', Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::pcm-ops-code-333333333333/provisioning/sds-config.yaml' });
       expect(JSON.stringify(statements)).not.toContain('secretsmanager');
     }
