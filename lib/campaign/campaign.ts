@@ -21,6 +21,13 @@ export interface Engine {
   readonly stateMachineArn: string;
   /** Bucket for retry inventories (the environment's dataset bucket). */
   readonly bucket: string;
+  /** The deployed name of a Batch queue or job definition of the config. @default the name itself */
+  readonly batchName?: (name: string) => string;
+}
+
+function inputFor(engine: Engine, spec: CampaignSpec, inventory: CampaignSpec['inventory'], attempt: number) {
+  const deployed = engine.batchName ?? ((n: string) => n);
+  return executionInput({ ...spec, job: { ...spec.job, definition: deployed(spec.job.definition), queue: deployed(spec.job.queue) } }, inventory, attempt);
 }
 
 /** Reads and checks the inventory object; a missing object or a malformed row is an InventoryError. */
@@ -55,7 +62,7 @@ export async function startCampaign(engine: Engine, spec: CampaignSpec, now = ne
     if (unknown.length) throw new InventoryError(`s3://${spec.inventory.bucket}/${spec.inventory.key}`, 1, `--output names ${unknown.map((f) => `{${f}}`).join(', ')}, which the inventory does not have (it has ${inventory.fields.join(', ')})`);
   }
   await createCampaign(engine.db, engine.table, spec, inventory.count, now);
-  const { executionArn } = await engine.sfn.startExecution(engine.stateMachineArn, executionName(spec.name, 1), executionInput(spec, spec.inventory, 1));
+  const { executionArn } = await engine.sfn.startExecution(engine.stateMachineArn, executionName(spec.name, 1), inputFor(engine, spec, spec.inventory, 1));
   return { executionArn, items: inventory.count };
 }
 
@@ -133,7 +140,9 @@ export async function retryCampaign(engine: Engine, name: string, options: { lim
       new UpdateItemCommand({
         TableName: engine.table,
         Key: { [LEDGER_KEYS.partition]: { S: name }, [LEDGER_KEYS.sort]: { S: SUMMARY_ITEM } },
-        UpdateExpression: `ADD abandoned :one, ${row.state} :minus`,
+        // `missing` is a DynamoDB reserved word.
+        UpdateExpression: 'ADD abandoned :one, #was :minus',
+        ExpressionAttributeNames: { '#was': row.state },
         ExpressionAttributeValues: { ':one': { N: '1' }, ':minus': { N: '-1' } },
       }),
     );
@@ -151,11 +160,12 @@ export async function retryCampaign(engine: Engine, name: string, options: { lim
     new UpdateItemCommand({
       TableName: engine.table,
       Key: { [LEDGER_KEYS.partition]: { S: name }, [LEDGER_KEYS.sort]: { S: SUMMARY_ITEM } },
-      UpdateExpression: 'SET phase = :running REMOVE finishedAt ADD failed :f, missing :m',
+      UpdateExpression: 'SET phase = :running REMOVE finishedAt ADD failed :f, #missing :m',
+      ExpressionAttributeNames: { '#missing': 'missing' },
       ExpressionAttributeValues: { ':running': { S: 'running' }, ':f': { N: String(-counts.failed) }, ':m': { N: String(-counts.missing) } },
     }),
   );
-  const { executionArn } = await engine.sfn.startExecution(engine.stateMachineArn, executionName(name, attempt), executionInput(spec, { bucket: engine.bucket, key, format: 'csv' }, attempt));
+  const { executionArn } = await engine.sfn.startExecution(engine.stateMachineArn, executionName(name, attempt), inputFor(engine, spec, { bucket: engine.bucket, key, format: 'csv' }, attempt));
   return { retried: retry.length, abandoned: abandon.length, executionArn, attempt };
 }
 

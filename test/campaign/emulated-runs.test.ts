@@ -1,0 +1,105 @@
+/**
+ * Campaign state machines run for real in moto_server's interpreter (the emulated definition:
+ * no ItemBatcher or ToleratedFailurePercentage, which its parser rejects, and a stand-in for the
+ * Batch job, which it cannot run). One emulator per execution: moto 5.2.1 runs only the first
+ * StartExecution of a server process, so a later pass carries the ledger into a fresh one.
+ */
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { cancelCampaign, retryCampaign, startCampaign, status } from '../../lib/campaign/campaign';
+import { carriedState, startEmulatedEngine, type EmulatedEngine } from '../../lib/campaign/emulated-engine';
+import { CampaignExistsError, ledgerRows } from '../../lib/campaign/ledger';
+import type { CampaignSpec } from '../../lib/campaign/spec';
+import { HAS_MOTO } from '../support/moto';
+
+const run = HAS_MOTO ? it : it.skip;
+
+function inventory(n: number, fail: (i: number) => string): string {
+  const rows = Array.from({ length: n }, (_, i) => `g${String(i).padStart(5, '0')},s3://in/G${i}.nc,${fail(i)}`);
+  return ['id,url,fail', ...rows].join('\n') + '\n';
+}
+
+function spec(engine: EmulatedEngine, name: string, limits: Partial<CampaignSpec['limits']> = {}): CampaignSpec {
+  return {
+    name,
+    inventory: { bucket: engine.bucket, key: `inventories/${name}.csv`, format: 'csv' },
+    job: { definition: 'pge', queue: 'bulk', expectedFailureExitCodes: [] },
+    limits: { chunkSize: 100, concurrency: 10, toleratedFailurePercent: 100, maxAttempts: 2, ...limits },
+  };
+}
+
+async function rowsOf(engine: EmulatedEngine, name: string) {
+  const rows = [];
+  for await (const row of ledgerRows(engine.db, engine.table, name)) rows.push(row);
+  return rows;
+}
+
+describe('campaigns in the emulator', () => {
+  run('a campaign of 1,000 items runs every item and its summary counts all of them', async () => {
+    const engine = await startEmulatedEngine();
+    try {
+      const s = spec(engine, 'thousand');
+      await engine.s3.send(new PutObjectCommand({ Bucket: engine.bucket, Key: s.inventory.key, Body: inventory(1000, () => '') }));
+      const t0 = Date.now();
+      const started = await startCampaign(engine, s);
+      const done = await engine.sfn.waitFor(started.executionArn, { timeoutMs: 900000, intervalMs: 1000 });
+      const seconds = (Date.now() - t0) / 1000;
+      console.log(`MEASURED: a 1,000-item campaign took ${seconds.toFixed(1)} s in moto_server`);
+      expect(done.status).toBe('SUCCEEDED');
+      const summary = await status(engine, 'thousand');
+      expect(summary).toMatchObject({ phase: 'finished', total: 1000, succeeded: 1000, running: 0, failed: 0, waiting: 0 });
+      const rows = await rowsOf(engine, 'thousand');
+      expect(rows).toHaveLength(1000);
+      expect(rows.filter((r) => r.state === 'succeeded' && r.attempts === 1 && r.finishedAt)).toHaveLength(1000);
+    } finally {
+      await engine.stop();
+    }
+  }, 900000);
+
+  run('injected failures are retried until done, and a row failing every attempt is abandoned', async () => {
+    let engine = await startEmulatedEngine();
+    try {
+      const s = spec(engine, 'flaky', { maxAttempts: 2 });
+      // Every 10th item fails its first pass; item 7 fails always.
+      const fail = (i: number) => (i === 7 ? 'always' : i % 10 === 3 ? 'once' : '');
+      await engine.s3.send(new PutObjectCommand({ Bucket: engine.bucket, Key: s.inventory.key, Body: inventory(60, fail) }));
+      const first = await startCampaign(engine, s);
+      expect((await engine.sfn.waitFor(first.executionArn)).status).toBe('SUCCEEDED');
+      expect(await status(engine, 'flaky')).toMatchObject({ total: 60, succeeded: 53, failed: 7, running: 0 });
+      await expect(startCampaign(engine, s)).rejects.toBeInstanceOf(CampaignExistsError);
+
+      // Pass 2 in a fresh emulator (moto runs one execution per process), carrying the ledger.
+      const carried = await carriedState(engine);
+      await engine.stop();
+      engine = await startEmulatedEngine({ carryOver: carried });
+      const second = await retryCampaign(engine, 'flaky');
+      expect(second).toMatchObject({ retried: 7, abandoned: 0, attempt: 2 });
+      expect((await engine.sfn.waitFor(second.executionArn!)).status).toBe('SUCCEEDED');
+      expect(await status(engine, 'flaky')).toMatchObject({ succeeded: 59, failed: 1, running: 0, waiting: 0 });
+
+      // Pass 3 finds only item 7, at its maximum attempts: abandoned, nothing resubmitted.
+      const third = await retryCampaign(engine, 'flaky');
+      expect(third).toEqual({ retried: 0, abandoned: 1, attempt: 3 });
+      expect(await status(engine, 'flaky')).toMatchObject({ succeeded: 59, failed: 0, abandoned: 1, waiting: 0 });
+      const rows = await rowsOf(engine, 'flaky');
+      expect(rows.find((r) => r.id === 'g00007')).toMatchObject({ state: 'abandoned', attempts: 2, error: 'Batch.JobFailed' });
+      expect(rows.find((r) => r.id === 'g00013')).toMatchObject({ state: 'succeeded', attempts: 2 });
+    } finally {
+      await engine.stop();
+    }
+  }, 600000);
+
+  run('fails to start a second campaign of the same name, and cancel marks it cancelled', async () => {
+    const engine = await startEmulatedEngine();
+    try {
+      const s = spec(engine, 'twice');
+      await engine.s3.send(new PutObjectCommand({ Bucket: engine.bucket, Key: s.inventory.key, Body: inventory(3, () => '') }));
+      const first = await startCampaign(engine, s);
+      await expect(startCampaign(engine, s)).rejects.toThrow(/a campaign named "twice" already exists \(started .*\); choose another --name/);
+      await engine.sfn.waitFor(first.executionArn);
+      await cancelCampaign(engine, 'twice', undefined);
+      expect((await status(engine, 'twice')).phase).toBe('cancelled');
+    } finally {
+      await engine.stop();
+    }
+  }, 300000);
+});
