@@ -56,7 +56,8 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
     expect(machine.encryption_configuration).toMatchObject({ type: 'CUSTOMER_MANAGED_KMS_KEY' });
     expect(machine.logging_configuration).toMatchObject({ level: 'ERROR', include_execution_data: false, log_destination: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\..*\.arn\}:\*$/) });
     const group = Object.values(resourcesOf(compute, 'aws_cloudwatch_log_group')).find((g: StackJson) => g.name === '/aws/vendedlogs/states/pcm-bulk-campaign') as StackJson;
-    expect(group).toMatchObject({ retention_in_days: 30, kms_key_id: expect.any(String) });
+    // bulk is an ops-like kind: a year of logs.
+    expect(group).toMatchObject({ retention_in_days: 365, kms_key_id: expect.any(String) });
   });
 
   it("gives the state machine's role only the config's Batch queues and definitions, the ledger, and its own children", () => {
