@@ -3,13 +3,13 @@
  * clients. The command (cli/campaign.ts) parses flags, calls these and prints; nothing here
  * prints or exits.
  */
-import { QueryCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { QueryCommand, TransactWriteItemsCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { executionInput, executionName } from './execution';
 import { csvRecords, ID_FIELD, InventoryError, summarizeInventory, type InventorySummary } from './inventory';
-import { createCampaign, readStatus, setPhase, type CampaignStatus } from './ledger';
+import { createCampaign, ledgerRows, readStatus, setPhase, type CampaignStatus } from './ledger';
 import { LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM } from './ledger-keys';
-import type { CampaignSpec } from './spec';
+import { expectedOutput, type CampaignSpec } from './spec';
 import type { StepFunctions } from './step-functions';
 
 export interface Engine {
@@ -170,21 +170,103 @@ export async function retryCampaign(engine: Engine, name: string, options: { lim
 }
 
 /** The inventory's own rows (all their fields) of the given ids, so a retried job sees the same item. */
-async function inventoryRows(engine: Engine, spec: CampaignSpec, ids: ReadonlySet<string>): Promise<Record<string, string>[]> {
+async function inventoryRows(engine: Engine, spec: CampaignSpec, ids: ReadonlySet<string> | undefined): Promise<Record<string, string>[]> {
   const got = await engine.s3.send(new GetObjectCommand({ Bucket: spec.inventory.bucket, Key: spec.inventory.key }));
   const text = await got.Body!.transformToString();
   if (spec.inventory.format === 'csv') {
     const [header, ...records] = csvRecords(text, spec.inventory.key);
     const idColumn = header.indexOf(ID_FIELD);
-    return records.filter((r) => ids.has(r[idColumn])).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+    return records.filter((r) => !ids || ids.has(r[idColumn])).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
   }
   return text
     .split(/\r?\n/)
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Record<string, string>)
-    .filter((r) => ids.has(r[ID_FIELD]));
+    .filter((r) => !ids || ids.has(r[ID_FIELD]));
 }
 
 function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export interface VerifyResult {
+  /** Succeeded rows whose expected output was checked. */
+  readonly checked: number;
+  /** Ids whose output is missing; they are now `missing` and retry takes them. */
+  readonly missing: readonly string[];
+}
+
+/**
+ * The verify pass: every succeeded row's expected output (the campaign's --output pattern filled
+ * from the row's inventory fields) must exist; a row whose output does not becomes `missing`.
+ */
+export async function verifyCampaign(engine: Engine, name: string, options: { concurrency?: number } = {}): Promise<VerifyResult> {
+  const { spec } = await readStatus(engine.db, engine.table, name);
+  if (!spec.outputPattern) throw new Error(`campaign "${name}" was started without --output; there is nothing to verify`);
+  const rows = new Map((await inventoryRowsAll(engine, spec)).map((r) => [r[ID_FIELD], r]));
+  const succeeded: string[] = [];
+  for await (const row of ledgerRows(engine.db, engine.table, name)) if (row.state === 'succeeded') succeeded.push(row.id);
+  const missing: string[] = [];
+  const queue = [...succeeded];
+  const worker = async () => {
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      const uri = expectedOutput(spec.outputPattern!, rows.get(id) ?? { [ID_FIELD]: id });
+      const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
+      try {
+        await engine.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        await setOutput(engine, name, id, uri);
+      } catch (e) {
+        if ((e as { name?: string }).name !== 'NotFound' && (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 404) throw e;
+        missing.push(id);
+        await markMissing(engine, name, id);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 16 }, worker));
+  return { checked: succeeded.length, missing: missing.sort() };
+}
+
+async function setOutput(engine: Engine, name: string, id: string, uri: string): Promise<void> {
+  await engine.db.send(
+    new UpdateItemCommand({
+      TableName: engine.table,
+      Key: { [LEDGER_KEYS.partition]: { S: name }, [LEDGER_KEYS.sort]: { S: `${ROW_PREFIX}${id}` } },
+      UpdateExpression: 'SET #output = :o',
+      ExpressionAttributeNames: { '#output': 'output' },
+      ExpressionAttributeValues: { ':o': { S: uri } },
+    }),
+  );
+}
+
+/** succeeded -> missing, row and counters together, so the summary stays exact. */
+async function markMissing(engine: Engine, name: string, id: string): Promise<void> {
+  await engine.db.send(
+    new TransactWriteItemsCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: engine.table,
+            Key: { [LEDGER_KEYS.partition]: { S: name }, [LEDGER_KEYS.sort]: { S: `${ROW_PREFIX}${id}` } },
+            UpdateExpression: 'SET #state = :missing',
+            ConditionExpression: '#state = :succeeded',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':missing': { S: 'missing' }, ':succeeded': { S: 'succeeded' } },
+          },
+        },
+        {
+          Update: {
+            TableName: engine.table,
+            Key: { [LEDGER_KEYS.partition]: { S: name }, [LEDGER_KEYS.sort]: { S: SUMMARY_ITEM } },
+            UpdateExpression: 'ADD #missing :one, succeeded :minus',
+            ExpressionAttributeNames: { '#missing': 'missing' },
+            ExpressionAttributeValues: { ':one': { N: '1' }, ':minus': { N: '-1' } },
+          },
+        },
+      ],
+    }),
+  );
+}
+
+async function inventoryRowsAll(engine: Engine, spec: CampaignSpec): Promise<Record<string, string>[]> {
+  return inventoryRows(engine, spec, undefined);
 }
