@@ -5,7 +5,7 @@
  * StartExecution of a server process, so a later pass carries the ledger into a fresh one.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { cancelCampaign, retryCampaign, startCampaign, status } from '../../lib/campaign/campaign';
+import { cancelCampaign, retryCampaign, startCampaign, status, verifyCampaign } from '../../lib/campaign/campaign';
 import { carriedState, startEmulatedEngine, type EmulatedEngine } from '../../lib/campaign/emulated-engine';
 import { CampaignExistsError, ledgerRows } from '../../lib/campaign/ledger';
 import type { CampaignSpec } from '../../lib/campaign/spec';
@@ -98,6 +98,33 @@ describe('campaigns in the emulator', () => {
       await engine.sfn.waitFor(first.executionArn);
       await cancelCampaign(engine, 'twice', undefined);
       expect((await status(engine, 'twice')).phase).toBe('cancelled');
+    } finally {
+      await engine.stop();
+    }
+  }, 300000);
+
+  run('a verify run finds the missing outputs, marks them missing, and retry takes them', async () => {
+    const engine = await startEmulatedEngine();
+    try {
+      const s = { ...spec(engine, 'checked'), outputPattern: `s3://${engine.bucket}/products/{id}.h5` };
+      await engine.s3.send(new PutObjectCommand({ Bucket: engine.bucket, Key: s.inventory.key, Body: inventory(8, () => '') }));
+      const started = await startCampaign(engine, s);
+      expect((await engine.sfn.waitFor(started.executionArn)).status).toBe('SUCCEEDED');
+      // The stand-in job writes nothing: put the products of all but g00002 and g00005.
+      for (const i of [0, 1, 3, 4, 6, 7]) await engine.s3.send(new PutObjectCommand({ Bucket: engine.bucket, Key: `products/g0000${i}.h5`, Body: 'h5' }));
+
+      expect(await verifyCampaign(engine, 'checked')).toEqual({ checked: 8, missing: ['g00002', 'g00005'] });
+      expect(await status(engine, 'checked')).toMatchObject({ succeeded: 6, missing: 2, failed: 0 });
+      const rows = await rowsOf(engine, 'checked');
+      expect(rows.find((r) => r.id === 'g00001')).toMatchObject({ state: 'succeeded', output: `s3://${engine.bucket}/products/g00001.h5` });
+      expect(rows.find((r) => r.id === 'g00002')).toMatchObject({ state: 'missing' });
+
+      // A second verify checks only what is still succeeded and finds nothing new.
+      expect(await verifyCampaign(engine, 'checked')).toEqual({ checked: 6, missing: [] });
+      // retry takes the missing rows (the execution itself needs a fresh emulator: not started here).
+      const carried = await carriedState(engine);
+      const missingRows = carried.items.filter((i) => i.state?.S === 'missing').map((i) => i.item.S);
+      expect(missingRows.sort()).toEqual(['item#g00002', 'item#g00005']);
     } finally {
       await engine.stop();
     }
