@@ -141,7 +141,7 @@ export async function* ledgerRows(db: DynamoDBClient, table: string, name: strin
 }
 
 export interface Progress {
-  /** Rows in a final state: succeeded or abandoned. */
+  /** Rows that succeeded. */
   readonly done: number;
   readonly percent: number;
   /** Finished rows per minute since the start. */
@@ -151,9 +151,10 @@ export interface Progress {
 }
 
 export function progressOf(status: CampaignStatus, now: Date): Progress {
-  const done = status.succeeded + status.abandoned;
+  const done = status.succeeded;
   const minutes = Math.max((now.getTime() - Date.parse(status.startedAt)) / 60000, 1 / 60);
-  const finished = done + status.failed + status.missing;
+  // Every row that has run to an end, well or not, counts toward the rate.
+  const finished = done + status.failed + status.missing + status.abandoned;
   const perMinute = finished / minutes;
   const left = status.total - finished;
   return {
