@@ -80,7 +80,7 @@ export async function cancelCampaign(engine: Engine, name: string, executionArn:
 export interface RetryPass {
   /** Rows resubmitted in this pass. */
   readonly retried: number;
-  /** Rows that reached the maximum attempts and are now abandoned. */
+  /** Rows that reached the maximum attempts, or failed with an expected exit code, now abandoned. */
   readonly abandoned: number;
   readonly executionArn?: string;
   readonly attempt: number;
@@ -116,7 +116,7 @@ export async function retryCampaign(engine: Engine, name: string, options: { lim
       const id = item[LEDGER_KEYS.sort].S!.slice(ROW_PREFIX.length);
       const attempts = Number(item.attempts?.N ?? '0');
       attempt = Math.max(attempt, attempts + 1);
-      if (attempts >= spec.limits.maxAttempts) abandon.push({ id, state: item.state.S! });
+      if (attempts >= spec.limits.maxAttempts || expectedFailure(item.cause?.S, spec.job.expectedFailureExitCodes)) abandon.push({ id, state: item.state.S! });
       else if (retry.length < limit) {
         retry.push(id);
         counts[item.state.S as 'failed' | 'missing']++;
@@ -167,6 +167,20 @@ export async function retryCampaign(engine: Engine, name: string, options: { lim
   );
   const { executionArn } = await engine.sfn.startExecution(engine.stateMachineArn, executionName(name, attempt), inputFor(engine, spec, { bucket: engine.bucket, key, format: 'csv' }, attempt));
   return { retried: retry.length, abandoned: abandon.length, executionArn, attempt };
+}
+
+/**
+ * Whether a failure is an expected one (an exit code the job definition lists): those are never
+ * retried. The cause is what Batch's .sync reports, a job description with Container.ExitCode.
+ */
+export function expectedFailure(cause: string | undefined, codes: readonly number[]): boolean {
+  if (!cause || codes.length === 0) return false;
+  try {
+    const code = (JSON.parse(cause) as { Container?: { ExitCode?: unknown } }).Container?.ExitCode;
+    return typeof code === 'number' && codes.includes(code);
+  } catch {
+    return false; // not a job description (a timeout, a throttle): retry it
+  }
 }
 
 /** The inventory's own rows (all their fields) of the given ids, so a retried job sees the same item. */

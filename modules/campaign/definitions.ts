@@ -168,10 +168,11 @@ function chunkStates(table: string, job?: Asl): Asl {
       ':minus': { 'N.$': "States.Format('-{}', $.count)" },
     }, { End: true }),
     MarkFailed: markRows(table, 'failed', {
-      set: 'finishedAt = :now, #error = :error',
+      // The cause (Batch's job description for a plain job) holds the exit code that retry reads.
+      set: 'finishedAt = :now, #error = :error, cause = :cause',
       names: { '#error': 'error' },
-      values: { ':now': now, ':error': { 'S.$': '$.error' } },
-      selector: { 'error.$': '$.error.Error' },
+      values: { ':now': now, ':error': { 'S.$': '$.error' }, ':cause': { 'S.$': '$.cause' } },
+      selector: { 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
     }, 'CountFailed'),
     CountFailed: updateSummary(table, '$.BatchInput.campaign', 'ADD running :minus, failed :n', {
       ':n': { 'N.$': "States.Format('{}', $.count)" },
@@ -227,7 +228,8 @@ function itemsMap(props: CampaignDefinitionProps, format: InventoryFormat, emula
 
 /**
  * What the emulator runs instead of the Batch submission (moto runs no Batch .sync): an item whose
- * `fail` field is "always" fails every pass, "once" fails the first pass only; the rest succeed.
+ * `fail` field is "always" fails every pass, "once" fails the first pass only, "exit-3" fails with
+ * exit code 3 the way Batch reports it; the rest succeed.
  * The ledger writes around it are the production ones.
  */
 const EMULATED_JOB: Asl = {
@@ -235,6 +237,7 @@ const EMULATED_JOB: Asl = {
     Type: 'Choice',
     Choices: [
       { And: [{ Variable: '$.BatchInput.item.fail', IsPresent: true }, { Variable: '$.BatchInput.item.fail', StringEquals: 'always' }], Next: 'Job fails' },
+      { And: [{ Variable: '$.BatchInput.item.fail', IsPresent: true }, { Variable: '$.BatchInput.item.fail', StringEquals: 'exit-3' }], Next: 'Job fails as expected' },
       {
         And: [{ Variable: '$.BatchInput.item.fail', IsPresent: true }, { Variable: '$.BatchInput.item.fail', StringEquals: 'once' }, { Variable: '$.BatchInput.attempt', NumericEquals: 1 }],
         Next: 'Job fails',
@@ -243,6 +246,8 @@ const EMULATED_JOB: Asl = {
     Default: 'Job succeeds',
   },
   'Job fails': { Type: 'Pass', Result: { Error: 'Batch.JobFailed', Cause: 'failure injected by the inventory' }, ResultPath: '$.error', Next: 'MarkFailed' },
+  // What Batch's .sync reports for a job that ended with an exit code (here 3).
+  'Job fails as expected': { Type: 'Pass', Result: { Error: 'States.TaskFailed', Cause: '{"Status":"FAILED","Container":{"ExitCode":3}}' }, ResultPath: '$.error', Next: 'MarkFailed' },
   'Job succeeds': { Type: 'Pass', Result: { jobId: 'emulated', status: 'SUCCEEDED' }, ResultPath: '$.job', Next: 'MarkSucceeded' },
 };
 

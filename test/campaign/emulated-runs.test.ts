@@ -57,16 +57,16 @@ describe('campaigns in the emulator', () => {
     }
   }, 3700000);
 
-  run('injected failures are retried until done, and a row failing every attempt is abandoned', async () => {
+  run('injected failures are retried until done, a row failing every attempt is abandoned, an expected failure is never retried', async () => {
     let engine = await startEmulatedEngine();
     try {
-      const s = spec(engine, 'flaky', { maxAttempts: 2 });
-      // Every 10th item fails its first pass; item 7 fails always.
-      const fail = (i: number) => (i === 7 ? 'always' : i % 10 === 3 ? 'once' : '');
+      const s = { ...spec(engine, 'flaky', { maxAttempts: 2 }), job: { definition: 'pge', queue: 'bulk', expectedFailureExitCodes: [3] } };
+      // Every 10th item fails its first pass; item 7 fails always; item 11 exits 3, an expected failure.
+      const fail = (i: number) => (i === 7 ? 'always' : i === 11 ? 'exit-3' : i % 10 === 3 ? 'once' : '');
       await engine.s3.send(new PutObjectCommand({ Bucket: engine.bucket, Key: s.inventory.key, Body: inventory(60, fail) }));
       const first = await startCampaign(engine, s);
       expect((await engine.sfn.waitFor(first.executionArn)).status).toBe('SUCCEEDED');
-      expect(await status(engine, 'flaky')).toMatchObject({ total: 60, succeeded: 53, failed: 7, running: 0 });
+      expect(await status(engine, 'flaky')).toMatchObject({ total: 60, succeeded: 52, failed: 8, running: 0 });
       await expect(startCampaign(engine, s)).rejects.toBeInstanceOf(CampaignExistsError);
 
       // Pass 2 in a fresh emulator (moto runs one execution per process), carrying the ledger.
@@ -74,17 +74,18 @@ describe('campaigns in the emulator', () => {
       await engine.stop();
       engine = await startEmulatedEngine({ carryOver: carried });
       const second = await retryCampaign(engine, 'flaky');
-      expect(second).toMatchObject({ retried: 7, abandoned: 0, attempt: 2 });
+      expect(second).toMatchObject({ retried: 7, abandoned: 1, attempt: 2 });
       expect((await engine.sfn.waitFor(second.executionArn!)).status).toBe('SUCCEEDED');
-      expect(await status(engine, 'flaky')).toMatchObject({ succeeded: 59, failed: 1, running: 0, waiting: 0 });
+      expect(await status(engine, 'flaky')).toMatchObject({ succeeded: 58, failed: 1, abandoned: 1, running: 0, waiting: 0 });
 
       // Pass 3 finds only item 7, at its maximum attempts: abandoned, nothing resubmitted.
       const third = await retryCampaign(engine, 'flaky');
       expect(third).toEqual({ retried: 0, abandoned: 1, attempt: 3 });
-      expect(await status(engine, 'flaky')).toMatchObject({ succeeded: 59, failed: 0, abandoned: 1, waiting: 0 });
+      expect(await status(engine, 'flaky')).toMatchObject({ succeeded: 58, failed: 0, abandoned: 2, waiting: 0 });
       const rows = await rowsOf(engine, 'flaky');
       expect(rows.find((r) => r.id === 'g00007')).toMatchObject({ state: 'abandoned', attempts: 2, error: 'Batch.JobFailed' });
       expect(rows.find((r) => r.id === 'g00013')).toMatchObject({ state: 'succeeded', attempts: 2 });
+      expect(rows.find((r) => r.id === 'g00011')).toMatchObject({ state: 'abandoned', attempts: 1 });
     } finally {
       await engine.stop();
     }
