@@ -341,7 +341,6 @@ export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type WorkerQueue = EnvironmentConfig['workers']['queues'][number];
 export type AmiSource = z.infer<typeof amiSource>;
 export type SharedBucket = z.infer<typeof sharedBucket>;
-export type CampaignSettings = NonNullable<EnvironmentConfig['campaigns']>;
 export const SHARED_BUCKETS = sharedBucket.options;
 
 /** Tag keys the kit sets on every resource; a config may not redefine them. */
