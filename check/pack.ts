@@ -48,6 +48,9 @@ import { s3AccessLogging } from './rules/s3-access-logging';
 import { alertsSubscribed } from './rules/alerts-subscribed';
 import { mozartTlsVerification } from './rules/mozart-tls';
 import { sqsSourceConcurrency } from './rules/sqs-source-concurrency';
+import { dynamodbEncryption } from './rules/dynamodb-encryption';
+import { sfnEncryption } from './rules/sfn-encryption';
+import { sfnLogging } from './rules/sfn-logging';
 
 export const RULES: readonly Rule[] = [
   {
@@ -403,6 +406,31 @@ export const RULES: readonly Rule[] = [
     explanation: 'A backlog on a queue otherwise scales its function to the account limit, starving the other functions and flooding mozart with submissions.',
     fix: 'Set scaling_config.maximum_concurrency (BundledFunction.addSqsSource maxConcurrency, from lambdas.sqsMaximumConcurrency).',
     check: sqsSourceConcurrency,
+  },
+  // ---- Campaigns (issue 13) ----
+  {
+    id: 'PCM-SFN-1',
+    level: 'error',
+    info: 'A state machine logs to a KMS-encrypted log group of the stack.',
+    explanation: 'A failed campaign pass is diagnosed from its log; a group Step Functions would otherwise need is unencrypted, kept forever and outside Terraform.',
+    fix: 'Give the state machine a logging_configuration (level ERROR or ALL) whose log_destination is an aws_cloudwatch_log_group with kms_key_id (CampaignEngine does).',
+    check: sfnLogging,
+  },
+  {
+    id: 'PCM-SFN-2',
+    level: 'error',
+    info: 'A state machine encrypts its execution data with a customer-managed KMS key.',
+    explanation: 'Execution inputs and outputs carry inventory rows and job parameters; with the environment key their readers are the key policy\'s.',
+    fix: 'Set encryption_configuration type CUSTOMER_MANAGED_KMS_KEY with the environment key (CampaignEngine does).',
+    check: sfnEncryption,
+  },
+  {
+    id: 'PCM-DDB-1',
+    level: 'error',
+    info: 'DynamoDB tables encrypt with a customer-managed KMS key.',
+    explanation: 'The campaign ledger and the idempotency records name every granule processed; the environment key says who may read them.',
+    fix: 'Set server_side_encryption { enabled = true, kms_key_arn = <environment key> }.',
+    check: dynamodbEncryption,
   },
 ];
 

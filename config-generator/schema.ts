@@ -382,6 +382,30 @@ export const environmentSchema = z
       .optional()
       .describe('The message Lambdas (default: every setting at its default).'),
 
+    campaigns: z
+      .strictObject({
+        enabled: z.boolean({ error: 'true or false' }).describe('Deploy the campaign engine (state machine, ledger) so npm run campaign can run jobs over a pre-defined input.'),
+        defaults: z
+          .strictObject({
+            chunkSize: whole('a whole number of items from 2 to 10000 (an AWS Batch array job has 2 to 10000 children)', 2, 10000)
+              .optional()
+              .describe('Items per chunk, each chunk one Batch array job (default: 100).'),
+            concurrency: whole('a whole number of chunks from 1 to 10000 (the Distributed Map limit)', 1, 10000)
+              .optional()
+              .describe('Chunks running at once (default: 10).'),
+            toleratedFailurePercent: whole('a whole percentage from 0 to 100', 0, 100)
+              .optional()
+              .describe('Share of failed chunks after which the campaign stops (default: 10).'),
+            maxAttempts: whole('a whole number from 1 to 10', 1, 10)
+              .optional()
+              .describe('Attempts per item before it is permanently failed (default: 3).'),
+          })
+          .optional()
+          .describe('Limits a campaign gets when npm run campaign start does not give them.'),
+      })
+      .optional()
+      .describe('Campaigns over a pre-defined input (default: not deployed).'),
+
     checkSuppressions: z
       .array(
         z.strictObject({

@@ -23,6 +23,7 @@ export const EMULATED_SERVICES = [
   's3',
   'scheduler',
   'secretsmanager',
+  'sfn',
   'sns',
   'sqs',
   'ssm',

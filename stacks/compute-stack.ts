@@ -13,6 +13,7 @@ import type { EnvironmentConfig } from '../config-generator/schema';
 import { AmiImages } from '../modules/ami-images';
 import { BatchEnvironment } from '../modules/batch-environment';
 import { BundledFunction } from '../modules/bundled-function';
+import { CampaignEngine } from '../modules/campaign/campaign-engine';
 import { renderClusterConfig, renderCoreUserData, renderWorkerUserData, type ClusterAddresses } from '../modules/cluster-config';
 import {
   BATCH_BUCKETS,
@@ -59,6 +60,8 @@ export class ComputeStack extends EnvironmentStack {
   readonly provisioning: HysdsProvisioning;
   readonly mozartRole: InstanceRole;
   readonly harikiri: BundledFunction;
+  /** The campaign engine; absent unless campaigns.enabled. */
+  readonly campaigns?: CampaignEngine;
 
   constructor(scope: Construct, config: EnvironmentConfig, props: ComputeStackProps) {
     super(scope, config, 'compute', props.target);
@@ -248,6 +251,19 @@ export class ComputeStack extends EnvironmentStack {
       logRetentionDays: opsLike ? 365 : 30,
     });
     this.security.allowHttpsToMozart('lambdas', this.lambdas.mozartClients.id, 'job-submitting Lambdas');
+
+    // ---- Campaigns (only where the environment enables them) ----------------------------------
+    if (config.campaigns?.enabled) {
+      this.campaigns = new CampaignEngine(this, 'campaigns', {
+        naming,
+        kmsKeyArn,
+        jobQueues: config.batch.jobQueues.map((q) => q.name),
+        jobDefinitions: config.batch.jobDefinitions.map((d) => d.name),
+        protectData: protect,
+        logRetentionDays: opsLike ? 365 : 30,
+        alarmTopicArn: naming.topicArn('alerts'),
+      });
+    }
 
     // ---- Outputs ------------------------------------------------------------------------------
     new OperatorUrls(this, 'operator-urls', { mozartHost, ciHost: addresses.ci, jenkins });

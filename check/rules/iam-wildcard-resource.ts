@@ -15,6 +15,8 @@ export const UNSCOPABLE_ACTIONS: readonly RegExp[] = [
   /^xray:(PutTraceSegments|PutTelemetryRecords)$/,
   /^ecr:GetAuthorizationToken$/,
   /^sts:GetCallerIdentity$/,
+  // CloudWatch vended log delivery (Step Functions logging) takes no resource ARN.
+  /^logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/,
 ];
 
 const unscopable = (action: string) => UNSCOPABLE_ACTIONS.some((pattern) => pattern.test(action));

@@ -48,6 +48,11 @@ export interface EmulatorOptions {
    * the emulator cannot register under their real ids otherwise). @default moto's own
    */
   readonly amis?: readonly EmulatedAmi[];
+  /**
+   * Settings POSTed to moto's configuration API (`/moto-api/config`) once it answers, e.g.
+   * `{stepfunctions: {execute_state_machine: true}}` to run state machines. @default none
+   */
+  readonly config?: Record<string, unknown>;
 }
 
 /** A pre-built AMI as moto loads it at start (MOTO_AMIS_PATH). */
@@ -104,6 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  if (options.config) await configure(endpoint, options.config);
   return {
     endpoint,
     stop: () =>
@@ -113,6 +119,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         child.kill();
       }),
   };
+}
+
+/** POSTs moto's configuration API; moto answers 201 with the whole configuration. */
+async function configure(endpoint: string, config: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/config`, { method: 'POST', body: JSON.stringify(config), headers: { 'content-type': 'application/json' } });
+  if (!response.ok) throw new Error(`moto_server refused its configuration (${response.status}): ${await response.text()}`);
 }
 
 /** Whether a GET of `url` answers 200 (trusting the emulator's own certificate). */

@@ -7,6 +7,7 @@ import type { EnvironmentConfig } from '../../config-generator/schema';
 import { RULES } from '../../check/pack';
 import { StackView, type TerraformJson } from '../../check/stack-view';
 import { hysdsCases } from './hysds-cases';
+import { campaignCases } from './campaign-cases';
 
 const environments = loadEnvironments();
 const example = (name: string) => environments.find((e) => e.config.environment.name === name)!.config;
@@ -61,6 +62,7 @@ const LAUNCH_STATEMENTS = [
 
 const CASES: Record<string, Case> = {
   ...hysdsCases(OPS),
+  ...campaignCases(),
   'PCM-S3-1': {
     pass: { resources: bucketWith('aws_s3_bucket_server_side_encryption_configuration', { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: 'k' } }] }) },
     fail: { resources: bucketWith('aws_s3_bucket_server_side_encryption_configuration', { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] }) },

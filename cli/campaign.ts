@@ -1,0 +1,161 @@
+/**
+ * npm run campaign -- --env <env> <verb> [flags]
+ *
+ *   start  --name N --inventory s3://b/k.csv --job <batch job definition> [--queue Q]
+ *          [--chunk N] [--concurrency N] [--tolerate PCT] [--attempts N] [--output s3://b/{id}.h5]
+ *   status --name N [--watch]
+ *   retry  --name N [--limit N]
+ *   verify --name N
+ *   cancel --name N [--execution ARN]
+ *   report --name N [--format csv|json]
+ *
+ * Thin: parses flags, calls lib/campaign, prints. Bad input is refused before anything starts.
+ */
+import '../lib/aws-sdk-quiet';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { parseArgs } from 'node:util';
+import { loadEnvironments } from '../config-generator/loader';
+import { cancelCampaign, retryCampaign, startCampaign, status, verifyCampaign, type Engine } from '../lib/campaign/campaign';
+import { InventoryError } from '../lib/campaign/inventory';
+import { CampaignExistsError, CampaignNotFoundError, ledgerRows, reportLines } from '../lib/campaign/ledger';
+import { renderStatus } from '../lib/campaign/render';
+import { CampaignInputError, resolveCampaign } from '../lib/campaign/spec';
+import { StepFunctions } from '../lib/campaign/step-functions';
+import { clientConfig } from '../lib/deploy/aws-clients';
+import { campaignNames } from '../modules/campaign/names';
+import { Naming } from '../modules/naming';
+import { awsTargetFrom } from '../stacks/aws-target';
+
+const VERBS = ['start', 'status', 'retry', 'verify', 'cancel', 'report'] as const;
+type Verb = (typeof VERBS)[number];
+const USAGE = `Usage: npm run campaign -- --env <env> <${VERBS.join('|')}> --name <campaign> [flags]`;
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+/** The flags; a malformed one (`--chunk` without a value) is a usage error, not a crash. */
+function parseFlags() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        env: { type: 'string' },
+        dir: { type: 'string' },
+        name: { type: 'string' },
+        inventory: { type: 'string' },
+        job: { type: 'string' },
+        queue: { type: 'string' },
+        chunk: { type: 'string' },
+        concurrency: { type: 'string' },
+        tolerate: { type: 'string' },
+        attempts: { type: 'string' },
+        output: { type: 'string' },
+        watch: { type: 'boolean' },
+        limit: { type: 'string' },
+        format: { type: 'string' },
+        execution: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`, 2);
+  }
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseFlags();
+  const verb = positionals[0] as Verb | undefined;
+  if (!values.env || !verb) fail(USAGE, 2);
+  if (!VERBS.includes(verb)) fail(`unknown verb "${verb}"; the verbs are ${VERBS.join(', ')}\n${USAGE}`, 2);
+  const environments = loadEnvironments(values.dir);
+  const loaded = environments.find((e) => e.config.environment.name === values.env);
+  if (!loaded) fail(`--env ${values.env}: no such environment; the environment files are ${environments.map((e) => e.config.environment.name).join(', ')}`, 2);
+  const { config } = loaded;
+  const file = `environments/${config.environment.name}.yaml`;
+
+  // Everything about the request is checked before any AWS call.
+  const spec = verb === 'start' ? resolveCampaign(config, values, file) : undefined;
+  if (verb !== 'start') {
+    if (!config.campaigns?.enabled) fail(`${file}: campaigns.enabled is not true, so this environment has no campaign engine`, 2);
+    if (!values.name) fail(`--name is required\n${USAGE}`, 2);
+  }
+  if (values.format && !['csv', 'json'].includes(values.format)) fail(`--format ${values.format}: csv or json`, 2);
+  if (values.limit && !/^[1-9]\d*$/.test(values.limit)) fail(`--limit ${values.limit}: a whole number >= 1`, 2);
+
+  const target = awsTargetFrom(process.env);
+  const region = config.aws.region;
+  const naming = Naming.of(config);
+  const names = campaignNames(naming);
+  const aws = clientConfig(target, region);
+  const sfn = new StepFunctions({ region, endpoint: target.endpoint, credentials: 'credentials' in aws ? aws.credentials : undefined });
+  const engine: Engine = {
+    db: new DynamoDBClient(aws),
+    s3: new S3Client(aws),
+    sfn,
+    table: names.ledgerTable,
+    bucket: naming.bucket('dataset'),
+    // In the emulator the account differs from the config's: find the machine by its name.
+    stateMachineArn: target.endpoint ? await findStateMachine(sfn, names.stateMachine) : names.stateMachineArn,
+    batchName: names.batch,
+  };
+  const name = values.name!;
+  const out = (line: string): void => void process.stdout.write(`${line}\n`);
+
+  switch (verb) {
+    case 'start': {
+      const started = await startCampaign(engine, spec!);
+      out(`started ${spec!.name}: ${started.items} items in chunks of ${spec!.limits.chunkSize}, ${spec!.limits.concurrency} at once\nexecution ${started.executionArn}`);
+      return;
+    }
+    case 'status': {
+      for (;;) {
+        const current = await status(engine, name);
+        const line = renderStatus(current, new Date());
+        if (!values.watch || current.phase !== 'running') {
+          out(line);
+          return;
+        }
+        // Rewrites one line at a terminal; one line per poll otherwise.
+        process.stdout.write(process.stdout.isTTY ? `\r${line}\x1b[K` : `${line}\n`);
+        await new Promise((r) => setTimeout(r, 5000));
+      }
+    }
+    case 'retry': {
+      const pass = await retryCampaign(engine, name, { limit: values.limit ? Number(values.limit) : undefined });
+      out(pass.retried ? `retry pass ${pass.attempt}: ${pass.retried} rows resubmitted, ${pass.abandoned} abandoned at their attempt limit\nexecution ${pass.executionArn}` : `nothing to retry; ${pass.abandoned} rows abandoned at their attempt limit`);
+      return;
+    }
+    case 'verify': {
+      const result = await verifyCampaign(engine, name);
+      out(`verified ${result.checked} succeeded rows: ${result.missing.length} outputs missing${result.missing.length ? ` (${result.missing.slice(0, 10).join(', ')}${result.missing.length > 10 ? ', ...' : ''}); npm run campaign -- --env ${config.environment.name} retry --name ${name}` : ''}`);
+      return;
+    }
+    case 'cancel': {
+      await cancelCampaign(engine, name, values.execution);
+      out(`cancelled ${name}`);
+      return;
+    }
+    case 'report': {
+      for await (const line of reportLines(ledgerRows(engine.db, engine.table, name), (values.format ?? 'csv') as 'csv' | 'json')) out(line);
+      return;
+    }
+  }
+}
+
+async function findStateMachine(sfn: StepFunctions, name: string): Promise<string> {
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.call<{ stateMachines: { name: string; stateMachineArn: string }[]; nextToken?: string }>('ListStateMachines', nextToken ? { nextToken } : {});
+    const found = page.stateMachines.find((m) => m.name === name);
+    if (found) return found.stateMachineArn;
+    nextToken = page.nextToken;
+  } while (nextToken);
+  throw new CampaignNotFoundError(`no state machine ${name}: deploy the environment with campaigns.enabled first`);
+}
+
+main().catch((error: Error) => {
+  if (error instanceof CampaignInputError || error instanceof InventoryError || error instanceof CampaignExistsError || error instanceof CampaignNotFoundError) fail(error.message, 2);
+  fail(error.stack ?? String(error));
+});

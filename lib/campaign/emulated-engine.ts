@@ -1,0 +1,114 @@
+/**
+ * The campaign engine in moto_server, for the tests and the demo: the ledger table and the
+ * emulated state machine created straight through the APIs, in one emulator per execution.
+ *
+ * Why one emulator per execution: moto 5.2.1 in server mode runs only the first StartExecution
+ * of its process (later ones answer 500, `cannot pickle '_thread.RLock'`). A campaign's later
+ * passes (retry, verify) therefore run in a fresh emulator that the previous one's ledger and
+ * inventory are copied into (carryOver).
+ */
+import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { emulatorClientConfig, startEmulator, type Emulator } from '../emulator/server';
+import { emulatedCampaignDefinition } from '../../modules/campaign/definitions';
+import { LEDGER_KEYS } from './ledger-keys';
+import { StepFunctions } from './step-functions';
+
+/** What moto's interpreter needs turned on; Batch without Docker. */
+export const MOTO_CAMPAIGN_CONFIG = { stepfunctions: { execute_state_machine: true }, batch: { use_docker: false } } as const;
+
+export const EMULATED_REGION = 'us-west-2';
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/campaign-state-machine';
+
+export interface EmulatedEngine {
+  readonly emulator: Emulator;
+  readonly db: DynamoDBClient;
+  readonly s3: S3Client;
+  readonly sfn: StepFunctions;
+  readonly table: string;
+  readonly bucket: string;
+  readonly stateMachineArn: string;
+  stop(): Promise<void>;
+}
+
+export interface EmulatedEngineOptions {
+  readonly table?: string;
+  readonly bucket?: string;
+  /** The ledger rows and the bucket's objects of a previous emulator, copied in. */
+  readonly carryOver?: CarriedState;
+}
+
+export interface CarriedState {
+  readonly items: readonly Record<string, AttributeValue>[];
+  readonly objects: readonly { readonly key: string; readonly body: Uint8Array }[];
+}
+
+export async function startEmulatedEngine(options: EmulatedEngineOptions = {}): Promise<EmulatedEngine> {
+  const emulator = await startEmulator({ config: MOTO_CAMPAIGN_CONFIG });
+  const client = emulatorClientConfig(emulator.endpoint, EMULATED_REGION);
+  const db = new DynamoDBClient(client);
+  const s3 = new S3Client(client);
+  const sfn = new StepFunctions({ region: EMULATED_REGION, endpoint: emulator.endpoint, credentials: client.credentials });
+  const table = options.table ?? 'pcm-bulk-campaigns';
+  const bucket = options.bucket ?? 'pcm-bulk-dataset-123456789012';
+  try {
+    await db.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: LEDGER_KEYS.partition, KeyType: 'HASH' },
+          { AttributeName: LEDGER_KEYS.sort, KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: LEDGER_KEYS.partition, AttributeType: 'S' },
+          { AttributeName: LEDGER_KEYS.sort, AttributeType: 'S' },
+        ],
+      }),
+    );
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: EMULATED_REGION } }));
+    if (options.carryOver) {
+      await putItems(db, table, options.carryOver.items);
+      for (const o of options.carryOver.objects) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: o.key, Body: o.body }));
+    }
+    const definition = emulatedCampaignDefinition({ ledgerTable: table, resultBucket: bucket, resultPrefix: 'campaigns/results' });
+    const { stateMachineArn } = await sfn.createStateMachine('pcm-bulk-campaign', definition, ROLE_ARN);
+    return { emulator, db, s3, sfn, table, bucket, stateMachineArn, stop: () => emulator.stop() };
+  } catch (e) {
+    await emulator.stop();
+    throw e;
+  }
+}
+
+/** Writes items 25 at a time (BatchWriteItem's limit), resending what DynamoDB leaves unprocessed. */
+export async function putItems(db: DynamoDBClient, table: string, items: readonly Record<string, AttributeValue>[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (requests.length) {
+      const { UnprocessedItems } = await db.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
+      requests = (UnprocessedItems?.[table] ?? []) as typeof requests;
+    }
+  }
+}
+
+/** The ledger and the bucket's objects, to carry into the next emulator. */
+export async function carriedState(engine: EmulatedEngine): Promise<CarriedState> {
+  const items: Record<string, AttributeValue>[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await engine.db.send(new ScanCommand({ TableName: engine.table, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  const objects: { key: string; body: Uint8Array }[] = [];
+  let token: string | undefined;
+  do {
+    const page = await engine.s3.send(new ListObjectsV2Command({ Bucket: engine.bucket, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) {
+      const got = await engine.s3.send(new GetObjectCommand({ Bucket: engine.bucket, Key: o.Key! }));
+      objects.push({ key: o.Key!, body: await got.Body!.transformToByteArray() });
+    }
+    token = page.NextContinuationToken;
+  } while (token);
+  return { items, objects };
+}

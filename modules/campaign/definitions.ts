@@ -1,0 +1,290 @@
+/**
+ * The campaign state machine, as data (Amazon States Language). Its shape:
+ *
+ *   Format (Choice on the inventory's format)
+ *     -> Items-csv | Items-jsonl | Items-manifest: a Distributed Map with an S3 ItemReader, an
+ *        ItemBatcher (chunkSize items per chunk), MaxConcurrency, ToleratedFailurePercentage and a
+ *        ResultWriter into the environment's dataset bucket. Each chunk (a STANDARD child workflow):
+ *          Measure -> MarkRunning (rows) -> CountRunning (summary)
+ *          -> ChunkSize: SubmitArray (Batch array job, .sync) | SubmitOne (a chunk of one: Batch
+ *             arrays have at least 2 children)
+ *          -> MarkSucceeded -> CountSucceeded           (or, on any failure)
+ *          -> MarkFailed -> CountFailed -> ChunkFailed (Fail, so the tolerance counts it)
+ *     -> Finished (summary phase), or Stopped -> CampaignStopped (Fail) past the tolerance.
+ *
+ * Every ledger write is a direct DynamoDB integration: nothing home-made sits in the data path.
+ * The emulated variant is the named concession for moto 5.2.1's interpreter (see
+ * emulatedCampaignDefinition); AWS gets campaignDefinition.
+ */
+import { CAMPAIGN_JOB_ENV } from '../../lib/campaign/execution';
+import { LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
+import type { InventoryFormat } from '../../lib/campaign/inventory';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Asl = Record<string, any>;
+
+export interface CampaignDefinitionProps {
+  /** The ledger table's name. */
+  readonly ledgerTable: string;
+  /** Bucket the Distributed Map writes its results to. */
+  readonly resultBucket: string;
+  /** Key prefix of those results; Step Functions adds the execution's own folder. */
+  readonly resultPrefix: string;
+}
+
+/** Throttling and capacity errors of Batch's SubmitJob, retried with jittered backoff. */
+const SUBMIT_RETRY = [
+  {
+    ErrorEquals: ['Batch.AWSBatchException', 'Batch.TooManyRequestsException', 'Batch.ClientException'],
+    IntervalSeconds: 5,
+    BackoffRate: 2,
+    MaxAttempts: 6,
+    MaxDelaySeconds: 300,
+    // Many chunks throttled at once would otherwise all come back at the same moment.
+    JitterStrategy: 'FULL',
+  },
+];
+/** DynamoDB throttling of ledger writes. */
+const LEDGER_RETRY = [
+  { ErrorEquals: ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.ThrottlingException', 'DynamoDB.RequestLimitExceeded'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 8, JitterStrategy: 'FULL' },
+];
+
+
+/** A DynamoDB UpdateItem of the campaign's summary item (its counters or phase). */
+function updateSummary(table: string, campaignPath: string, expression: string, values: Asl, next: Asl): Asl {
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::dynamodb:updateItem',
+    Parameters: {
+      TableName: table,
+      Key: { [LEDGER_KEYS.partition]: { 'S.$': campaignPath }, [LEDGER_KEYS.sort]: { S: SUMMARY_ITEM } },
+      UpdateExpression: expression,
+      ExpressionAttributeValues: values,
+    },
+    ResultPath: null,
+    Retry: LEDGER_RETRY,
+    ...next,
+  };
+}
+
+/** An inline Map that writes one ledger row per item of the chunk. */
+function markRows(table: string, state: string, extra: { set: string; values: Asl; selector?: Asl; names?: Asl }, next: string): Asl {
+  return {
+    Type: 'Map',
+    ItemsPath: '$.Items',
+    ItemSelector: {
+      'campaign.$': '$.BatchInput.campaign',
+      'attempt.$': '$.BatchInput.attempt',
+      'id.$': '$$.Map.Item.Value.id',
+      'index.$': '$$.Map.Item.Index',
+      ...(extra.selector ?? {}),
+    },
+    // DynamoDB takes 40 writes at once per child well within its per-partition limits.
+    MaxConcurrency: 40,
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'INLINE' },
+      StartAt: `Row ${state}`,
+      States: {
+        [`Row ${state}`]: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::dynamodb:updateItem',
+          Parameters: {
+            TableName: table,
+            Key: { [LEDGER_KEYS.partition]: { 'S.$': '$.campaign' }, [LEDGER_KEYS.sort]: { 'S.$': `States.Format('${ROW_PREFIX}{}', $.id)` } },
+            UpdateExpression: `SET #state = :state, ${extra.set}`,
+            // `state` and `error` are DynamoDB reserved words.
+            ExpressionAttributeNames: { '#state': 'state', ...(extra.names ?? {}) },
+            ExpressionAttributeValues: { ':state': { S: state }, ...extra.values },
+          },
+          ResultPath: null,
+          Retry: LEDGER_RETRY,
+          End: true,
+        },
+      },
+    },
+    ResultPath: null,
+    Next: next,
+  };
+}
+
+function submitJob(array: boolean): Asl {
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::batch:submitJob.sync',
+    Parameters: {
+      'JobName.$': '$.BatchInput.campaign',
+      'JobDefinition.$': '$.BatchInput.job.definition',
+      'JobQueue.$': '$.BatchInput.job.queue',
+      ...(array ? { ArrayProperties: { 'Size.$': '$.count' } } : {}),
+      ContainerOverrides: {
+        Environment: [
+          { Name: CAMPAIGN_JOB_ENV.items, 'Value.$': 'States.JsonToString($.ids)' },
+          { Name: CAMPAIGN_JOB_ENV.campaign, 'Value.$': '$.BatchInput.campaign' },
+        ],
+      },
+    },
+    ResultSelector: { 'jobId.$': '$.JobId', 'status.$': '$.Status' },
+    ResultPath: '$.job',
+    Retry: SUBMIT_RETRY,
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkFailed' }],
+    Next: 'MarkSucceeded',
+  };
+}
+
+/** The states of one chunk; `job` replaces the Batch submission (the emulated variant only). */
+function chunkStates(table: string, job?: Asl): Asl {
+  const now = { 'S.$': '$$.State.EnteredTime' };
+  return {
+    Measure: {
+      Type: 'Pass',
+      Parameters: {
+        'Items.$': '$.Items',
+        'BatchInput.$': '$.BatchInput',
+        'count.$': 'States.ArrayLength($.Items)',
+        'ids.$': '$.Items[*].id',
+      },
+      Next: 'MarkRunning',
+    },
+    MarkRunning: markRows(table, 'running', {
+      set: 'attempts = :attempt, startedAt = :now REMOVE finishedAt, jobId, #error',
+      names: { '#error': 'error' },
+      values: { ':attempt': { 'N.$': "States.Format('{}', $.attempt)" }, ':now': now },
+    }, 'CountRunning'),
+    CountRunning: updateSummary(table, '$.BatchInput.campaign', 'ADD running :n', { ':n': { 'N.$': "States.Format('{}', $.count)" } }, { Next: job ? 'Job' : 'ChunkSize' }),
+    ...(job
+      ? job
+      : {
+          ChunkSize: { Type: 'Choice', Choices: [{ Variable: '$.count', NumericEquals: 1, Next: 'SubmitOne' }], Default: 'SubmitArray' },
+          SubmitArray: submitJob(true),
+          SubmitOne: submitJob(false),
+        }),
+    MarkSucceeded: markRows(table, 'succeeded', {
+      set: 'finishedAt = :now, jobId = :job',
+      values: { ':now': now, ':job': { 'S.$': "States.Format('{}:{}', $.jobId, $.index)" } },
+      selector: { 'jobId.$': '$.job.jobId' },
+    }, 'CountSucceeded'),
+    CountSucceeded: updateSummary(table, '$.BatchInput.campaign', 'ADD running :minus, succeeded :n', {
+      ':n': { 'N.$': "States.Format('{}', $.count)" },
+      ':minus': { 'N.$': "States.Format('-{}', $.count)" },
+    }, { End: true }),
+    MarkFailed: markRows(table, 'failed', {
+      // The cause (Batch's job description for a plain job) holds the exit code that retry reads.
+      set: 'finishedAt = :now, #error = :error, cause = :cause',
+      names: { '#error': 'error' },
+      values: { ':now': now, ':error': { 'S.$': '$.error' }, ':cause': { 'S.$': '$.cause' } },
+      selector: { 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
+    }, 'CountFailed'),
+    CountFailed: updateSummary(table, '$.BatchInput.campaign', 'ADD running :minus, failed :n', {
+      ':n': { 'N.$': "States.Format('{}', $.count)" },
+      ':minus': { 'N.$': "States.Format('-{}', $.count)" },
+    }, { Next: 'ChunkFailed' }),
+    // A failed chunk fails its child workflow, which is what ToleratedFailurePercentage counts.
+    ChunkFailed: { Type: 'Fail', Error: 'Campaign.ChunkFailed', Cause: 'the chunk\'s Batch job failed; its rows are marked failed in the ledger' },
+  };
+}
+
+/** The ItemReader of each inventory format. */
+function itemReader(format: InventoryFormat): Asl {
+  const readerConfig: Asl = format === 'csv' ? { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' } : format === 'jsonl' ? { InputType: 'JSONL' } : { InputType: 'MANIFEST' };
+  return {
+    Resource: 'arn:aws:states:::s3:getObject',
+    ReaderConfig: readerConfig,
+    Parameters: { 'Bucket.$': '$.inventory.bucket', 'Key.$': '$.inventory.key' },
+  };
+}
+
+const BATCH_INPUT = { 'campaign.$': '$.campaign', 'job.$': '$.job', 'attempt.$': '$.attempt' };
+
+function itemsMap(props: CampaignDefinitionProps, format: InventoryFormat, emulated: boolean): Asl {
+  const states = chunkStates(props.ledgerTable, emulated ? EMULATED_JOB : undefined);
+  // An S3 Inventory lists bucket and key: the key is the item's id.
+  const manifestId = format === 'manifest' ? { ItemSelector: { 'id.$': '$$.Map.Item.Value.Key', 'Bucket.$': '$$.Map.Item.Value.Bucket', 'Key.$': '$$.Map.Item.Value.Key' } } : {};
+  const batching = emulated
+    ? // moto 5.2.1's parser rejects ItemBatcher: each item becomes a chunk of one, in the same shape.
+      // The item also rides in BatchInput: moto's paths into arrays ($.Items[0].fail) yield lists.
+      { ItemSelector: { 'Items.$': 'States.Array($$.Map.Item.Value)', BatchInput: { ...BATCH_INPUT, 'item.$': '$$.Map.Item.Value' } } }
+    : {
+        ...manifestId,
+        ItemBatcher: { MaxItemsPerBatchPath: '$.limits.chunkSize', BatchInput: BATCH_INPUT },
+        ToleratedFailurePercentagePath: '$.limits.toleratedFailurePercent',
+      };
+  return {
+    Type: 'Map',
+    ItemReader: itemReader(format),
+    ...batching,
+    MaxConcurrencyPath: '$.limits.concurrency',
+    ItemProcessor: {
+      // Batch .sync waits on the job: only STANDARD child workflows may.
+      ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+      StartAt: 'Measure',
+      States: states,
+    },
+    ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: props.resultBucket, Prefix: props.resultPrefix } },
+    ResultPath: null,
+    Catch: [{ ErrorEquals: ['States.ExceedToleratedFailureThreshold'], ResultPath: '$.error', Next: 'Stopped' }],
+    Next: 'Finished',
+  };
+}
+
+/**
+ * What the emulator runs instead of the Batch submission (moto runs no Batch .sync): an item whose
+ * `fail` field is "always" fails every pass, "once" fails the first pass only, "exit-3" fails with
+ * exit code 3 the way Batch reports it; the rest succeed.
+ * The ledger writes around it are the production ones.
+ */
+const EMULATED_JOB: Asl = {
+  Job: {
+    Type: 'Choice',
+    Choices: [
+      { And: [{ Variable: '$.BatchInput.item.fail', IsPresent: true }, { Variable: '$.BatchInput.item.fail', StringEquals: 'always' }], Next: 'Job fails' },
+      { And: [{ Variable: '$.BatchInput.item.fail', IsPresent: true }, { Variable: '$.BatchInput.item.fail', StringEquals: 'exit-3' }], Next: 'Job fails as expected' },
+      {
+        And: [{ Variable: '$.BatchInput.item.fail', IsPresent: true }, { Variable: '$.BatchInput.item.fail', StringEquals: 'once' }, { Variable: '$.BatchInput.attempt', NumericEquals: 1 }],
+        Next: 'Job fails',
+      },
+    ],
+    Default: 'Job succeeds',
+  },
+  'Job fails': { Type: 'Pass', Result: { Error: 'Batch.JobFailed', Cause: 'failure injected by the inventory' }, ResultPath: '$.error', Next: 'MarkFailed' },
+  // What Batch's .sync reports for a job that ended with an exit code (here 3).
+  'Job fails as expected': { Type: 'Pass', Result: { Error: 'States.TaskFailed', Cause: '{"Status":"FAILED","Container":{"ExitCode":3}}' }, ResultPath: '$.error', Next: 'MarkFailed' },
+  'Job succeeds': { Type: 'Pass', Result: { jobId: 'emulated', status: 'SUCCEEDED' }, ResultPath: '$.job', Next: 'MarkSucceeded' },
+};
+
+function definition(props: CampaignDefinitionProps, emulated: boolean): Asl {
+  // moto 5.2.1 reads CSV and JSON arrays only (no JSONL, no MANIFEST).
+  const formats: InventoryFormat[] = emulated ? ['csv'] : ['csv', 'jsonl', 'manifest'];
+  return {
+    Comment: 'A campaign: every row of an inventory through a Batch job, in chunks, recorded in the ledger.',
+    StartAt: formats.length > 1 ? 'Format' : 'Items-csv',
+    States: {
+      ...(formats.length > 1
+        ? {
+            Format: {
+              Type: 'Choice',
+              Choices: formats.filter((f) => f !== 'csv').map((f) => ({ Variable: '$.inventory.format', StringEquals: f, Next: `Items-${f}` })),
+              Default: 'Items-csv',
+            },
+          }
+        : {}),
+      ...Object.fromEntries(formats.map((f) => [`Items-${f}`, itemsMap(props, f, emulated)])),
+      Finished: updateSummary(props.ledgerTable, '$.campaign', 'SET phase = :phase, finishedAt = :now', { ':phase': { S: 'finished' }, ':now': { 'S.$': '$$.State.EnteredTime' } }, { End: true }),
+      Stopped: updateSummary(props.ledgerTable, '$.campaign', 'SET phase = :phase, finishedAt = :now', { ':phase': { S: 'stopped' }, ':now': { 'S.$': '$$.State.EnteredTime' } }, { Next: 'CampaignStopped' }),
+      CampaignStopped: { Type: 'Fail', Error: 'Campaign.Stopped', Cause: 'more chunks failed than the campaign tolerates; see the ledger for the failed rows' },
+    },
+  };
+}
+
+/** The definition AWS gets. */
+export function campaignDefinition(props: CampaignDefinitionProps): Asl {
+  return definition(props, false);
+}
+
+/**
+ * The definition moto 5.2.1 can run, for the tests and the demo: no ItemBatcher and no
+ * ToleratedFailurePercentage (its parser rejects both; they are tested on campaignDefinition's
+ * JSON), each item a chunk of one through ItemSelector, and a stand-in for the Batch job.
+ */
+export function emulatedCampaignDefinition(props: CampaignDefinitionProps): Asl {
+  return definition(props, true);
+}

@@ -1,0 +1,125 @@
+/**
+ * npm run campaign as a person runs it: bad inputs refused with their message before anything
+ * starts, and start / status / report against a campaign engine in moto_server.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { stringify } from 'yaml';
+import { startEmulatedEngine } from '../../lib/campaign/emulated-engine';
+import { EMULATOR_CREDENTIALS } from '../../lib/emulator/server';
+import { EXAMPLE_NAMES, exampleData } from '../support/examples';
+import { HAS_MOTO } from '../support/moto';
+import { REPO } from '../support/run';
+
+/** The six examples, bulk with campaigns enabled. */
+const dir = mkdtempSync(join(tmpdir(), 'pcm-campaign-envs-'));
+for (const name of EXAMPLE_NAMES) {
+  const data = exampleData(name);
+  if (name === 'bulk') data.campaigns = { enabled: true, defaults: { chunkSize: 10 } };
+  writeFileSync(join(dir, `${name}.yaml`), stringify(data));
+}
+const bulk = exampleData('bulk');
+const JOB = bulk.batch.jobDefinitions[0].name as string;
+
+function campaign(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'cli', 'campaign.ts'), '--dir', dir, ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 60000,
+    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The same, without blocking the test's own event loop (the emulator answers from this process's SDK). */
+function campaignAsync(args: readonly string[], env: NodeJS.ProcessEnv) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'cli', 'campaign.ts'), '--dir', dir, ...args], { cwd: REPO, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe('npm run campaign: bad input', () => {
+  it('fails on an unknown environment, naming the known ones', () => {
+    const result = campaign(['--env', 'nope', 'status', '--name', 'x']);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe('--env nope: no such environment; the environment files are adt, bulk, dev, forward, int, ops');
+  });
+
+  it('fails on an unknown verb, listing the verbs', () => {
+    const result = campaign(['--env', 'bulk', 'launch']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^unknown verb "launch"; the verbs are start, status, retry, verify, cancel, report/);
+  });
+
+  it('fails on a job not in the config and limits out of range, all in one message, before any AWS call', () => {
+    const result = campaign(['--env', 'bulk', 'start', '--name', 'c1', '--inventory', 's3://some-bucket/i.csv', '--job', 'nope', '--concurrency', '20000', '--tolerate', '150'], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      [
+        'the campaign was not started:',
+        `  - --job nope: not a job definition in environments/bulk.yaml (batch.jobDefinitions: ${JOB})`,
+        '  - --concurrency 20000: expected a whole number from 1 to 10000 (the Distributed Map limit)',
+        '  - --tolerate 150: expected a whole number from 0 to 100 (a percentage)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('fails on a flag without its value, with the usage', () => {
+    const result = campaign(['--env', 'bulk', 'start', '--name']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^Option '--name <value>' argument missing\nUsage: npm run campaign/);
+  });
+
+  it('fails where the environment has no campaign engine', () => {
+    const result = campaign(['--env', 'dev', 'status', '--name', 'x']);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe('environments/dev.yaml: campaigns.enabled is not true, so this environment has no campaign engine');
+  });
+});
+
+(HAS_MOTO ? describe : describe.skip)('npm run campaign against the emulator', () => {
+  it('refuses a missing and a malformed inventory (naming the row), then starts, shows status and reports every row', async () => {
+    const engine = await startEmulatedEngine({ bucket: `pcm-bulk-dataset-${bulk.aws.accountId}` });
+    const env = { PCM_AWS_ENDPOINT: engine.emulator.endpoint, AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey };
+    const start = (key: string, name = 'demo') => campaignAsync(['--env', 'bulk', 'start', '--name', name, '--inventory', `s3://${engine.bucket}/${key}`, '--job', JOB], env);
+    try {
+      const missing = await start('inventories/none.csv');
+      expect(missing.status).toBe(2);
+      expect(missing.stderr.trim()).toBe(`inventory s3://${engine.bucket}/inventories/none.csv: no such object`);
+
+      await engine.s3.send(new PutObjectCommand({ Bucket: engine.bucket, Key: 'inventories/bad.csv', Body: 'id,url\na,x\nb,y,z\n' }));
+      const malformed = await start('inventories/bad.csv');
+      expect(malformed.stderr.trim()).toBe(`inventory s3://${engine.bucket}/inventories/bad.csv row 3: 3 fields where the header has 2`);
+
+      const rows = ['id,url,fail', ...Array.from({ length: 12 }, (_, i) => `g${i},s3://in/g${i},${i === 4 ? 'always' : ''}`)];
+      await engine.s3.send(new PutObjectCommand({ Bucket: engine.bucket, Key: 'inventories/ok.csv', Body: rows.join('\n') + '\n' }));
+      const started = await start('inventories/ok.csv');
+      expect(started.stderr).toBe('');
+      expect(started.stdout).toMatch(/^started demo: 12 items in chunks of 10, 10 at once\nexecution arn:aws:states:/);
+      await engine.sfn.waitFor(started.stdout.split('execution ')[1].trim());
+
+      const again = await start('inventories/ok.csv');
+      expect(again.stderr).toMatch(/^a campaign named "demo" already exists \(started .*, finished\); choose another --name/);
+
+      const status = await campaignAsync(['--env', 'bulk', 'status', '--name', 'demo'], env);
+      expect(status.stdout).toMatch(/^demo \[#{28}\.\.\] 91\.7% done 11\/12, failed 1, running 0, waiting 0 \| [\d.]+\/min \| finished\n$/);
+
+      const report = await campaignAsync(['--env', 'bulk', 'report', '--name', 'demo'], env);
+      const lines = report.stdout.trim().split('\n');
+      expect(lines[0]).toBe('id,state,attempts,startedAt,finishedAt,jobId,output,error');
+      expect(lines).toHaveLength(13);
+      expect(lines.find((l) => l.startsWith('g4,'))).toMatch(/^g4,failed,1,.*,Batch\.JobFailed$/);
+    } finally {
+      await engine.stop();
+    }
+  }, 300000);
+});

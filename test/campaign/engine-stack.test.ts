@@ -1,0 +1,98 @@
+/**
+ * The campaign engine as synthesized Terraform: `bulk` with campaigns enabled, read from the
+ * compute stack's JSON, checked by the rule pack and by `terraform validate`.
+ */
+import { RULES } from '../../check/pack';
+import { runChecks } from '../../check/run-checks';
+import { StackView } from '../../check/stack-view';
+import { validateSources } from '../../config-generator/loader';
+import { validateStackDir } from '../../lib/terraform-cli';
+import { campaignDefinition } from '../../modules/campaign/definitions';
+import { campaignNames } from '../../modules/campaign/names';
+import { Naming } from '../../modules/naming';
+import { exampleData, exampleSources } from '../support/examples';
+import { resourcesOf, synthesize, type StackJson } from '../support/synth';
+import { hasTerraformWithMirror } from '../support/terraform';
+
+const bulk = exampleData('bulk');
+bulk.campaigns = { enabled: true, defaults: { chunkSize: 50 } };
+const { environments, issues } = validateSources(exampleSources({ bulk }));
+const selected = environments.filter((e) => e.config.environment.name === 'bulk' || e.config.environment.name === 'dev');
+const { stacks, dirs } = synthesize(selected, { peers: environments });
+const compute = stacks['bulk-compute'];
+const config = selected.find((e) => e.config.environment.name === 'bulk')!.config;
+const names = campaignNames(Naming.of(config));
+const only = (type: string): StackJson => {
+  const found = Object.values(resourcesOf(compute, type));
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
+describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
+  it('accepts campaigns in the environment file', () => {
+    expect(issues).toEqual([]);
+    expect(config.campaigns).toEqual({ enabled: true, defaults: { chunkSize: 50 } });
+  });
+
+  it('deploys nothing for campaigns where they are not enabled', () => {
+    expect(resourcesOf(stacks['dev-compute'], 'aws_sfn_state_machine')).toEqual({});
+    expect(Object.values(resourcesOf(stacks['dev-compute'], 'aws_dynamodb_table')).map((t: StackJson) => t.name)).not.toContain('pcm-dev-campaigns');
+  });
+
+  it('keeps a ledger keyed by campaign and item, encrypted with the environment key', () => {
+    const ledger = Object.values(resourcesOf(compute, 'aws_dynamodb_table')).find((t: StackJson) => t.name === names.ledgerTable) as StackJson;
+    expect(ledger).toMatchObject({
+      billing_mode: 'PAY_PER_REQUEST',
+      hash_key: 'campaign',
+      range_key: 'item',
+      server_side_encryption: { enabled: true, kms_key_arn: expect.stringContaining('data.aws_kms_alias.environment-key') },
+    });
+  });
+
+  it('runs the production definition, encrypted, logging errors to its KMS-encrypted group without execution data', () => {
+    const machine = only('aws_sfn_state_machine');
+    expect(machine.name).toBe('pcm-bulk-campaign');
+    expect(JSON.parse(machine.definition)).toEqual(campaignDefinition({ ledgerTable: names.ledgerTable, resultBucket: `pcm-bulk-dataset-${config.aws.accountId}`, resultPrefix: 'campaigns/results' }));
+    expect(machine.encryption_configuration).toMatchObject({ type: 'CUSTOMER_MANAGED_KMS_KEY' });
+    expect(machine.logging_configuration).toMatchObject({ level: 'ERROR', include_execution_data: false, log_destination: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\..*\.arn\}:\*$/) });
+    const group = Object.values(resourcesOf(compute, 'aws_cloudwatch_log_group')).find((g: StackJson) => g.name === '/aws/vendedlogs/states/pcm-bulk-campaign') as StackJson;
+    // bulk is an ops-like kind: a year of logs.
+    expect(group).toMatchObject({ retention_in_days: 365, kms_key_id: expect.any(String) });
+  });
+
+  it("gives the state machine's role only the config's Batch queues and definitions, the ledger, and its own children", () => {
+    const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('campaigns_role')) as StackJson;
+    const statements = JSON.parse(policy.policy).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[];
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    const account = config.aws.accountId;
+    expect(bySid.SubmitsCampaignJobs.Resource).toEqual([
+      ...config.batch.jobQueues.map((q) => `arn:aws:batch:us-west-2:${account}:job-queue/pcm-bulk-batch-${q.name}`),
+      ...config.batch.jobDefinitions.flatMap((d) => [`arn:aws:batch:us-west-2:${account}:job-definition/pcm-bulk-batch-${d.name}`, `arn:aws:batch:us-west-2:${account}:job-definition/pcm-bulk-batch-${d.name}:*`]),
+    ]);
+    expect(bySid.WritesLedger.Resource).toBe(`arn:aws:dynamodb:us-west-2:${account}:table/pcm-bulk-campaigns`);
+    expect(bySid.RunsChildWorkflows.Resource).toBe(`arn:aws:states:us-west-2:${account}:stateMachine:pcm-bulk-campaign`);
+    expect(bySid.WritesResults.Resource).toBe(`arn:aws:s3:::pcm-bulk-dataset-${account}/campaigns/results/*`);
+    // The deployed Batch names are the ones BatchEnvironment gives.
+    const queues = Object.values(resourcesOf(compute, 'aws_batch_job_queue')).map((q: StackJson) => q.name);
+    expect(queues).toEqual(config.batch.jobQueues.map((q) => names.batch(q.name)));
+  });
+
+  it('alarms to the alerts topic when a campaign pass fails or times out', () => {
+    const alarms = Object.values(resourcesOf(compute, 'aws_cloudwatch_metric_alarm')).filter((a: StackJson) => a.namespace === 'AWS/States');
+    expect(alarms.map((a: StackJson) => a.metric_name).sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
+    for (const alarm of alarms) {
+      expect(alarm).toMatchObject({ dimensions: { StateMachineArn: names.stateMachineArn }, alarm_actions: [`arn:aws:sns:us-west-2:${config.aws.accountId}:pcm-bulk-alerts`] });
+    }
+  });
+
+  it('passes every check rule on the campaign resources', () => {
+    const views = Object.entries(stacks).filter(([n]) => n.startsWith('bulk-')).map(([n, json]) => new StackView(n, json));
+    const { findings } = runChecks(config, views, RULES);
+    const campaign = findings.filter((f) => !f.suppressed && /campaign/.test(f.path));
+    expect(campaign).toEqual([]);
+  });
+
+  (hasTerraformWithMirror() ? it : it.skip)('passes terraform validate', async () => {
+    expect(await validateStackDir(dirs['bulk-compute'])).toEqual({ valid: true, diagnostics: [] });
+  }, 180000);
+});

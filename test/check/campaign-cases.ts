@@ -1,0 +1,41 @@
+/**
+ * Fixtures for the rules the campaign engine brought (PCM-SFN-*, PCM-DDB-1): each breaks or keeps
+ * one control, written as cdktf writes Terraform JSON.
+ */
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+export interface CampaignCase {
+  readonly pass: { readonly resources: Resources };
+  readonly fail: { readonly resources: Resources };
+  readonly finds: { readonly address: string; readonly problem: RegExp };
+}
+
+const KEY = 'arn:aws:kms:us-west-2:333333333333:key/k';
+const machine = (extra: Record<string, unknown> = {}) => ({
+  name: 'pcm-bulk-campaign',
+  role_arn: '${aws_iam_role.r.arn}',
+  definition: '{}',
+  logging_configuration: { level: 'ERROR', include_execution_data: false, log_destination: '${aws_cloudwatch_log_group.l.arn}:*' },
+  encryption_configuration: { type: 'CUSTOMER_MANAGED_KMS_KEY', kms_key_id: KEY },
+  ...extra,
+});
+const logGroup = (extra: Record<string, unknown> = {}) => ({ name: '/aws/vendedlogs/states/pcm-bulk-campaign', retention_in_days: 30, ...extra });
+
+export function campaignCases(): Record<string, CampaignCase> {
+  return {
+    'PCM-SFN-1': {
+      pass: { resources: { aws_sfn_state_machine: { m: machine() }, aws_cloudwatch_log_group: { l: logGroup({ kms_key_id: KEY }) } } },
+      fail: { resources: { aws_sfn_state_machine: { m: machine() }, aws_cloudwatch_log_group: { l: logGroup() } } },
+      finds: { address: 'aws_sfn_state_machine.m', problem: /logs to aws_cloudwatch_log_group\.l, which is not encrypted/ },
+    },
+    'PCM-SFN-2': {
+      pass: { resources: { aws_sfn_state_machine: { m: machine() } } },
+      fail: { resources: { aws_sfn_state_machine: { m: machine({ encryption_configuration: { type: 'AWS_OWNED_KEY' } }) } } },
+      finds: { address: 'aws_sfn_state_machine.m', problem: /not encrypted with a customer-managed KMS key/ },
+    },
+    'PCM-DDB-1': {
+      pass: { resources: { aws_dynamodb_table: { t: { name: 'pcm-bulk-campaigns', server_side_encryption: { enabled: true, kms_key_arn: KEY } } } } },
+      fail: { resources: { aws_dynamodb_table: { t: { name: 'pcm-bulk-campaigns' } } } },
+      finds: { address: 'aws_dynamodb_table.t', problem: /AWS-owned key/ },
+    },
+  };
+}
