@@ -14,7 +14,6 @@
 import '../lib/aws-sdk-quiet';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { parseArgs } from 'node:util';
 import { loadEnvironments } from '../config-generator/loader';
 import { cancelCampaign, retryCampaign, startCampaign, status, verifyCampaign, type Engine } from '../lib/campaign/campaign';
 import { InventoryError } from '../lib/campaign/inventory';
@@ -26,63 +25,39 @@ import { clientConfig } from '../lib/deploy/aws-clients';
 import { campaignNames } from '../modules/campaign/names';
 import { Naming } from '../modules/naming';
 import { awsTargetFrom } from '../stacks/aws-target';
+import { parseCommand, run, UsageError } from './command';
+import { CAMPAIGN } from './specs';
 
-const VERBS = ['start', 'status', 'retry', 'verify', 'cancel', 'report'] as const;
-type Verb = (typeof VERBS)[number];
-const USAGE = `Usage: npm run campaign -- --env <env> <${VERBS.join('|')}> --name <campaign> [flags]`;
+type Verb = (typeof CAMPAIGN.verbs)[number];
 
-function fail(message: string, code = 1): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
-
-/** The flags; a malformed one (`--chunk` without a value) is a usage error, not a crash. */
-function parseFlags() {
+run(async () => {
   try {
-    return parseArgs({
-      allowPositionals: true,
-      options: {
-        env: { type: 'string' },
-        dir: { type: 'string' },
-        name: { type: 'string' },
-        inventory: { type: 'string' },
-        job: { type: 'string' },
-        queue: { type: 'string' },
-        chunk: { type: 'string' },
-        concurrency: { type: 'string' },
-        tolerate: { type: 'string' },
-        attempts: { type: 'string' },
-        output: { type: 'string' },
-        watch: { type: 'boolean' },
-        limit: { type: 'string' },
-        format: { type: 'string' },
-        execution: { type: 'string' },
-      },
-    });
+    await main();
   } catch (error) {
-    fail(`${(error as Error).message}\n${USAGE}`, 2);
+    // Bad input named by the library: a usage mistake (exit 2), never a stack trace.
+    if (error instanceof CampaignInputError || error instanceof InventoryError || error instanceof CampaignExistsError || error instanceof CampaignNotFoundError) throw new UsageError(error.message);
+    throw error;
   }
-}
+});
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseFlags();
-  const verb = positionals[0] as Verb | undefined;
-  if (!values.env || !verb) fail(USAGE, 2);
-  if (!VERBS.includes(verb)) fail(`unknown verb "${verb}"; the verbs are ${VERBS.join(', ')}\n${USAGE}`, 2);
+  const { verb: given, ...values } = parseCommand(CAMPAIGN);
+  const verb = given as Verb;
+  if (!values.env) throw new UsageError('--env is required: the environment whose campaign engine to use');
   const environments = loadEnvironments(values.dir);
   const loaded = environments.find((e) => e.config.environment.name === values.env);
-  if (!loaded) fail(`--env ${values.env}: no such environment; the environment files are ${environments.map((e) => e.config.environment.name).join(', ')}`, 2);
+  if (!loaded) throw new UsageError(`--env ${values.env}: no such environment; the environment files are ${environments.map((e) => e.config.environment.name).join(', ')}`);
   const { config } = loaded;
   const file = `environments/${config.environment.name}.yaml`;
 
   // Everything about the request is checked before any AWS call.
   const spec = verb === 'start' ? resolveCampaign(config, values, file) : undefined;
   if (verb !== 'start') {
-    if (!config.campaigns?.enabled) fail(`${file}: campaigns.enabled is not true, so this environment has no campaign engine`, 2);
-    if (!values.name) fail(`--name is required\n${USAGE}`, 2);
+    if (!config.campaigns?.enabled) throw new UsageError(`${file}: campaigns.enabled is not true, so this environment has no campaign engine`);
+    if (!values.name) throw new UsageError('--name is required: which campaign');
   }
-  if (values.format && !['csv', 'json'].includes(values.format)) fail(`--format ${values.format}: csv or json`, 2);
-  if (values.limit && !/^[1-9]\d*$/.test(values.limit)) fail(`--limit ${values.limit}: a whole number >= 1`, 2);
+  if (values.format && !['csv', 'json'].includes(values.format)) throw new UsageError(`--format ${values.format}: csv or json`);
+  if (values.limit && !/^[1-9]\d*$/.test(values.limit)) throw new UsageError(`--limit ${values.limit}: a whole number >= 1`);
 
   const target = awsTargetFrom(process.env);
   const region = config.aws.region;
@@ -154,8 +129,3 @@ async function findStateMachine(sfn: StepFunctions, name: string): Promise<strin
   } while (nextToken);
   throw new CampaignNotFoundError(`no state machine ${name}: deploy the environment with campaigns.enabled first`);
 }
-
-main().catch((error: Error) => {
-  if (error instanceof CampaignInputError || error instanceof InventoryError || error instanceof CampaignExistsError || error instanceof CampaignNotFoundError) fail(error.message, 2);
-  fail(error.stack ?? String(error));
-});

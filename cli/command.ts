@@ -31,6 +31,11 @@ export interface CommandSpec<F extends Record<string, Flag>> {
   readonly flags: F;
   /** Whole command lines, e.g. "npm run deploy -- --env dev". The first is shown in hints. */
   readonly examples: readonly string[];
+  /**
+   * Verbs the command takes as its one bare argument (`npm run campaign -- --env bulk status`).
+   * @default none: every value follows its flag
+   */
+  readonly verbs?: readonly string[];
 }
 
 type Values<F extends Record<string, Flag>> = {
@@ -86,6 +91,7 @@ export function helpText<F extends Record<string, Flag>>(spec: CommandSpec<F>): 
     '',
     `Usage: npm run ${spec.name} -- [flags]`,
     '',
+    ...(spec.verbs ? [`Verbs (one of): ${spec.verbs.join(', ')}`, ''] : []),
     ...rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`),
     '',
     'Examples:',
@@ -109,7 +115,7 @@ export function parseCommand<F extends Record<string, Flag>>(
   spec: CommandSpec<F>,
   argv: readonly string[] = process.argv.slice(2),
   env: NodeJS.ProcessEnv = process.env,
-): Values<F> {
+): Values<F> & { readonly verb?: string } {
   const options = Object.fromEntries([
     ...Object.entries(spec.flags).map(([name, flag]) => [name, { type: flag.type, ...(flag.multiple ? { multiple: true } : {}), ...(flag.short ? { short: flag.short } : {}) }]),
     ['help', { type: 'boolean', short: 'h' }],
@@ -128,18 +134,29 @@ export function parseCommand<F extends Record<string, Flag>>(
     : '';
   // Under npm, a bare argument is most often the value of a flag npm kept (one it cannot name).
   const underNpm = env.npm_lifecycle_event === spec.name && !npmHint ? '\nnpm keeps flags given before "--" and passes their values on: put them after "--"' : '';
+  let verb: string | undefined;
   for (const token of tokens) {
     if (token.kind === 'option' && !names.includes(token.name)) {
       const guess = nearest(token.name, names);
       throw new UsageError(`unknown flag ${token.rawName}${guess ? `: did you mean --${guess}?` : ''} ${seeHelp}`);
+    }
+    if (token.kind === 'positional' && spec.verbs && verb === undefined) {
+      if (!spec.verbs.includes(token.value)) {
+        const guess = nearest(token.value, [...spec.verbs]);
+        throw new UsageError(`unknown verb "${token.value}"${guess ? `: did you mean ${guess}?` : ''}; the verbs are ${spec.verbs.join(', ')}`);
+      }
+      verb = token.value;
+      continue;
     }
     if (token.kind === 'positional') {
       throw new UsageError(`unexpected argument "${token.value}": every value follows its flag, e.g. ${spec.examples[0]}${npmHint || underNpm}`);
     }
   }
   if (npmHint) throw new UsageError(npmHint.trim());
+  if (spec.verbs && verb === undefined) throw new UsageError(`a verb is required: one of ${spec.verbs.join(', ')}, e.g. ${spec.examples[0]}`);
   try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Values<F>;
+    const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: Boolean(spec.verbs) });
+    return { ...(values as Values<F>), ...(verb === undefined ? {} : { verb }) };
   } catch (error) {
     // node's own wording, e.g. "Option '--env <value>' argument missing".
     throw new UsageError(`${(error as Error).message} ${seeHelp}`);

@@ -109,4 +109,32 @@ export const DEMO = {
 } as const;
 
 /** Every command of cli/, for tests and docs. */
-export const COMMAND_SPECS: readonly CommandSpec<Record<string, Flag>>[] = [CONFIGURE, CHECK, DEPLOY, BOOTSTRAP, DESTROY, PROMOTE, SCHEMA, DEMO];
+export const CAMPAIGN = {
+  name: 'campaign',
+  summary: 'Runs a Batch job over each row of an inventory; follows, retries, checks it.',
+  verbs: ['start', 'status', 'retry', 'verify', 'cancel', 'report'],
+  flags: {
+    env: ENV_FLAGS.env,
+    dir: ENV_FLAGS.dir,
+    name: { type: 'string', value: 'NAME', help: 'the campaign' },
+    inventory: { type: 'string', value: 'S3URL', help: 'start: the rows (s3://bucket/key: csv, jsonl, manifest)' },
+    job: { type: 'string', value: 'DEF', help: 'start: a Batch job definition of the config' },
+    queue: { type: 'string', value: 'QUEUE', help: "start: a Batch job queue (default: the config's first)" },
+    chunk: { type: 'string', value: 'N', help: 'start: rows per chunk (one Batch array job)' },
+    concurrency: { type: 'string', value: 'N', help: 'start: chunks at once' },
+    tolerate: { type: 'string', value: 'PCT', help: 'start: failed chunks (%) after which it stops' },
+    attempts: { type: 'string', value: 'N', help: 'start: attempts per row' },
+    output: { type: 'string', value: 'PATTERN', help: "start: each row's expected output, e.g. s3://b/{id}.h5" },
+    watch: { type: 'boolean', help: 'status: follow it until it ends' },
+    limit: { type: 'string', value: 'N', help: 'retry: at most N rows' },
+    format: { type: 'string', value: 'csv|json', help: 'report: the format (default: csv)' },
+    execution: { type: 'string', value: 'ARN', help: 'cancel: one execution (default: all running)' },
+  },
+  examples: [
+    'npm run campaign -- --env bulk start --name r1 --job pge --inventory s3://b/i',
+    'npm run campaign -- --env bulk status --name r1 --watch',
+    'npm run campaign -- --env bulk report --name r1 --format json',
+  ],
+} as const;
+
+export const COMMAND_SPECS: readonly CommandSpec<Record<string, Flag>>[] = [CONFIGURE, CHECK, DEPLOY, BOOTSTRAP, DESTROY, PROMOTE, SCHEMA, DEMO, CAMPAIGN];

@@ -56,7 +56,7 @@ describe('npm run campaign: bad input', () => {
   it('fails on an unknown verb, listing the verbs', () => {
     const result = campaign(['--env', 'bulk', 'launch']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^unknown verb "launch"; the verbs are start, status, retry, verify, cancel, report/);
+    expect(result.stderr).toMatch(/^unknown verb "launch"(: did you mean \w+\?)?; the verbs are start, status, retry, verify, cancel, report/);
   });
 
   it('fails on a job not in the config and limits out of range, all in one message, before any AWS call', () => {
@@ -73,10 +73,10 @@ describe('npm run campaign: bad input', () => {
     );
   });
 
-  it('fails on a flag without its value, with the usage', () => {
+  it('fails on a flag without its value, pointing at --help', () => {
     const result = campaign(['--env', 'bulk', 'start', '--name']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^Option '--name <value>' argument missing\nUsage: npm run campaign/);
+    expect(result.stderr.trim()).toBe("Option '--name <value>' argument missing (npm run campaign -- --help lists them)");
   });
 
   it('fails where the environment has no campaign engine', () => {

@@ -47,6 +47,7 @@ const TYPOS: Record<string, [typo: string, meant: string]> = {
   promote: ['--form', '--from'],
   schema: ['--chek', '--check'],
   demo: ['--paralel', '--parallel'],
+  campaign: ['--nmae', '--name'],
 };
 
 const usageError = (run: () => unknown): string => {
