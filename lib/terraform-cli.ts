@@ -39,17 +39,23 @@ export function mirrorCliConfig(env: NodeJS.ProcessEnv = process.env): string | 
 }
 
 /**
- * The environment for running Terraform: the mirror's CLI config (written once per process) and
- * no prompts, no update checks.
+ * The environment for running Terraform: the mirror's CLI config and no prompts, no update checks.
+ * Each config is written once, to a file of its own, and never rewritten: rewriting one file on
+ * every call let a terraform already running read it half-written, find no mirror, and go to the
+ * registry (a parallel `terraform validate` failed that way).
  */
-let cliConfigFile: string | undefined;
+const cliConfigFiles = new Map<string, string>();
 export function terraformEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const config = mirrorCliConfig(env);
   const out: NodeJS.ProcessEnv = { ...env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
   if (config) {
-    cliConfigFile ??= join(mkdtempSync(join(tmpdir(), 'pcm-terraform-')), 'terraformrc');
-    writeFileSync(cliConfigFile, config);
-    out.TF_CLI_CONFIG_FILE = cliConfigFile;
+    let file = cliConfigFiles.get(config);
+    if (!file) {
+      file = join(mkdtempSync(join(tmpdir(), 'pcm-terraform-')), 'terraformrc');
+      writeFileSync(file, config);
+      cliConfigFiles.set(config, file);
+    }
+    out.TF_CLI_CONFIG_FILE = file;
   }
   return out;
 }
