@@ -52,20 +52,7 @@ export async function startEmulatedEngine(options: EmulatedEngineOptions = {}): 
   const table = options.table ?? 'pcm-bulk-campaigns';
   const bucket = options.bucket ?? 'pcm-bulk-dataset-123456789012';
   try {
-    await db.send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [
-          { AttributeName: LEDGER_KEYS.partition, KeyType: 'HASH' },
-          { AttributeName: LEDGER_KEYS.sort, KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: LEDGER_KEYS.partition, AttributeType: 'S' },
-          { AttributeName: LEDGER_KEYS.sort, AttributeType: 'S' },
-        ],
-      }),
-    );
+    await createLedgerTable(db, table);
     await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: EMULATED_REGION } }));
     if (options.carryOver) {
       await putItems(db, table, options.carryOver.items);
@@ -81,6 +68,24 @@ export async function startEmulatedEngine(options: EmulatedEngineOptions = {}): 
 }
 
 /** Writes items 25 at a time (BatchWriteItem's limit), resending what DynamoDB leaves unprocessed. */
+/** The ledger table as the engine's Terraform makes it (its keys), in an emulator. */
+export async function createLedgerTable(db: DynamoDBClient, table: string): Promise<void> {
+  await db.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: LEDGER_KEYS.partition, KeyType: 'HASH' },
+        { AttributeName: LEDGER_KEYS.sort, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: LEDGER_KEYS.partition, AttributeType: 'S' },
+        { AttributeName: LEDGER_KEYS.sort, AttributeType: 'S' },
+      ],
+    }),
+  );
+}
+
 export async function putItems(db: DynamoDBClient, table: string, items: readonly Record<string, AttributeValue>[]): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
     let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));

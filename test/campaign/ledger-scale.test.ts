@@ -2,8 +2,8 @@
  * status reads one summary item whatever the ledger's size: measured on 100,000 rows in
  * moto_server's DynamoDB, against what a Query of the whole partition would cost.
  */
-import { CreateTableCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { putItems } from '../../lib/campaign/emulated-engine';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { createLedgerTable, putItems } from '../../lib/campaign/emulated-engine';
 import { createCampaign, readStatus } from '../../lib/campaign/ledger';
 import { LEDGER_KEYS, ROW_PREFIX } from '../../lib/campaign/ledger-keys';
 import { emulatorClientConfig } from '../../lib/emulator/server';
@@ -17,20 +17,7 @@ const ROWS = 100000;
   try {
     const db = new DynamoDBClient(emulatorClientConfig(moto.endpoint, 'us-west-2'));
     const table = 'pcm-bulk-campaigns';
-    await db.send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [
-          { AttributeName: LEDGER_KEYS.partition, KeyType: 'HASH' },
-          { AttributeName: LEDGER_KEYS.sort, KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: LEDGER_KEYS.partition, AttributeType: 'S' },
-          { AttributeName: LEDGER_KEYS.sort, AttributeType: 'S' },
-        ],
-      }),
-    );
+    await createLedgerTable(db, table);
     const spec = { name: 'big', inventory: { bucket: 'b', key: 'i.csv', format: 'csv' as const }, job: { definition: 'pge', queue: 'q', expectedFailureExitCodes: [] }, limits: { chunkSize: 100, concurrency: 10, toleratedFailurePercent: 10, maxAttempts: 3 } };
     await createCampaign(db, table, spec, ROWS, new Date());
     const timeStatus = async () => {
