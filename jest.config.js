@@ -12,5 +12,10 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   testTimeout: 30000,
+  // Three workers on two cores: the long suites mostly wait (on moto_server, Terraform and the
+  // AWS provider's consistency checks), so the quick suites run beside them instead of after.
+  // PCM_TEST_WORKERS overrides it (1 gives the old one-suite-at-a-time run).
+  maxWorkers: Number(process.env.PCM_TEST_WORKERS ?? 3),
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

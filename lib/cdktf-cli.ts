@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { awsTargetFrom, terraformParallelism } from '../stacks/aws-target';
 import { terraformEnv } from './terraform-cli';
 
 export type CdktfCommand = 'deploy' | 'destroy' | 'diff';
@@ -49,6 +50,8 @@ export function runCdktf(run: CdktfRun): Promise<CdktfResult> {
   if (run.command !== 'diff') args.push('--auto-approve');
   if (run.ignoreMissingDependencies) args.push('--ignore-missing-stack-dependencies');
   if (run.command === 'deploy') args.push('--outputs-file', outputsFile);
+  const parallelism = terraformParallelism(awsTargetFrom({ ...process.env, ...run.env }));
+  if (parallelism !== undefined && run.command !== 'diff') args.push('--terraform-parallelism', String(parallelism));
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn('npx', args, {

@@ -64,6 +64,18 @@ export function supportsLambdaAccountSettings(target: AwsTarget): boolean {
   return target.endpoint === undefined;
 }
 
+/**
+ * How many resources Terraform applies at once (its `-parallelism`), or undefined for Terraform's
+ * default of 10. A deploy mostly waits: the AWS provider polls until S3 lifecycle rules, SQS
+ * attributes and queue policies read back as written (10-60 s each, three matching reads ten
+ * seconds apart), so ten slots leave the rest of a stack queued behind those sleeps. The emulator
+ * answers at once and has no API rate limits, so there every resource may wait at the same time;
+ * real accounts keep Terraform's default, which stays under the AWS APIs' request rates.
+ */
+export function terraformParallelism(target: AwsTarget): number | undefined {
+  return target.endpoint === undefined ? undefined : 64;
+}
+
 /** Reads the target from the process environment, refusing anything but an http(s) URL. */
 export function awsTargetFrom(env: NodeJS.ProcessEnv): AwsTarget {
   const endpoint = env[AWS_ENDPOINT_VARIABLE];
