@@ -40,7 +40,7 @@ export interface ProgressFeed {
 /** Lines of cdktf's own (not a stack's) kept to show when a run fails before any stack does. */
 const KEPT_OTHER_LINES = 15;
 // Terraform's lines are long; a cut one still says what failed.
-const MAX_ERROR_LINE = 400;
+const MAX_ERROR_LINE = 1000;
 
 export class ProgressView {
   private readonly options: Required<Omit<ProgressViewOptions, 'columns'>> & Pick<ProgressViewOptions, 'columns'>;
@@ -120,9 +120,13 @@ export class ProgressView {
       case 'waiting':
         doing = 'waiting';
         break;
-      case 'planning':
-        doing = 'planning';
+      case 'planning': {
+        // cdktf initializes every stack at once, then plans each after the stacks before it.
+        const before = this.feeds.find((f) => f.stacks.some((o) => o.stack === s.stack))?.stacks ?? [];
+        const ahead = before.slice(0, before.findIndex((o) => o.stack === s.stack)).find((o) => o.phase !== 'done' && o.phase !== 'failed');
+        doing = !s.initialized ? 'initializing' : ahead ? `waiting for ${ahead.stack}` : 'planning';
         break;
+      }
       case 'applying': {
         const [first, ...rest] = s.inFlight;
         doing = first ? `${first.action} ${first.address}${rest.length ? ` (+${rest.length})` : ''}` : 'applying';
@@ -137,7 +141,9 @@ export class ProgressView {
         break;
       }
     }
-    return [this.name(s.stack), counts, doing, this.paint('2', elapsed)].filter(Boolean).join('  ');
+    // A stack waiting for another has nothing of its own to time yet.
+    const time = doing.startsWith('waiting') ? '' : this.paint('2', elapsed);
+    return [this.name(s.stack), counts, doing, time].filter(Boolean).join('  ');
   }
 
   private onEvent(progress: TerraformProgress, event: Exclude<ProgressEvent, { kind: 'other' }>): void {
@@ -147,7 +153,10 @@ export class ProgressView {
       const first = !this.settled.has(s.stack);
       this.settled.add(s.stack);
       const lines: string[] = [];
-      if (first) lines.push(`${this.line(s)}${event.failure.lines.length === 0 ? ' (stopped: the run failed)' : ''}`);
+      if (first && event.failure.lines.length === 0) {
+        // Failed without an error of its own: another stack's failure stopped the run.
+        lines.push(s.total === undefined ? `${this.name(s.stack)}  not run` : `${this.line(s)} (stopped: the run failed)`);
+      } else if (first) lines.push(this.line(s));
       else if (event.failure.lines.length > 0) lines.push(`${this.name(s.stack)}  also failed${event.failure.resource ? ` at ${event.failure.resource}` : ''}`);
       lines.push(...event.failure.lines.slice(-this.options.errorLines).map((l) => `    ${l.slice(0, MAX_ERROR_LINE)}`));
       this.permanent(lines);
@@ -160,7 +169,7 @@ export class ProgressView {
     }
     if (this.options.live) return;
     // Plain mode: a line when a stack starts, when its plan is known, and at each step of it.
-    if (event.kind === 'started') this.emit(`${this.name(s.stack)}  planning`);
+    if (event.kind === 'started') this.emit(`${this.name(s.stack)}  initializing`);
     if (event.kind === 'planned') {
       this.reported.set(s.stack, 0);
       const p = s.planned!;

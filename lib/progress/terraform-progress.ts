@@ -45,6 +45,8 @@ export interface StackProgress {
   readonly inFlight: readonly InFlight[];
   /** When the stack's first line came (ms); undefined while waiting. */
   readonly startedAt?: number;
+  /** `terraform init` is done: a stack that has not planned yet waits for its turn or plans. */
+  readonly initialized: boolean;
   /** When it finished or failed (ms). */
   readonly finishedAt?: number;
   /** Terraform's own summary ("Resources: 3 added, 0 changed, 0 destroyed."), once applied. */
@@ -89,9 +91,12 @@ interface MutableStack {
   done: number;
   inFlight: InFlight[];
   startedAt?: number;
+  initialized: boolean;
   finishedAt?: number;
   summary?: string;
   failures: StackFailure[];
+  /** Address -> the id Terraform last printed for it (`[id=...]`), to tie an error to it. */
+  ids: Map<string, string>;
   /** The error block being read, if any. */
   error?: { lines: string[]; resource?: string; path?: string; inSource: boolean };
 }
@@ -113,7 +118,7 @@ export class TerraformProgress {
 
   /** Every stack seen or announced, in the order they came. */
   get stacks(): readonly StackProgress[] {
-    return [...this.byName.values()].map((s) => ({ ...s, inFlight: [...s.inFlight], failures: [...s.failures] }));
+    return [...this.byName.values()].map(({ ids, error, ...s }) => ({ ...s, inFlight: [...s.inFlight], failures: [...s.failures] }));
   }
 
   stack(name: string): StackProgress | undefined {
@@ -151,7 +156,7 @@ export class TerraformProgress {
   private stackNamed(name: string): MutableStack {
     let s = this.byName.get(name);
     if (!s) {
-      s = { stack: name, phase: 'waiting', done: 0, inFlight: [], failures: [] };
+      s = { stack: name, phase: 'waiting', done: 0, inFlight: [], failures: [], initialized: false, ids: new Map() };
       this.byName.set(name, s);
     }
     return s;
@@ -178,7 +183,7 @@ export class TerraformProgress {
       s.startedAt = this.now();
       events.push({ kind: 'started', stack: s.stack });
     }
-    const text = rawText.replace(FRAME, '').trimEnd();
+    const text = rawText.replace(FRAME, '').trim();
 
     if (/^Error: /.test(text)) {
       events.push(...this.closeError(s));
@@ -190,6 +195,7 @@ export class TerraformProgress {
       events.push(...this.closeError(s));
     }
 
+    if (/^Terraform has been successfully initialized!/.test(text)) s.initialized = true;
     const plan = PLAN_LINE.exec(text);
     if (plan) {
       const [add, change, destroy] = plan.slice(1, 4).map(Number);
@@ -216,6 +222,8 @@ export class TerraformProgress {
     const resource = RESOURCE_LINE.exec(text);
     if (!resource || resource[1].startsWith('data.')) return events;
     const [, address, , status] = resource;
+    const id = /\[id=([^,\]]+)/.exec(status);
+    if (id) s.ids.set(address, id[1]);
     const started = /^(Creating|Modifying|Destroying)\.\.\./.exec(status);
     if (started) {
       s.inFlight = s.inFlight.filter((r) => r.address !== address);
@@ -267,8 +275,12 @@ export class TerraformProgress {
     const error = s.error;
     if (!error) return [];
     s.error = undefined;
-    // Without a `with` line, the oldest resource still in flight is the best guess there is.
-    const resource = error.resource ?? s.inFlight[0]?.address;
+    // Without a `with` line (the provider's own errors, e.g. detaching an interface on destroy),
+    // the resource in flight whose id the error quotes; or the only one in flight; else none,
+    // rather than a wrong one.
+    const text = error.lines.join('\n');
+    const quoted = s.inFlight.find((r) => s.ids.has(r.address) && text.includes(s.ids.get(r.address)!));
+    const resource = error.resource ?? quoted?.address ?? (s.inFlight.length === 1 ? s.inFlight[0].address : undefined);
     const failure: StackFailure = { ...(resource ? { resource } : {}), ...(error.path ? { path: error.path } : {}), lines: error.lines };
     s.failures.push(failure);
     if (resource) s.inFlight = s.inFlight.filter((r) => r.address !== resource);
