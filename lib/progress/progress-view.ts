@@ -51,6 +51,8 @@ export class ProgressView {
   private readonly settled = new Set<string>();
   /** Lines of the live block on screen now. */
   private drawn = 0;
+  /** The live block as last drawn. */
+  private shown = '';
   private lastDraw = 0;
   private timer?: NodeJS.Timeout;
 
@@ -209,10 +211,15 @@ export class ProgressView {
   private redraw(): void {
     if (!this.options.live) return;
     this.lastDraw = this.options.now();
-    const width = Math.max(20, (this.options.columns?.() ?? 100) - 1);
+    // A terminal that does not say its width (0 under some pseudo-terminals) gets a common one.
+    const width = Math.max(20, (this.options.columns?.() || 100) - 1);
     const lines = this.feeds.flatMap((f) => f.stacks).filter((s) => !this.settled.has(s.stack)).map((s) => cut(this.line(s), width));
-    this.options.write(`${this.clearBlock()}${lines.map((l) => `${l}\n`).join('')}`);
+    const block = lines.map((l) => `${l}\n`).join('');
+    // The same block again would only flicker.
+    if (this.drawn > 0 && block === this.shown) return;
+    this.options.write(`${this.clearBlock()}${block}`);
     this.drawn = lines.length;
+    this.shown = block;
   }
 
   /** Moves up over the live block and erases it. */
