@@ -119,9 +119,12 @@ export class ProgressView {
     const counts = s.total === undefined ? '' : `${s.done}/${s.total}`;
     let doing: string;
     switch (s.phase) {
-      case 'waiting':
-        doing = 'waiting';
+      case 'waiting': {
+        // Until one stack of its run prints, cdktf is still running the app.
+        const run = this.feeds.find((f) => f.stacks.some((o) => o.stack === s.stack))?.stacks ?? [];
+        doing = run.every((o) => o.phase === 'waiting') ? 'synthesizing' : 'waiting';
         break;
+      }
       case 'planning': {
         // cdktf initializes every stack at once, then plans each after the stacks before it.
         const before = this.feeds.find((f) => f.stacks.some((o) => o.stack === s.stack))?.stacks ?? [];
@@ -144,7 +147,7 @@ export class ProgressView {
       }
     }
     // A stack waiting for another has nothing of its own to time yet.
-    const time = doing.startsWith('waiting') ? '' : this.paint('2', elapsed);
+    const time = s.phase === 'planning' && doing.startsWith('waiting') ? '' : this.paint('2', elapsed);
     return [this.name(s.stack), counts, doing, time].filter(Boolean).join('  ');
   }
 

@@ -269,6 +269,8 @@ describe('ProgressView at a terminal: a live line per stack, redrawn in place', 
   it('shows one line per stack while running: counts, current resource, elapsed; a waiting stack says for what', () => {
     const { view, clock, text } = live();
     const feed = view.feed({ stacks: DEV });
+    // Before any stack prints, cdktf is running the app.
+    expect(screen(text())).toEqual(['dev-data     synthesizing', 'dev-compute  synthesizing']);
     clock.feed(feed, upTo(DEPLOY, 'aws_kms_key.environment-key_B8FFA627 (environment-key/key): Still creating... [10s elapsed]'));
     expect(text()).toMatch(/\x1b\[2A\r\x1b\[J/);
     expect(screen(text())).toEqual([expect.stringMatching(/^dev-data {5}31\/79  creating aws_kms_key\.environment-key_B8FFA627 \(\+6\)  (\d+m)?\d+s$/), 'dev-compute  waiting for dev-data']);
