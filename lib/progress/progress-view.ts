@@ -115,7 +115,9 @@ export class ProgressView {
 
   /** The line a stack shows now (both modes share it). */
   line(s: StackProgress): string {
-    const elapsed = s.startedAt === undefined ? '' : duration((s.finishedAt ?? this.options.now()) - s.startedAt);
+    // The stack's own time: from when it began to plan, not counting its wait for the stacks before it.
+    const since = s.planningSince ?? s.startedAt;
+    const elapsed = since === undefined ? '' : duration((s.finishedAt ?? this.options.now()) - since);
     const counts = s.total === undefined ? '' : `${s.done}/${s.total}`;
     let doing: string;
     switch (s.phase) {

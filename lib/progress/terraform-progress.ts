@@ -47,6 +47,11 @@ export interface StackProgress {
   readonly startedAt?: number;
   /** `terraform init` is done: a stack that has not planned yet waits for its turn or plans. */
   readonly initialized: boolean;
+  /**
+   * When its first line after init came (ms): when it began to plan, after any wait for the
+   * stacks before it. Its own time counts from here.
+   */
+  readonly planningSince?: number;
   /** When it finished or failed (ms). */
   readonly finishedAt?: number;
   /** Terraform's own summary ("Resources: 3 added, 0 changed, 0 destroyed."), once applied. */
@@ -92,6 +97,7 @@ interface MutableStack {
   inFlight: InFlight[];
   startedAt?: number;
   initialized: boolean;
+  planningSince?: number;
   finishedAt?: number;
   summary?: string;
   failures: StackFailure[];
@@ -196,6 +202,7 @@ export class TerraformProgress {
     }
 
     if (/^Terraform has been successfully initialized!/.test(text)) s.initialized = true;
+    else if (s.initialized && s.planningSince === undefined && text !== '') s.planningSince = this.now();
     const plan = PLAN_LINE.exec(text);
     if (plan) {
       const [add, change, destroy] = plan.slice(1, 4).map(Number);

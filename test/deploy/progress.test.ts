@@ -83,6 +83,16 @@ describe('TerraformProgress: a cdktf log read into per-stack progress', () => {
     expect(progress.stacks.flatMap((s) => s.inFlight)).toEqual([]);
   });
 
+  it('times dev-compute from when it began to plan, after dev-data was applied, not from its early init', () => {
+    const clock = lineClock();
+    const progress = new TerraformProgress({ stacks: DEV, now: clock.now });
+    clock.feed(progress, DEPLOY);
+    const [data, compute] = progress.stacks;
+    expect(compute.startedAt!).toBeLessThan(data.startedAt!);
+    expect(compute.planningSince!).toBeGreaterThanOrEqual(data.finishedAt!);
+    expect(data.planningSince! - data.startedAt!).toBeLessThan(30000);
+  });
+
   it('reads the same however the output is cut into chunks', () => {
     const whole = new TerraformProgress({ stacks: DEV, now: () => 0 });
     whole.write(DEPLOY);
