@@ -54,6 +54,11 @@ run(async () => {
     target,
     plan: args.plan,
     onOutput: followed?.onOutput ?? ((chunk) => process.stdout.write(chunk)),
+  }).catch((error: unknown) => {
+    // Refused before cdktf ran (the account guard): the stacks' lines say so, then the refusal.
+    followed?.end(false);
+    view?.stop();
+    throw error;
   });
   const logPath = followed?.end(outcome.ok);
   view?.stop();
