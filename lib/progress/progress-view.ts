@@ -24,8 +24,13 @@ export interface ProgressViewOptions {
   readonly step?: number;
   /** Error lines shown per failure. @default 8 */
   readonly errorLines?: number;
-  /** Live mode redraws at least this often, for the elapsed times; 0 for never (tests). @default 1000 */
+  /** Live mode redraws at least this often, for the elapsed times; 0 for no timer (tests call tick). @default 1000 */
   readonly refreshMs?: number;
+  /**
+   * Plain mode prints a running stack's line again after this long without one, so a log shows
+   * what a long wait (an instance, a consistency check) is on. @default 60000
+   */
+  readonly quietMs?: number;
 }
 
 /** One cdktf run fed to the view. */
@@ -47,6 +52,8 @@ export class ProgressView {
   private readonly feeds: TerraformProgress[] = [];
   /** Stack -> tenths already reported (plain mode). */
   private readonly reported = new Map<string, number>();
+  /** Stack -> when plain mode last printed a line of it. */
+  private readonly printed = new Map<string, number>();
   /** Stacks whose final line was printed (live mode drops them from the block). */
   private readonly settled = new Set<string>();
   /** Lines of the live block on screen now. */
@@ -57,7 +64,7 @@ export class ProgressView {
   private timer?: NodeJS.Timeout;
 
   constructor(options: ProgressViewOptions) {
-    this.options = { colour: false, now: Date.now, step: 0.1, errorLines: 8, refreshMs: 1000, ...options };
+    this.options = { colour: false, now: Date.now, step: 0.1, errorLines: 8, refreshMs: 1000, quietMs: 60000, ...options };
   }
 
   /** Starts following one run; its stacks show as waiting until they print. */
@@ -76,8 +83,8 @@ export class ProgressView {
       }
       this.changed();
     };
-    if (this.options.live && this.options.refreshMs > 0 && !this.timer) {
-      this.timer = setInterval(() => this.redraw(), this.options.refreshMs);
+    if (this.options.refreshMs > 0 && !this.timer) {
+      this.timer = setInterval(() => this.tick(), this.options.refreshMs);
       this.timer.unref();
     }
     this.changed(true);
@@ -103,6 +110,15 @@ export class ProgressView {
   print(text: string): void {
     this.permanent(text.replace(/\n$/, '').split('\n'));
     this.changed(true);
+  }
+
+  /** Time passed: live mode redraws (elapsed times), plain mode repeats a stack quiet too long. */
+  tick(): void {
+    if (this.options.live) return this.redraw();
+    const now = this.options.now();
+    for (const s of this.feeds.flatMap((f) => f.stacks)) {
+      if ((s.phase === 'planning' || s.phase === 'applying') && now - (this.printed.get(s.stack) ?? 0) >= this.options.quietMs) this.emit(this.line(s), s.stack);
+    }
   }
 
   /** Stops redrawing; the live block stays as last drawn. */
@@ -176,17 +192,17 @@ export class ProgressView {
     }
     if (this.options.live) return;
     // Plain mode: a line when a stack starts, when its plan is known, and at each step of it.
-    if (event.kind === 'started') this.emit(`${this.name(s.stack)}  initializing`);
+    if (event.kind === 'started') this.emit(`${this.name(s.stack)}  initializing`, s.stack);
     if (event.kind === 'planned') {
       this.reported.set(s.stack, 0);
       const p = s.planned!;
-      this.emit(`${this.name(s.stack)}  ${s.total === 0 ? 'no changes' : `planned ${s.total}: ${p.add} to add, ${p.change} to change, ${p.destroy} to destroy`}`);
+      this.emit(`${this.name(s.stack)}  ${s.total === 0 ? 'no changes' : `planned ${s.total}: ${p.add} to add, ${p.change} to change, ${p.destroy} to destroy`}`, s.stack);
     }
     if (event.kind === 'resource' && event.action === 'done' && s.total) {
       const steps = Math.floor(Math.min(s.done, s.total) / (s.total * this.options.step) + 1e-9);
       if (steps > (this.reported.get(s.stack) ?? 0) && s.done < s.total) {
         this.reported.set(s.stack, steps);
-        this.emit(this.line(s));
+        this.emit(this.line(s), s.stack);
       }
     }
   }
@@ -202,7 +218,8 @@ export class ProgressView {
     this.drawn = 0;
   }
 
-  private emit(text: string): void {
+  private emit(text: string, stack?: string): void {
+    if (stack) this.printed.set(stack, this.options.now());
     this.options.write(`${text}\n`);
   }
 

@@ -239,6 +239,23 @@ describe('ProgressView without a terminal: one plain line per stack event', () =
     expect(lines).toHaveLength(24);
   });
 
+  it('repeats a running stack\'s line after a minute without one, so a long wait shows what it is on', () => {
+    let t = 0;
+    let out = '';
+    const view = new ProgressView({ write: (text) => (out += text), live: false, now: () => t, refreshMs: 0 });
+    const feed = view.feed({ stacks: DEV });
+    feed.write(upTo(DEPLOY, 'aws_kms_key.environment-key_B8FFA627 (environment-key/key): Still creating... [10s elapsed]'));
+    const before = out;
+    t = 59999;
+    view.tick();
+    expect(out).toBe(before);
+    t = 60000;
+    view.tick();
+    expect(out.slice(before.length)).toBe('dev-data     31/79  creating aws_kms_key.environment-key_B8FFA627 (+6)  1m00s\ndev-compute  waiting for dev-data\n');
+    view.tick();
+    expect(out.slice(before.length).split('\n')).toHaveLength(3);
+  });
+
   it('prints the failing resource and its error when a deploy fails, and the stacks it never reached', () => {
     const out = plain(FAILED, false);
     expect(out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
