@@ -23,6 +23,7 @@ import { inPool } from '../lib/pool';
 import { findProviderMirror } from '../lib/provider-mirror';
 import { PROVIDER_MIRROR_VARIABLE, terraformVersion } from '../lib/terraform-cli';
 import { fail, parseCommand, run, UsageError } from './command';
+import { followRun, stdoutProgress } from './progress';
 import { DEMO as spec } from './specs';
 import { loadAll } from './environments';
 
@@ -49,14 +50,18 @@ async function main(): Promise<void> {
     const prepared = await prepareEmulatedEnvironments(emulator.endpoint, environments, ENVIRONMENTS_DIR, dir);
     process.stdout.write(`${prepared.length} emulated accounts ready (deploy role, network, state bucket); environment files in ${dir}\n`);
 
+    // One progress line per stack of the environments being deployed; each its own log file.
+    const view = stdoutProgress();
     const outcomes = await inPool(prepared, parallel, async ({ name, credentials }): Promise<DeployOutcome> => {
       const config = environments.find((e) => e.config.environment.name === name)!.config;
-      process.stdout.write(`deploying ${name} into account ${config.aws.accountId} ...\n`);
-      const outcome = await deployEnvironment({ config, environmentsDir: dir, target: { endpoint: emulator.endpoint }, credentials });
-      process.stdout.write(`${name}: ${outcome.ok ? 'deployed' : 'FAILED'} in ${outcome.seconds.toFixed(0)} s\n`);
-      if (!outcome.ok) process.stdout.write(`${outcome.log.slice(-3000)}\n`);
+      view.print(`deploying ${name} into account ${config.aws.accountId} ...`);
+      const followed = followRun(view, name, 'deploy', [`${name}-data`, `${name}-compute`]);
+      const outcome = await deployEnvironment({ config, environmentsDir: dir, target: { endpoint: emulator.endpoint }, credentials, onOutput: followed.onOutput });
+      const logPath = followed.end(outcome.ok);
+      view.print(`${name}: ${outcome.ok ? 'deployed' : 'FAILED'} in ${outcome.seconds.toFixed(0)} s${outcome.ok || !logPath ? '' : `; full Terraform log in ${logPath}`}`);
       return outcome;
     });
+    view.stop();
 
     const rows = [['environment', 'kind', 'account', 'stacks', 'resources applied', 'seconds', 'outcome']];
     prepared.forEach(({ name }, i) => {

@@ -21,6 +21,7 @@ import { describeProbe, probeOperatorUrls } from '../lib/deploy/operator-probe';
 import { describeEvent, waitForProvisioning } from '../lib/deploy/provisioning-progress';
 import { awsTargetFrom } from '../stacks/aws-target';
 import { ask, canConfirm, fail, parseCommand, run, UsageError } from './command';
+import { followRun, stdoutProgress } from './progress';
 import { DEPLOY as spec } from './specs';
 import { loadOne } from './environments';
 
@@ -43,8 +44,25 @@ run(async () => {
   }
 
   const target = awsTargetFrom(process.env);
-  const outcome = await deployEnvironment({ config, environmentsDir, target, plan: args.plan, onOutput: (chunk) => process.stdout.write(chunk) });
-  if (!outcome.ok) fail(`${args.plan ? 'plan' : 'deploy'} of ${name} failed${outcome.recordPath ? `; recorded in ${outcome.recordPath}` : ''}`);
+  // A plan's output is what was asked for: it is shown whole. A deploy shows progress per stack,
+  // and Terraform's full log goes to a file.
+  const view = args.plan ? undefined : stdoutProgress();
+  const followed = view && followRun(view, name, 'deploy', [`${name}-data`, `${name}-compute`]);
+  const outcome = await deployEnvironment({
+    config,
+    environmentsDir,
+    target,
+    plan: args.plan,
+    onOutput: followed?.onOutput ?? ((chunk) => process.stdout.write(chunk)),
+  }).catch((error: unknown) => {
+    // Refused before cdktf ran (the account guard): the stacks' lines say so, then the refusal.
+    followed?.end(false);
+    view?.stop();
+    throw error;
+  });
+  const logPath = followed?.end(outcome.ok);
+  view?.stop();
+  if (!outcome.ok) fail(`${args.plan ? 'plan' : 'deploy'} of ${name} failed${outcome.recordPath ? `; recorded in ${outcome.recordPath}` : ''}${logPath ? `; full Terraform log in ${logPath}` : ''}`);
   if (args.plan) return;
   process.stdout.write(`\naccount ${config.aws.accountId} confirmed (${outcome.callerArn})\n${name} deployed in ${outcome.seconds.toFixed(0)} s; recorded in ${outcome.recordPath}\n\n`);
 

@@ -15,6 +15,7 @@ import { runCdktf } from '../lib/cdktf-cli';
 import { ENV_SELECTOR } from '../stacks/app';
 import { AWS_ENDPOINT_VARIABLE, awsTargetFrom } from '../stacks/aws-target';
 import { ask, canConfirm, fail, parseCommand, Refusal, run, UsageError } from './command';
+import { followRun, stdoutProgress } from './progress';
 import { DESTROY as spec } from './specs';
 import { loadOne } from './environments';
 
@@ -51,6 +52,8 @@ run(async () => {
   const keepData = config.protection.deletionProtection;
   const stacks = keepData ? [`${name}-compute`] : [`${name}-*`];
   if (keepData) process.stdout.write(`${name}-data stays: ${name}.yaml protects its data (protection.deletionProtection); only ${name}-compute is destroyed\n`);
+  const view = stdoutProgress();
+  const followed = followRun(view, name, 'destroy', keepData ? [`${name}-compute`] : [`${name}-compute`, `${name}-data`]);
   const result = await runCdktf({
     cwd: join(__dirname, '..'),
     command: 'destroy',
@@ -58,8 +61,10 @@ run(async () => {
     // The compute stack alone: its data stack stays deployed.
     ignoreMissingDependencies: keepData,
     env: { [ENV_SELECTOR]: name, PCM_ENVIRONMENTS_DIR: dir, ...(target.endpoint ? { [AWS_ENDPOINT_VARIABLE]: target.endpoint } : {}) },
-    onOutput: (chunk) => process.stdout.write(chunk),
+    onOutput: followed.onOutput,
   });
-  if (!result.ok) fail(`destroy of ${name} failed (exit ${result.exitCode})`);
+  const logPath = followed.end(result.ok);
+  view.stop();
+  if (!result.ok) fail(`destroy of ${name} failed (exit ${result.exitCode})${logPath ? `; full Terraform log in ${logPath}` : ''}`);
   process.stdout.write(`\n${stacks.join(', ')} of ${name} destroyed in ${result.seconds.toFixed(0)} s\n`);
 });
