@@ -103,7 +103,7 @@ export const DEMO = {
   name: 'demo',
   summary: 'Deploys the six example environments into a local AWS emulator (moto_server).',
   flags: {
-    parallel: { type: 'string', value: 'N', help: 'deploys at a time (default: 3)' },
+    parallel: { type: 'string', value: 'N', help: 'deploys at a time (default: 6, all of them)' },
   },
   examples: ['npm run demo', 'npm run demo -- --parallel 1'],
 } as const;

@@ -29,17 +29,19 @@ export async function prepareEmulatedEnvironments(
   targetDir: string,
 ): Promise<EmulatedEnvironment[]> {
   mkdirSync(targetDir, { recursive: true });
-  const prepared: EmulatedEnvironment[] = [];
-  for (const { config } of environments) {
-    const credentials = await prepareEmulatedAccount(endpoint, config);
-    const network = await createNetwork(endpoint, config, credentials);
-    const serviceRoleArn = await createBatchServiceRole(endpoint, config, credentials);
-    const file = `${config.environment.name}.yaml`;
-    const data = withNetwork(parse(readFileSync(join(sourceDir, file), 'utf8')), network);
-    data.batch = { ...data.batch, serviceRoleArn };
-    writeFileSync(join(targetDir, file), stringify(data));
-    prepared.push({ name: config.environment.name, credentials });
-  }
+  // All accounts at once: each is a few dozen calls that wait on the emulator, not on each other.
+  const prepared = await Promise.all(
+    environments.map(async ({ config }): Promise<EmulatedEnvironment> => {
+      const credentials = await prepareEmulatedAccount(endpoint, config);
+      const network = await createNetwork(endpoint, config, credentials);
+      const serviceRoleArn = await createBatchServiceRole(endpoint, config, credentials);
+      const file = `${config.environment.name}.yaml`;
+      const data = withNetwork(parse(readFileSync(join(sourceDir, file), 'utf8')), network);
+      data.batch = { ...data.batch, serviceRoleArn };
+      writeFileSync(join(targetDir, file), stringify(data));
+      return { name: config.environment.name, credentials };
+    }),
+  );
   // Files of environments not prepared are copied as they are (cross-file checks read them all).
   for (const file of readdirSync(sourceDir).filter((f) => f.endsWith('.yaml'))) {
     if (!prepared.some((p) => `${p.name}.yaml` === file)) writeFileSync(join(targetDir, file), readFileSync(join(sourceDir, file)));
