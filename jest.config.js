@@ -11,11 +11,14 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
-  testTimeout: 30000,
-  // Three workers on two cores: the long suites mostly wait (on moto_server, Terraform and the
-  // AWS provider's consistency checks), so the quick suites run beside them instead of after.
-  // PCM_TEST_WORKERS overrides it (1 gives the old one-suite-at-a-time run).
-  maxWorkers: Number(process.env.PCM_TEST_WORKERS ?? 3),
+  // A guard against hangs, not a speed target (npm run bench has those): with four workers on two
+  // cores a test that spawns a kit command can wait a while for its CPU.
+  testTimeout: 90000,
+  // Four workers on two cores: the three long suites start first (test/support/sequencer.js) and
+  // mostly wait (on moto_server, Terraform and the AWS provider's consistency checks), so the
+  // quick suites run beside them on the fourth instead of after them. PCM_TEST_WORKERS overrides
+  // it (1 gives the old one-suite-at-a-time run).
+  maxWorkers: Number(process.env.PCM_TEST_WORKERS ?? 4),
   testSequencer: '<rootDir>/test/support/sequencer.js',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

@@ -12,11 +12,13 @@ export interface CallerIdentity {
 
 /**
  * Asks STS GetCallerIdentity, giving up after `timeoutMs` (a machine with no credentials would
- * otherwise wait on the instance metadata service). Undefined when there are no usable credentials.
+ * otherwise wait on the instance metadata service); by default 3 s, or PCM_STS_TIMEOUT_MS where
+ * STS is slow to reach (a distant region, a loaded test machine). Undefined when there are no
+ * usable credentials.
  */
 export async function callerIdentity(options: { region?: string; endpoint?: string; timeoutMs?: number } = {}): Promise<CallerIdentity | undefined> {
   const client = new STSClient({ region: options.region ?? 'us-east-1', endpoint: options.endpoint, maxAttempts: 1 });
-  const ms = options.timeoutMs ?? 3000;
+  const ms = options.timeoutMs ?? (Number(process.env.PCM_STS_TIMEOUT_MS) || 3000);
   let timer: NodeJS.Timeout | undefined;
   // The timer covers finding credentials too (a credential_process waiting for MFA, say), which
   // the request's abort signal does not.

@@ -41,7 +41,7 @@ export interface EmulatorOptions {
    * @default false
    */
   readonly tls?: boolean;
-  /** @default 20000 */
+  /** @default 60000 (a loaded two-core machine can take most of that to start it) */
   readonly timeoutMs?: number;
   /**
    * Images the emulator knows from the start in every region (the kit's pre-built AMIs, which
@@ -94,7 +94,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port), ...(options.tls ? ['--ssl'] : [])], { stdio: 'ignore', env });
   const endpoint = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.timeoutMs ?? 20000);
+  const deadline = Date.now() + (options.timeoutMs ?? 60000);
   let exited = false;
   child.once('exit', () => (exited = true));
   for (;;) {

@@ -140,5 +140,5 @@ describe('destroy at a terminal', () => {
       pty.kill();
     }
     expect(pty.screen).toContain('not confirmed; nothing was destroyed');
-  }, 30000);
+  }, 90000);
 });

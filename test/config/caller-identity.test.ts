@@ -13,13 +13,13 @@ withMoto('caller identity against the AWS emulator', () => {
   let moto: Moto;
   beforeAll(async () => {
     moto = await startMoto();
-  }, 30000);
+  }, 90000);
   afterAll(() => moto?.stop());
 
   it('reads the account of the current credentials from STS', async () => {
     const saved = { ...process.env };
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
-    const identity = await callerIdentity({ endpoint: moto.endpoint, region: 'us-west-2' }).finally(() => (process.env = saved));
+    const identity = await callerIdentity({ endpoint: moto.endpoint, region: 'us-west-2', timeoutMs: 30000 }).finally(() => (process.env = saved));
     expect(identity).toEqual({
       accountId: '123456789012',
       arn: expect.stringMatching(/^arn:aws:(iam|sts)::123456789012:/),
@@ -46,7 +46,8 @@ withMoto('caller identity against the AWS emulator', () => {
         '--set', 'cnm.cnes.accountId=888888888888',
         '--dir', dir,
       ],
-      moto.env,
+      // A loaded machine can take longer than the wizard's usual 3 s to reach the emulator's STS.
+      { ...moto.env, PCM_STS_TIMEOUT_MS: '30000' },
     );
     expect(defaults.stderr).toBe('');
     const written = parse(readFileSync(join(dir, 'dev.yaml'), 'utf8'));

@@ -28,7 +28,7 @@ withMoto('waiting for provisioning', () => {
     useEmulator(moto.env);
     logs = new CloudWatchLogsClient({});
     await logs.send(new CreateLogGroupCommand({ logGroupName: GROUP }));
-  }, 30000);
+  }, 90000);
   afterAll(async () => moto?.stop());
 
   it('ends when the run reports ok, printing one line per step with its time', async () => {

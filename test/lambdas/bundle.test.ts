@@ -86,7 +86,7 @@ withMoto('the bundled handlers in a fresh node process (cold start)', () => {
     const kinesis = new KinesisClient({ requestHandler: new NodeHttpHandler() });
     await kinesis.send(new CreateStreamCommand({ StreamName: names.stream, ShardCount: 1 }));
     streamArn = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: names.stream }))).StreamDescriptionSummary!.StreamARN!;
-  }, 30000);
+  }, 90000);
   afterAll(async () => {
     await mozart?.stop();
     await moto?.stop();

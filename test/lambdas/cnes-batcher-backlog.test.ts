@@ -77,7 +77,7 @@ withMoto('cnes batcher on a large backlog', () => {
     moto = await startMoto();
     useEmulator(moto.env);
     s3 = new S3Client({});
-  }, 30000);
+  }, 90000);
   afterAll(() => moto?.stop());
 
   async function setup(): Promise<CnesBatcherConfig> {

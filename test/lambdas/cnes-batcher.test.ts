@@ -45,7 +45,7 @@ withMoto('cnes batcher', () => {
     moto = await startMoto();
     useEmulator(moto.env);
     s3 = new S3Client({});
-  }, 30000);
+  }, 90000);
   afterAll(() => moto?.stop());
 
   async function setup(): Promise<CnesBatcherConfig> {
@@ -191,7 +191,7 @@ withMoto('cnes batcher', () => {
     }
     // Crash at 2: the CNM-S was never written. At 3: written, not marked sent: written again. At 4: not again.
     expect(repeats).toEqual([0, 1, 0]);
-  }, 30000);
+  }, 90000);
 
   it('logs a failed run as an error line and rethrows it for the asynchronous retry', async () => {
     const { createHandler } = await import('../../lambdas/cnes-batcher/handler');

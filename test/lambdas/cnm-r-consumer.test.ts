@@ -84,7 +84,7 @@ withMoto('cnm-r-consumer', () => {
       IDEMPOTENCY_TABLE: unique('idempotency'),
     };
     await createIdempotencyTable(dynamodb, env.IDEMPOTENCY_TABLE);
-  }, 30000);
+  }, 90000);
   afterAll(async () => {
     await mozart?.stop();
     await moto?.stop();

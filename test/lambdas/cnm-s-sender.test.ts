@@ -73,7 +73,7 @@ withMoto('cnm-s-sender', () => {
     await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
     streamArn = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }))).StreamDescriptionSummary!.StreamARN!;
     env = { ARCHIVE_BUCKET: bucket, OUTGOING_PREFIX: 'outgoing/', STREAM_ARN: streamArn, CNM_VERSION: '1.6.0', PROVIDER: 'SWOT_PCM', IDEMPOTENCY_TABLE: table };
-  }, 30000);
+  }, 90000);
   afterAll(() => moto?.stop());
 
   let seen = 0;

@@ -18,7 +18,7 @@ withMoto('idempotency store', () => {
     useEmulator(moto.env);
     dynamodb = new DynamoDBClient({});
     await createIdempotencyTable(dynamodb, table);
-  }, 30000);
+  }, 90000);
   afterAll(() => moto?.stop());
 
   async function item(key: string) {

@@ -61,7 +61,7 @@ withMoto('handlers on messages as partners send them', () => {
     for (const b of [messages, archive, dataset]) await createBucket(s3, b);
     await createIdempotencyTable(dynamodb, table);
     job = { MOZART_URL: mozart.url, JOB_TYPE: 'process_cnm_r', JOB_RELEASE: 'r1', JOB_QUEUE: 'factotum', IDEMPOTENCY_TABLE: table };
-  }, 30000);
+  }, 90000);
   afterAll(async () => {
     await mozart?.stop();
     await moto?.stop();

@@ -51,7 +51,7 @@ withMoto('staging-submit', () => {
       IDEMPOTENCY_TABLE: table,
       MOZART_TIMEOUT_MS: '2000',
     };
-  }, 30000);
+  }, 90000);
   afterAll(async () => {
     await mozart?.stop();
     await moto?.stop();
