@@ -6,8 +6,8 @@
  * next process reuse the zip without running esbuild while none of those files changed.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { buildSync, version as ESBUILD_VERSION, type BuildOptions } from 'esbuild';
 import { ESBUILD_TARGET } from './runtime-version';
 import { zip } from './zip';
@@ -136,11 +136,23 @@ function build(name: LambdaName, entry: string, workingDir: string, outDir: stri
   // Written even when a file of that name exists: it may be the damaged one that sent us here.
   writeAtomically(zipPath, archive);
   const inputs: Record<string, string> = {};
-  // What esbuild read, as it reads them now: a file edited during the build makes the next run build again.
-  for (const input of Object.keys(result.metafile.inputs)) inputs[input] = sha256(readFileSync(resolve(workingDir, input))).toString('hex');
+  // What esbuild read, as it reads them now (a file edited during the build makes the next run build
+  // again), and the tsconfig.json it compiled them with, which the metafile does not list.
+  const tsconfig = nearestTsconfig(workingDir);
+  for (const input of [...Object.keys(result.metafile.inputs), ...(tsconfig ? [relative(workingDir, tsconfig)] : [])]) {
+    inputs[input] = sha256(readFileSync(resolve(workingDir, input))).toString('hex');
+  }
   const record: BuildRecord = { recipe: recipeOf(entry, workingDir), inputs, zipFile, sha256Base64: digest.toString('base64') };
   writeAtomically(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   return { name, zipPath, bytes: archive.length, sha256Base64: record.sha256Base64, built: true };
+}
+
+/** The tsconfig.json esbuild finds for sources in `dir`: the nearest one up the tree. */
+function nearestTsconfig(dir: string): string | undefined {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, 'tsconfig.json'))) return join(at, 'tsconfig.json');
+    if (dirname(at) === at) return undefined;
+  }
 }
 
 /** Through a temporary name: a reader never sees half a file. */

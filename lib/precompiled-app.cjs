@@ -8,7 +8,8 @@
  * first run after a clean clone and whenever its sources change, and never run stale:
  *
  * - every run hashes the kit's own source files the last build read (esbuild reports them), plus
- *   the lockfiles (they pin every package the bundle holds) and this file (the build options);
+ *   the lockfiles (they pin every package the bundle holds), tsconfig.json, package.json and this
+ *   file (the build options);
  * - when the digest differs from the one recorded with the bundle, it is rebuilt before it runs.
  *   A new import shows up as a change to the file that imports it, so the recorded list is enough.
  *
@@ -29,8 +30,11 @@ const { dirname, extname, join, relative, resolve, sep } = require('node:path');
 const REPO = resolve(__dirname, '..');
 /** Changes when the manifest's shape changes. */
 const FORMAT = 1;
-/** Lockfiles: they pin every package in the bundle (a reinstall changes them). */
-const LOCKFILES = ['package-lock.json', join('node_modules', '.package-lock.json')];
+/**
+ * Files that shape the bundle without esbuild loading them: the lockfiles pin every package in it
+ * (a reinstall changes them), tsconfig.json sets how TypeScript is compiled, package.json the module kind.
+ */
+const FIXED_INPUTS = ['package-lock.json', join('node_modules', '.package-lock.json'), 'tsconfig.json', 'package.json'];
 /** How esbuild should load a source file the plugin reads; other kinds are left to esbuild. */
 const LOADERS = /** @type {const} */ ({ '.ts': 'ts', '.js': 'js', '.cjs': 'js', '.mjs': 'js', '.json': 'json' });
 /** Old bundles are removed this long after they were replaced (a run may still be loading one). */
@@ -69,9 +73,9 @@ function locations(options) {
  */
 function digestOf(repo, sources) {
   const hash = createHash('sha256').update(`format ${FORMAT}\n`).update(readFileSync(__filename));
-  for (const lockfile of LOCKFILES) {
-    const path = join(repo, lockfile);
-    if (existsSync(path)) hash.update(`${lockfile}\0`).update(readFileSync(path));
+  for (const input of FIXED_INPUTS) {
+    const path = join(repo, input);
+    if (existsSync(path)) hash.update(`${input}\0`).update(readFileSync(path));
   }
   for (const path of Object.keys(sources).sort()) hash.update(`${path}\0${sources[path]}\n`);
   return hash.digest('hex');
@@ -154,7 +158,7 @@ async function build(at) {
     logLevel: 'silent',
   });
   if (result.errors.length > 0) throw bundleError(at, result.errors);
-  // The lockfile part of the digest is read after the build; a reinstall during a build at worst rebuilds once more.
+  // The fixed inputs are read after the build; a reinstall during a build at worst rebuilds once more.
   const digest = digestOf(at.repo, sources);
   const bundleName = `${at.name}-${digest.slice(0, 16)}.js`;
   mkdirSync(at.outDir, { recursive: true });
