@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --runs N] [--queues 10,50,150] [--skip-validate] [--demo] [--out FILE] [--app CMD]
+ * npm run bench [-- --runs N] [--queues 10,80,150] [--skip-validate] [--demo] [--out FILE] [--app CMD]
  *
  * Measures what the kit promises and prints a table; writes the same as JSON (default
  * .build/bench.json). Every synthesis runs in a fresh process, so import cost and peak memory are
@@ -31,7 +31,7 @@ const FLOOR_COMMAND = 'node bench/floor-probe.cjs';
  * Queue counts for the growth check. Not 1000: the harikiri Lambda's environment lists every
  * worker group and passes Lambda's 4 KB limit at about 160 queues, so synthesis refuses beyond.
  */
-const DEFAULT_QUEUES = '10,50,150';
+const DEFAULT_QUEUES = '10,80,150';
 const probeCommand = (args: string) => `node lib/precompiled-app.cjs --entry bench/synth-probe.ts ${args}`;
 
 /** What bench/synth-probe.ts prints. */
@@ -44,6 +44,8 @@ interface ProbeResult {
 
 interface Scenario {
   readonly scenario: string;
+  /** Timed runs. @default the bench's --runs */
+  readonly runs?: number;
   /** A shell command, run in the repository as the cdktf CLI runs the app. */
   readonly command: string;
   readonly env?: NodeJS.ProcessEnv;
@@ -121,13 +123,15 @@ function summarize(s: Scenario, runs: readonly Run[]): ProcessMeasure {
 }
 
 /**
- * Runs the scenarios `runs` times each, interleaved (one of each, then again), after one untimed
- * run of each: that one builds what the first run after a source change builds, and warms the disk.
+ * Runs the scenarios `runs` times each (or their own number), interleaved: one of each, then
+ * again, so that the floor and the app see the same moments of a busy machine. Each has one
+ * untimed run first: it builds what the first run after a source change builds, and warms the disk.
  */
 function measure(scenarios: readonly Scenario[], runs: number): ProcessMeasure[] {
   for (const s of scenarios) runOnce(s);
   const results = scenarios.map(() => [] as Run[]);
-  for (let i = 0; i < runs; i++) scenarios.forEach((s, j) => results[j].push(runOnce(s)));
+  const rounds = Math.max(...scenarios.map((s) => s.runs ?? runs));
+  for (let i = 0; i < rounds; i++) scenarios.forEach((s, j) => i < (s.runs ?? runs) && results[j].push(runOnce(s)));
   return scenarios.map((s, j) => summarize(s, results[j]));
 }
 
@@ -170,16 +174,14 @@ async function main(): Promise<void> {
   }
 
   process.stdout.write(`synthesizing (${runs} runs each, beside the floor) ...\n`);
-  const [floor, all, one] = measure(
+  const [floor, all, one, ...scaling] = measure(
     [
       { scenario: 'floor: empty cdktf app', command: FLOOR_COMMAND },
       { scenario: 'all six environments', command: app },
       { scenario: 'one environment (ops)', command: app, env: { PCM_ENV: 'ops' } },
+      ...queueCounts.map((n) => ({ scenario: `dev with ${n} worker queues`, command: probeCommand(`--env dev --queues ${n}`), probe: true, runs: Math.min(runs, 3) })),
     ],
     runs,
-  );
-  const scaling = queueCounts.map(
-    (n) => measure([{ scenario: `dev with ${n} worker queues`, command: probeCommand(`--env dev --queues ${n}`), probe: true }], Math.min(runs, 3))[0],
   );
   const timeGrowth = growth(queueCounts.map((n, i) => [n, scaling[i].synthMs!]));
   const memoryGrowth = growth(queueCounts.map((n, i) => [n, scaling[i].peakMiB]));

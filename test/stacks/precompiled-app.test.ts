@@ -3,7 +3,7 @@
  * changed, not otherwise, never run stale, and synthesizing exactly what the TypeScript sources do.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEnvironments } from '../../config-generator/loader';
@@ -77,6 +77,12 @@ describe('the precompiled app', () => {
     const ok = spawnSync(process.execPath, [join(repo, 'lib', 'precompiled-app.cjs'), 'a', 'b'], { encoding: 'utf8' });
     expect(ok.stderr).toBe('');
     expect(ok.stdout).toBe('hello world a,b');
+    // The first run leaves V8's code cache beside the bundle; the next run uses it, same result.
+    const built = readdirSync(join(repo, '.build', 'app'));
+    const bundle = built.find((f) => /^main-[0-9a-f]{16}\.js$/.test(f))!;
+    expect(built).toContain(bundle.replace(/\.js$/, '.v8cache'));
+    const cached = spawnSync(process.execPath, [join(repo, 'lib', 'precompiled-app.cjs'), 'c'], { encoding: 'utf8' });
+    expect(cached.stdout).toBe('hello world c');
 
     writeFileSync(join(repo, 'lib', 'greeting.ts'), 'export const greeting = (: string => 1;\n');
     const broken = spawnSync(process.execPath, [join(repo, 'lib', 'precompiled-app.cjs')], { encoding: 'utf8' });
