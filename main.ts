@@ -1,21 +1,28 @@
 /**
  * The cdktf app: `npx cdktf synth` (or deploy) builds the stacks of every environment in
  * environments/ (or PCM_ENVIRONMENTS_DIR), or of one when PCM_ENV names it.
+ *
+ * cdktf.json does not run this file with a TypeScript loader: it runs lib/precompiled-app.cjs,
+ * which bundles it (and what it imports) into .build/app with esbuild when its sources changed,
+ * then runs the bundle with plain node.
  */
 import { App } from 'cdktf';
 import { ConfigError } from './config-generator/errors';
 import { loadEnvironments } from './config-generator/loader';
 import { awsTargetFrom } from './stacks/aws-target';
 import { addEnvironmentStacks, ENV_SELECTOR, selectEnvironments, UnknownEnvironmentError } from './stacks/app';
+import { withoutTokenStackTraces } from './stacks/token-stack-traces';
 
 try {
   // Load before creating the App, so that a bad config leaves no half-written output behind.
   const all = loadEnvironments(process.env.PCM_ENVIRONMENTS_DIR);
   const selected = selectEnvironments(all, process.env[ENV_SELECTOR]);
   const target = awsTargetFrom(process.env);
-  const app = new App();
-  addEnvironmentStacks(app, selected, { target, peers: all });
-  app.synth();
+  withoutTokenStackTraces(() => {
+    const app = new App();
+    addEnvironmentStacks(app, selected, { target, peers: all });
+    app.synth();
+  });
 } catch (error) {
   // A config problem is the operator's to fix: show the message, not a stack trace.
   const operatorError = error instanceof ConfigError || error instanceof UnknownEnvironmentError;

@@ -2,7 +2,8 @@
  * One synthesis in a fresh process, measured from before the first import of the kit to the
  * written stacks: the parent (bench/bench.ts) runs it several times and takes the median.
  *
- *   node --import tsx bench/synth-probe.ts (--all | --env NAME) [--queues N]
+ *   node lib/precompiled-app.cjs --entry bench/synth-probe.ts (--all | --env NAME) [--queues N]
+ *   (or node --import tsx bench/synth-probe.ts ...)
  *
  * Prints one JSON line: { ms, maxRssMiB, stacks, resources, bytes }.
  */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { App } from 'cdktf';
 import type { LoadedEnvironment } from '../config-generator/loader';
 import { addEnvironmentStacks, type AppOptions } from './app';
+import { withoutTokenStackTraces } from './token-stack-traces';
 
 export interface SynthesizedStack {
   readonly name: string;
@@ -41,11 +42,13 @@ interface Manifest {
 }
 
 export function synthesizeTo(outdir: string, environments: readonly LoadedEnvironment[], options: AppOptions = {}): SynthesizedStack[] {
-  withoutSourceMappedStacks(() => {
-    const app = new App({ outdir });
-    addEnvironmentStacks(app, environments, options);
-    app.synth();
-  });
+  withoutSourceMappedStacks(() =>
+    withoutTokenStackTraces(() => {
+      const app = new App({ outdir });
+      addEnvironmentStacks(app, environments, options);
+      app.synth();
+    }),
+  );
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as Manifest;
   return Object.entries(manifest.stacks).map(([name, entry]) => {
     const json = JSON.parse(readFileSync(join(outdir, entry.synthesizedStackPath), 'utf8'));

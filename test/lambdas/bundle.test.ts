@@ -10,7 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { bundleLambda, LAMBDA_NAMES, type LambdaName } from '../../lambdas/bundle';
+import { bundleLambda, forgetBuiltLambdas, LAMBDA_NAMES, type LambdaName } from '../../lambdas/bundle';
 import { zip } from '../../lambdas/zip';
 import { HAS_MOTO, startMoto, type Moto } from '../support/moto';
 import { REPO } from '../support/run';
@@ -42,6 +42,33 @@ describe('bundleLambda', () => {
     writeFileSync(mozart, readFileSync(mozart, 'utf8').replace("enable_dedup: 'true'", "enable_dedup: 'false'"));
     const after = bundleLambda('staging-submit', { outDir: tmp(), sourceDir: sources });
     expect(after.sha256Base64).not.toBe(before.sha256Base64);
+  });
+
+  it('reuses the last build in a new process while no file it read changed, and builds again when one does', () => {
+    const sources = tmp();
+    cpSync(join(REPO, 'lambdas'), sources, { recursive: true });
+    const outDir = tmp();
+    const first = bundleLambda('staging-submit', { outDir, sourceDir: sources });
+    expect(first.built).toBe(true);
+    forgetBuiltLambdas();
+    const reused = bundleLambda('staging-submit', { outDir, sourceDir: sources });
+    expect(reused).toEqual({ ...first, built: false });
+
+    // A file the handler imports (not the handler itself) changes: a new build, a new zip.
+    const mozart = join(sources, 'shared', 'mozart.ts');
+    writeFileSync(mozart, readFileSync(mozart, 'utf8').replace("enable_dedup: 'true'", "enable_dedup: 'false'"));
+    forgetBuiltLambdas();
+    const edited = bundleLambda('staging-submit', { outDir, sourceDir: sources });
+    expect(edited.built).toBe(true);
+    expect(edited.sha256Base64).not.toBe(first.sha256Base64);
+
+    // A damaged zip is rebuilt, never shipped: the same bytes as a clean build.
+    writeFileSync(edited.zipPath, 'not a zip');
+    forgetBuiltLambdas();
+    const repaired = bundleLambda('staging-submit', { outDir, sourceDir: sources });
+    expect(repaired.built).toBe(true);
+    expect(repaired.sha256Base64).toBe(edited.sha256Base64);
+    expect(readFileSync(repaired.zipPath).equals(readFileSync(bundleLambda('staging-submit', { outDir: tmp(), sourceDir: sources }).zipPath))).toBe(true);
   });
 
   it('builds each Lambda once per process however many environments ask', () => {

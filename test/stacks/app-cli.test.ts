@@ -7,8 +7,10 @@ import { REPO } from '../support/run';
 
 const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 
+/** The app command of cdktf.json, run the way the cdktf CLI runs it (through a shell, in the repo). */
 function app(env: NodeJS.ProcessEnv) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, ...env } });
+  const command = (JSON.parse(readFileSync(join(REPO, 'cdktf.json'), 'utf8')) as { app: string }).app;
+  return spawnSync(command, { cwd: REPO, shell: true, encoding: 'utf8', env: { ...process.env, ...env } });
 }
 
 describe('the cdktf app', () => {
