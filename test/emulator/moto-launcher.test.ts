@@ -1,0 +1,92 @@
+/**
+ * lib/emulator/moto-launcher.py: moto_server with two speed-ups that must change nothing but speed.
+ * Checked at both levels: the two patched functions against moto's own, in moto's Python; and a
+ * paginated listing through the launcher against the same listing through plain `moto_server`.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { spawn } from 'node:child_process';
+import { EMULATOR_CREDENTIALS, emulatorCommand, freePort, startEmulator } from '../../lib/emulator/server';
+import { HAS_MOTO } from '../support/moto';
+
+const LAUNCHER = join(__dirname, '..', '..', 'lib', 'emulator', 'moto-launcher.py');
+const python = emulatorCommand();
+const withLauncher = HAS_MOTO && python.file !== 'moto_server' ? describe : describe.skip;
+if (HAS_MOTO && python.file === 'moto_server') console.warn('SKIPPED: no Python that imports moto; the emulator runs as plain moto_server, without the launcher');
+
+withLauncher('the moto launcher', () => {
+  it('is how the kit starts the emulator where moto can be imported', () => {
+    expect(python.args).toEqual([LAUNCHER]);
+  });
+
+  it("gives the same service list and the same timestamp texts as moto's own functions", () => {
+    const script = `
+import importlib.util, json, sys
+import moto.backends as backends
+from moto.core import serialize
+original_modules = list(backends.list_of_moto_modules())
+original_convert = serialize.TimestampSerializer._convert_timestamp_to_str
+spec = importlib.util.spec_from_file_location("launcher", ${JSON.stringify(LAUNCHER)})
+launcher = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(launcher)  # applies the patches; main() runs only as __main__
+assert backends.list_of_moto_modules is not None
+same_modules = list(backends.list_of_moto_modules()) == original_modules and "s3" in original_modules
+ts = serialize.TimestampSerializer("iso8601")
+values = ["2026-11-30T13:45:01.123456Z", "2026-11-30T13:45:01Z", "2026-11-30T13:45:01.123456+00:00", 1764510301, 1764510301.5]
+formats = ["iso8601", "iso8601_zeroed", "rfc822", "unixtimestamp"]
+pairs = [(v, f) for v in values for f in formats]
+patched = [serialize.TimestampSerializer._convert_timestamp_to_str(ts, v, f) for v, f in pairs]
+again = [serialize.TimestampSerializer._convert_timestamp_to_str(ts, v, f) for v, f in pairs]
+expected = [original_convert(ts, v, f) for v, f in pairs]
+print(json.dumps({"sameModules": same_modules, "patchedInPlace": serialize.TimestampSerializer._convert_timestamp_to_str is not original_convert, "patched": patched, "again": again, "expected": expected}))
+`;
+    const out = spawnSync(python.file, ['-c', script], { encoding: 'utf8' });
+    expect(out.stderr).toBe('');
+    const result = JSON.parse(out.stdout) as { sameModules: boolean; patchedInPlace: boolean; patched: unknown[]; again: unknown[]; expected: unknown[] };
+    expect(result.sameModules).toBe(true);
+    expect(result.patchedInPlace).toBe(true);
+    expect(result.patched).toEqual(result.expected);
+    expect(result.again).toEqual(result.expected);
+  });
+
+  it('answers a paginated ListObjectsV2 as plain moto_server does', async () => {
+    const list = async (useLauncher: boolean) => {
+      // Plain moto_server for the reference: the launcher is what startEmulator picks here.
+      const emulator = useLauncher ? await startEmulator() : await startPlain();
+      try {
+        const s3 = new S3Client({ endpoint: emulator.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: EMULATOR_CREDENTIALS });
+        await s3.send(new CreateBucketCommand({ Bucket: 'launcher-check' }));
+        for (let i = 0; i < 2500; i += 50) {
+          await Promise.all(Array.from({ length: 50 }, (_, j) => s3.send(new PutObjectCommand({ Bucket: 'launcher-check', Key: `outgoing/k${String(i + j).padStart(5, '0')}`, Body: `body ${i + j}` }))));
+        }
+        const pages: unknown[] = [];
+        let token: string | undefined;
+        do {
+          const page = await s3.send(new ListObjectsV2Command({ Bucket: 'launcher-check', Prefix: 'outgoing/', ContinuationToken: token }));
+          for (const o of page.Contents ?? []) expect(o.LastModified).toBeInstanceOf(Date);
+          pages.push({ keys: page.Contents?.map((o) => [o.Key, o.ETag, o.Size, o.StorageClass]), count: page.KeyCount, truncated: page.IsTruncated });
+          token = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (token);
+        return pages;
+      } finally {
+        await emulator.stop();
+      }
+    };
+    const [viaLauncher, plain] = [await list(true), await list(false)];
+    expect(viaLauncher).toHaveLength(3);
+    expect(viaLauncher).toEqual(plain);
+  }, 300000);
+});
+
+/** moto_server itself, as the launcher's reference. */
+async function startPlain() {
+  const port = await freePort();
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { endpoint, stop: async () => void child.kill() };
+}
