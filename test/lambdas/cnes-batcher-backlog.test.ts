@@ -7,6 +7,7 @@
  * CNES, as the batcher's tests model it: between runs it lists `cnm-s/`, reads each CNM-S and
  * deletes it.
  */
+import { Agent, request as httpRequest } from 'node:http';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CnesBatcher, type CnesBatcherConfig } from '../../lambdas/cnes-batcher/batcher';
 import { BACKLOG_METRIC, BACKLOG_NAMESPACE } from '../../lambdas/cnes-batcher/backlog-metric';
@@ -97,18 +98,36 @@ withMoto('cnes batcher on a large backlog', () => {
     return config;
   }
 
-  /** Puts `count` archives under outgoing/, SEED_CONCURRENCY at a time; returns their keys. */
+  /**
+   * Puts `count` archives under outgoing/, SEED_CONCURRENCY at a time; returns their keys. Plain
+   * HTTP PUTs on kept-alive connections, not the SDK: seeding is set-up, not what is tested (the
+   * batcher reads and writes through the SDK), and signing and checksumming 20,000 requests cost
+   * this test more CPU than moto's side of them. Unsigned requests land in moto's default account,
+   * the one the test's credentials name.
+   */
   async function seed(config: CnesBatcherConfig, count: number): Promise<string[]> {
     const keys = Array.from({ length: count }, (_, i) => `outgoing/SWOT_L2_C${i % 4}/granule ${String(i).padStart(6, '0')}.tar.gz`);
+    const agent = new Agent({ keepAlive: true, maxSockets: SEED_CONCURRENCY });
+    const put = (key: string) =>
+      new Promise<void>((resolve, reject) => {
+        const path = `/${config.archiveBucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+        const request = httpRequest(`${moto.endpoint}${path}`, { method: 'PUT', agent, headers: { 'content-length': Buffer.byteLength(key) } }, (response) => {
+          response.resume();
+          response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`seeding ${key}: HTTP ${response.statusCode}`))));
+        });
+        request.on('error', reject);
+        request.end(key);
+      });
     let next = 0;
-    await Promise.all(
-      Array.from({ length: SEED_CONCURRENCY }, async () => {
-        while (next < keys.length) {
-          const key = keys[next++];
-          await s3.send(new PutObjectCommand({ Bucket: config.archiveBucket, Key: key, Body: key }));
-        }
-      }),
-    );
+    try {
+      await Promise.all(
+        Array.from({ length: SEED_CONCURRENCY }, async () => {
+          while (next < keys.length) await put(keys[next++]);
+        }),
+      );
+    } finally {
+      agent.destroy();
+    }
     return keys;
   }
 
