@@ -14,13 +14,15 @@
 import '../lib/aws-sdk-quiet';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { loadEnvironments } from '../config-generator/loader';
 import { cancelCampaign, retryCampaign, startCampaign, status, verifyCampaign, type Engine } from '../lib/campaign/campaign';
+import { emulatedChunker } from '../lib/campaign/emulated-engine';
+import { findStateMachine } from '../lib/campaign/executions';
 import { InventoryError } from '../lib/campaign/inventory';
 import { CampaignExistsError, CampaignNotFoundError, ledgerRows, reportLines } from '../lib/campaign/ledger';
 import { renderStatus } from '../lib/campaign/render';
 import { CampaignInputError, resolveCampaign } from '../lib/campaign/spec';
-import { StepFunctions } from '../lib/campaign/step-functions';
 import { clientConfig } from '../lib/deploy/aws-clients';
 import { campaignNames } from '../modules/campaign/names';
 import { Naming } from '../modules/naming';
@@ -64,16 +66,19 @@ async function main(): Promise<void> {
   const naming = Naming.of(config);
   const names = campaignNames(naming);
   const aws = clientConfig(target, region);
-  const sfn = new StepFunctions({ region, endpoint: target.endpoint, credentials: 'credentials' in aws ? aws.credentials : undefined });
+  const sfn = new SFNClient(aws);
+  const s3 = new S3Client(aws);
   const engine: Engine = {
     db: new DynamoDBClient(aws),
-    s3: new S3Client(aws),
+    s3,
     sfn,
     table: names.ledgerTable,
     bucket: naming.bucket('dataset'),
     // In the emulator the account differs from the config's: find the machine by its name.
-    stateMachineArn: target.endpoint ? await findStateMachine(sfn, names.stateMachine) : names.stateMachineArn,
+    stateMachineArn: target.endpoint ? await emulatedStateMachine(sfn, names.stateMachine) : names.stateMachineArn,
     batchName: names.batch,
+    // The emulator runs the emulated definition, which reads the inventory as chunks (moto rejects ItemBatcher).
+    ...(target.endpoint ? { chunkInventory: emulatedChunker(s3, naming.bucket('dataset')) } : {}),
   };
   const name = values.name!;
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -119,13 +124,8 @@ async function main(): Promise<void> {
   }
 }
 
-async function findStateMachine(sfn: StepFunctions, name: string): Promise<string> {
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.call<{ stateMachines: { name: string; stateMachineArn: string }[]; nextToken?: string }>('ListStateMachines', nextToken ? { nextToken } : {});
-    const found = page.stateMachines.find((m) => m.name === name);
-    if (found) return found.stateMachineArn;
-    nextToken = page.nextToken;
-  } while (nextToken);
-  throw new CampaignNotFoundError(`no state machine ${name}: deploy the environment with campaigns.enabled first`);
+async function emulatedStateMachine(sfn: SFNClient, name: string): Promise<string> {
+  const arn = await findStateMachine(sfn, name);
+  if (!arn) throw new CampaignNotFoundError(`no state machine ${name}: deploy the environment with campaigns.enabled first`);
+  return arn;
 }

@@ -193,6 +193,9 @@ function itemReader(format: InventoryFormat): Asl {
   };
 }
 
+/** The column of an emulated chunk inventory that holds the chunk's rows, as a JSON list. */
+export const EMULATED_CHUNK_FIELD = 'items';
+
 const BATCH_INPUT = { 'campaign.$': '$.campaign', 'job.$': '$.job', 'attempt.$': '$.attempt' };
 
 function itemsMap(props: CampaignDefinitionProps, format: InventoryFormat, emulated: boolean): Asl {
@@ -200,9 +203,12 @@ function itemsMap(props: CampaignDefinitionProps, format: InventoryFormat, emula
   // An S3 Inventory lists bucket and key: the key is the item's id.
   const manifestId = format === 'manifest' ? { ItemSelector: { 'id.$': '$$.Map.Item.Value.Key', 'Bucket.$': '$$.Map.Item.Value.Bucket', 'Key.$': '$$.Map.Item.Value.Key' } } : {};
   const batching = emulated
-    ? // moto 5.2.1's parser rejects ItemBatcher: each item becomes a chunk of one, in the same shape.
-      // The item also rides in BatchInput: moto's paths into arrays ($.Items[0].fail) yield lists.
-      { ItemSelector: { 'Items.$': 'States.Array($$.Map.Item.Value)', BatchInput: { ...BATCH_INPUT, 'item.$': '$$.Map.Item.Value' } } }
+    ? // moto 5.2.1's parser rejects ItemBatcher: the emulated engine writes the inventory as chunks
+      // instead (lib/campaign/emulated-engine.ts, chunkInventory), one row per chunk with its items
+      // as JSON in EMULATED_CHUNK_FIELD, and this selector gives the child the shape ItemBatcher
+      // gives it. The chunk row also rides in BatchInput (its `fail` field drives the stand-in job):
+      // moto's paths into arrays ($.Items[0].fail) yield lists.
+      { ItemSelector: { 'Items.$': `States.StringToJson($$.Map.Item.Value.${EMULATED_CHUNK_FIELD})`, BatchInput: { ...BATCH_INPUT, 'item.$': '$$.Map.Item.Value' } } }
     : {
         ...manifestId,
         ItemBatcher: { MaxItemsPerBatchPath: '$.limits.chunkSize', BatchInput: BATCH_INPUT },
@@ -283,7 +289,8 @@ export function campaignDefinition(props: CampaignDefinitionProps): Asl {
 /**
  * The definition moto 5.2.1 can run, for the tests and the demo: no ItemBatcher and no
  * ToleratedFailurePercentage (its parser rejects both; they are tested on campaignDefinition's
- * JSON), each item a chunk of one through ItemSelector, and a stand-in for the Batch job.
+ * JSON), an inventory already written as chunks (one row a chunk) that ItemSelector unpacks into
+ * ItemBatcher's shape, and a stand-in for the Batch job.
  */
 export function emulatedCampaignDefinition(props: CampaignDefinitionProps): Asl {
   return definition(props, true);

@@ -82,7 +82,7 @@ describe('emulated campaign definition (moto 5.2.1)', () => {
   it('drops only what moto rejects, and keeps the ledger writes of production', () => {
     expect(map.ItemBatcher).toBeUndefined();
     expect(map.ToleratedFailurePercentagePath).toBeUndefined();
-    expect(map.ItemSelector).toEqual({ 'Items.$': 'States.Array($$.Map.Item.Value)', BatchInput: { 'campaign.$': '$.campaign', 'job.$': '$.job', 'attempt.$': '$.attempt', 'item.$': '$$.Map.Item.Value' } });
+    expect(map.ItemSelector).toEqual({ 'Items.$': 'States.StringToJson($$.Map.Item.Value.items)', BatchInput: { 'campaign.$': '$.campaign', 'job.$': '$.job', 'attempt.$': '$.attempt', 'item.$': '$$.Map.Item.Value' } });
     const states = map.ItemProcessor.States as Asl;
     for (const name of ['Measure', 'MarkRunning', 'CountRunning', 'MarkSucceeded', 'CountSucceeded', 'MarkFailed', 'CountFailed', 'ChunkFailed']) {
       expect(name === 'CountRunning' ? { ...states[name], Next: undefined } : states[name]).toEqual(name === 'CountRunning' ? { ...chunk[name], Next: undefined } : chunk[name]);
