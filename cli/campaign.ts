@@ -4,7 +4,7 @@
  *   start  --name N --inventory s3://b/k.csv --job <batch job definition> [--queue Q]
  *          [--chunk N] [--concurrency N] [--tolerate PCT] [--attempts N] [--output s3://b/{id}.h5]
  *   status --name N [--watch]
- *   retry  --name N [--limit N]
+ *   retry  --name N [--limit N]   (starts the retry state machine; at most 1000 rows a run)
  *   verify --name N
  *   cancel --name N [--execution ARN]
  *   report --name N [--format csv|json]
@@ -16,7 +16,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { loadEnvironments } from '../config-generator/loader';
-import { cancelCampaign, retryCampaign, startCampaign, status, verifyCampaign, type Engine } from '../lib/campaign/campaign';
+import { cancelCampaign, retryCampaign, startCampaign, startRetry, status, verifyCampaign, type Engine } from '../lib/campaign/campaign';
 import { emulatedChunker } from '../lib/campaign/emulated-engine';
 import { findStateMachine } from '../lib/campaign/executions';
 import { InventoryError } from '../lib/campaign/inventory';
@@ -25,6 +25,7 @@ import { renderStatus } from '../lib/campaign/render';
 import { CampaignInputError, resolveCampaign } from '../lib/campaign/spec';
 import { clientConfig } from '../lib/deploy/aws-clients';
 import { campaignNames } from '../modules/campaign/names';
+import { RETRY_LIMIT_MAX, RETRY_SCHEDULE } from '../modules/campaign/retry-definition';
 import { Naming } from '../modules/naming';
 import { awsTargetFrom } from '../stacks/aws-target';
 import { parseCommand, run, UsageError } from './command';
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
     if (!values.name) throw new UsageError('--name is required: which campaign');
   }
   if (values.format && !['csv', 'json'].includes(values.format)) throw new UsageError(`--format ${values.format}: csv or json`);
-  if (values.limit && !/^[1-9]\d*$/.test(values.limit)) throw new UsageError(`--limit ${values.limit}: a whole number >= 1`);
+  if (values.limit && !(/^[1-9]\d*$/.test(values.limit) && Number(values.limit) <= RETRY_LIMIT_MAX)) throw new UsageError(`--limit ${values.limit}: a whole number from 1 to ${RETRY_LIMIT_MAX} (rows one retry run takes, within Step Functions' quotas)`);
 
   const target = awsTargetFrom(process.env);
   const region = config.aws.region;
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
     bucket: naming.bucket('dataset'),
     // In the emulator the account differs from the config's: find the machine by its name.
     stateMachineArn: target.endpoint ? await emulatedStateMachine(sfn, names.stateMachine) : names.stateMachineArn,
+    // The emulator may lack it (an engine made by hand): retry is then the library's pass.
+    retryStateMachineArn: target.endpoint ? await findStateMachine(sfn, names.retryStateMachine) : names.retryStateMachineArn,
     batchName: names.batch,
     // The emulator runs the emulated definition, which reads the inventory as chunks (moto rejects ItemBatcher).
     ...(target.endpoint ? { chunkInventory: emulatedChunker(s3, naming.bucket('dataset')) } : {}),
@@ -103,6 +106,12 @@ async function main(): Promise<void> {
       }
     }
     case 'retry': {
+      if (engine.retryStateMachineArn) {
+        const limit = values.limit ? Number(values.limit) : RETRY_LIMIT_MAX;
+        const arn = await startRetry(engine, name, { limit, backoffSeconds: RETRY_SCHEDULE.backoffSeconds });
+        out(`retry run started: it takes up to ${limit} failed or missing rows, abandons those at their attempt limit or with an expected exit code, and starts the next pass after a jittered wait of up to ${RETRY_SCHEDULE.backoffSeconds} s\nexecution ${arn}`);
+        return;
+      }
       const pass = await retryCampaign(engine, name, { limit: values.limit ? Number(values.limit) : undefined });
       out(pass.retried ? `retry pass ${pass.attempt}: ${pass.retried} rows resubmitted, ${pass.abandoned} abandoned at their attempt limit\nexecution ${pass.executionArn}` : `nothing to retry; ${pass.abandoned} rows abandoned at their attempt limit`);
       return;

@@ -15,9 +15,10 @@ import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, ScanCommand,
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { emulatorClientConfig, startEmulator, type Emulator } from '../emulator/server';
 import { EMULATED_CHUNK_FIELD, emulatedCampaignDefinition } from '../../modules/campaign/definitions';
+import { emulatedRetryDefinition } from '../../modules/campaign/retry-definition';
 import type { CampaignSpec } from './spec';
 import { csvRecords } from './inventory';
-import { LEDGER_KEYS } from './ledger-keys';
+import { LEDGER_KEYS, RETRY_INDEX } from './ledger-keys';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 
 /** What moto's interpreter needs turned on; Batch without Docker. */
@@ -34,6 +35,8 @@ export interface EmulatedEngine {
   readonly table: string;
   readonly bucket: string;
   readonly stateMachineArn: string;
+  /** The emulated retry state machine (it ends with the pass it would start: see retry-definition.ts). */
+  readonly retryStateMachineArn: string;
   /** ItemBatcher's work, done before the execution (see the file's comment). */
   chunkInventory(inventory: CampaignSpec['inventory'], chunkSize: number): Promise<CampaignSpec['inventory']>;
   stop(): Promise<void>;
@@ -68,8 +71,10 @@ export async function startEmulatedEngine(options: EmulatedEngineOptions = {}): 
     }
     const definition = emulatedCampaignDefinition({ ledgerTable: table, resultBucket: bucket, resultPrefix: 'campaigns/results' });
     const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'pcm-bulk-campaign', definition: JSON.stringify(definition), roleArn: ROLE_ARN, type: 'STANDARD' }));
+    const retry = emulatedRetryDefinition({ ledgerTable: table, campaignStateMachineArn: stateMachineArn!, retryStateMachineArn: `${stateMachineArn}-retry`, bucket, prefix: 'campaigns/' });
+    const { stateMachineArn: retryStateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'pcm-bulk-campaign-retry', definition: JSON.stringify(retry), roleArn: ROLE_ARN, type: 'STANDARD' }));
     const chunkInventory = emulatedChunker(s3, bucket);
-    return { emulator, db, s3, sfn, table, bucket, stateMachineArn: stateMachineArn!, chunkInventory, stop: () => emulator.stop() };
+    return { emulator, db, s3, sfn, table, bucket, stateMachineArn: stateMachineArn!, retryStateMachineArn: retryStateMachineArn!, chunkInventory, stop: () => emulator.stop() };
   } catch (e) {
     await emulator.stop();
     throw e;
@@ -90,6 +95,17 @@ export async function createLedgerTable(db: DynamoDBClient, table: string): Prom
       AttributeDefinitions: [
         { AttributeName: LEDGER_KEYS.partition, AttributeType: 'S' },
         { AttributeName: LEDGER_KEYS.sort, AttributeType: 'S' },
+        { AttributeName: RETRY_INDEX, AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: RETRY_INDEX,
+          KeySchema: [
+            { AttributeName: RETRY_INDEX, KeyType: 'HASH' },
+            { AttributeName: LEDGER_KEYS.sort, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
       ],
     }),
   );
@@ -149,8 +165,10 @@ const FAILURE_ORDER = ['always', 'exit-3', 'once'] as const;
  * in JSON).
  */
 export function chunkedCsv(text: string, chunkSize: number, uri: string): string {
-  const [header, ...records] = csvRecords(text, uri);
-  const rows = records.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+  // A JSON array: a retry inventory, as the retry state machine writes it.
+  const rows: Record<string, string>[] = uri.endsWith('.json')
+    ? (JSON.parse(text) as Record<string, string>[])
+    : (([header, ...records]) => records.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]]))))(csvRecords(text, uri));
   const lines = ['chunk,fail,' + EMULATED_CHUNK_FIELD];
   for (let i = 0; i < rows.length; i += chunkSize) {
     const chunk = rows.slice(i, i + chunkSize);

@@ -146,9 +146,12 @@ function chunkStates(table: string, job?: Asl): Asl {
       Next: 'MarkRunning',
     },
     MarkRunning: markRows(table, 'running', {
-      set: 'attempts = :attempt, startedAt = :now REMOVE finishedAt, jobId, #error',
-      names: { '#error': 'error' },
-      values: { ':attempt': { 'N.$': "States.Format('{}', $.attempt)" }, ':now': now },
+      // The row's own inventory fields are kept (`row`), so a retry inventory holds the same item;
+      // a running row leaves the retryable index.
+      set: 'attempts = :attempt, startedAt = :now, #row = :row REMOVE finishedAt, jobId, #error, retryable',
+      names: { '#error': 'error', '#row': 'row' },
+      values: { ':attempt': { 'N.$': "States.Format('{}', $.attempt)" }, ':now': now, ':row': { 'S.$': '$.row' } },
+      selector: { 'row.$': 'States.JsonToString($$.Map.Item.Value)' },
     }, 'CountRunning'),
     CountRunning: updateSummary(table, '$.BatchInput.campaign', 'ADD running :n', { ':n': { 'N.$': "States.Format('{}', $.count)" } }, { Next: job ? 'Job' : 'ChunkSize' }),
     ...(job
@@ -169,9 +172,10 @@ function chunkStates(table: string, job?: Asl): Asl {
     }, { End: true }),
     MarkFailed: markRows(table, 'failed', {
       // The cause (Batch's job description for a plain job) holds the exit code that retry reads.
-      set: 'finishedAt = :now, #error = :error, cause = :cause',
+      // `retryable` puts the row in the index the retry state machine queries.
+      set: 'finishedAt = :now, #error = :error, cause = :cause, retryable = :campaign',
       names: { '#error': 'error' },
-      values: { ':now': now, ':error': { 'S.$': '$.error' }, ':cause': { 'S.$': '$.cause' } },
+      values: { ':now': now, ':error': { 'S.$': '$.error' }, ':cause': { 'S.$': '$.cause' }, ':campaign': { 'S.$': '$.campaign' } },
       selector: { 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
     }, 'CountFailed'),
     CountFailed: updateSummary(table, '$.BatchInput.campaign', 'ADD running :minus, failed :n', {
@@ -183,9 +187,16 @@ function chunkStates(table: string, job?: Asl): Asl {
   };
 }
 
+/**
+ * What the Distributed Map reads: the inventory formats a person gives, and `json` (an array),
+ * which the retry state machine writes its retry inventories in.
+ */
+export type ReadFormat = InventoryFormat | 'json';
+
 /** The ItemReader of each inventory format. */
-function itemReader(format: InventoryFormat): Asl {
-  const readerConfig: Asl = format === 'csv' ? { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' } : format === 'jsonl' ? { InputType: 'JSONL' } : { InputType: 'MANIFEST' };
+function itemReader(format: ReadFormat): Asl {
+  const readerConfig: Asl =
+    format === 'csv' ? { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' } : format === 'jsonl' ? { InputType: 'JSONL' } : format === 'json' ? { InputType: 'JSON' } : { InputType: 'MANIFEST' };
   return {
     Resource: 'arn:aws:states:::s3:getObject',
     ReaderConfig: readerConfig,
@@ -198,7 +209,7 @@ export const EMULATED_CHUNK_FIELD = 'items';
 
 const BATCH_INPUT = { 'campaign.$': '$.campaign', 'job.$': '$.job', 'attempt.$': '$.attempt' };
 
-function itemsMap(props: CampaignDefinitionProps, format: InventoryFormat, emulated: boolean): Asl {
+function itemsMap(props: CampaignDefinitionProps, format: ReadFormat, emulated: boolean): Asl {
   const states = chunkStates(props.ledgerTable, emulated ? EMULATED_JOB : undefined);
   // An S3 Inventory lists bucket and key: the key is the item's id.
   const manifestId = format === 'manifest' ? { ItemSelector: { 'id.$': '$$.Map.Item.Value.Key', 'Bucket.$': '$$.Map.Item.Value.Bucket', 'Key.$': '$$.Map.Item.Value.Key' } } : {};
@@ -259,7 +270,7 @@ const EMULATED_JOB: Asl = {
 
 function definition(props: CampaignDefinitionProps, emulated: boolean): Asl {
   // moto 5.2.1 reads CSV and JSON arrays only (no JSONL, no MANIFEST).
-  const formats: InventoryFormat[] = emulated ? ['csv'] : ['csv', 'jsonl', 'manifest'];
+  const formats: ReadFormat[] = emulated ? ['csv'] : ['csv', 'jsonl', 'manifest', 'json'];
   return {
     Comment: 'A campaign: every row of an inventory through a Batch job, in chunks, recorded in the ledger.',
     StartAt: formats.length > 1 ? 'Format' : 'Items-csv',
