@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     mkdirSync(dirname(DEMO_TIMES_FILE), { recursive: true });
     writeFileSync(DEMO_TIMES_FILE, `${JSON.stringify(record, null, 2)}\n`);
     // The demo ends with a campaign in the bulk environment's engine (lib/campaign/demo-campaign.ts).
-    const bulk = environments.find((e) => e.config.campaigns?.enabled && e.config.environment.kind === 'bulk');
+    const bulk = environments.find((e) => e.config.environment.kind === 'bulk');
     const campaignOk = !bulk || (await demoCampaignStep(bulk.config, (line) => process.stdout.write(`${line}\n`)));
     if (failed > 0 || !campaignOk) process.exitCode = 1;
   } finally {

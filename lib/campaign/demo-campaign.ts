@@ -1,6 +1,6 @@
 /**
- * The campaign that `npm run demo` ends with: a small inventory run through the bulk environment's
- * campaign engine in the emulator, a few chunks failing, retried until every row is done or
+ * The campaign that `npm run demo` ends with: a small inventory run through a campaign engine with
+ * the bulk environment's names and job, in emulators of its own, a few chunks failing, retried until every row is done or
  * abandoned, and the report. Kept here (not in cli/demo.ts) so it is tested on its own.
  *
  * What the emulator runs and what it does not (said in the demo's output, EMULATOR_LIMITS):
@@ -89,7 +89,9 @@ export async function runDemoCampaign(options: DemoCampaignOptions): Promise<Dem
   const log = options.log ?? (() => undefined);
   const items = options.items ?? DEMO_ITEMS;
   const chunkSize = options.chunkSize ?? DEMO_CHUNK_SIZE;
-  const { config } = options;
+  // The campaign runs in emulators of its own with bulk's engine names, whether or not the
+  // environment file enables the engine (the demo's deployed bulk does not: see the README).
+  const config: EnvironmentConfig = { ...options.config, campaigns: { ...options.config.campaigns, enabled: true } };
   const naming = Naming.of(config);
   const names = campaignNames(naming);
   const bucket = naming.bucket('dataset');
