@@ -50,6 +50,7 @@ import { mozartTlsVerification } from './rules/mozart-tls';
 import { sqsSourceConcurrency } from './rules/sqs-source-concurrency';
 import { dynamodbEncryption } from './rules/dynamodb-encryption';
 import { sfnEncryption } from './rules/sfn-encryption';
+import { schedulerEncryption } from './rules/scheduler-encryption';
 import { sfnLogging } from './rules/sfn-logging';
 
 export const RULES: readonly Rule[] = [
@@ -431,6 +432,14 @@ export const RULES: readonly Rule[] = [
     explanation: 'The campaign ledger and the idempotency records name every granule processed; the environment key says who may read them.',
     fix: 'Set server_side_encryption { enabled = true, kms_key_arn = <environment key> }.',
     check: dynamodbEncryption,
+  },
+  {
+    id: 'PCM-SCH-1',
+    level: 'error',
+    info: 'EventBridge Scheduler schedules encrypt their target input with a customer-managed KMS key.',
+    explanation: "A schedule's input names what it starts and with which bounds; with the environment key its readers are the key policy's, as for every other store of the environment.",
+    fix: 'Set kms_key_arn to the environment key (CampaignEngine does for the retry schedule).',
+    check: schedulerEncryption,
   },
 ];
 

@@ -4,7 +4,7 @@
  *   start  --name N --inventory s3://b/k.csv --job <batch job definition> [--queue Q]
  *          [--chunk N] [--concurrency N] [--tolerate PCT] [--attempts N] [--output s3://b/{id}.h5]
  *   status --name N [--watch]
- *   retry  --name N [--limit N]
+ *   retry  --name N [--limit N]   (starts the retry state machine; at most 1000 rows a run)
  *   verify --name N
  *   cancel --name N [--execution ARN]
  *   report --name N [--format csv|json]
@@ -14,15 +14,18 @@
 import '../lib/aws-sdk-quiet';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { loadEnvironments } from '../config-generator/loader';
-import { cancelCampaign, retryCampaign, startCampaign, status, verifyCampaign, type Engine } from '../lib/campaign/campaign';
+import { cancelCampaign, retryCampaign, startCampaign, startRetry, status, verifyCampaign, type Engine } from '../lib/campaign/campaign';
+import { emulatedChunker } from '../lib/campaign/emulated-engine';
+import { findStateMachine } from '../lib/campaign/executions';
 import { InventoryError } from '../lib/campaign/inventory';
 import { CampaignExistsError, CampaignNotFoundError, ledgerRows, reportLines } from '../lib/campaign/ledger';
 import { renderStatus } from '../lib/campaign/render';
 import { CampaignInputError, resolveCampaign } from '../lib/campaign/spec';
-import { StepFunctions } from '../lib/campaign/step-functions';
 import { clientConfig } from '../lib/deploy/aws-clients';
 import { campaignNames } from '../modules/campaign/names';
+import { RETRY_LIMIT_MAX, RETRY_SCHEDULE } from '../modules/campaign/retry-definition';
 import { Naming } from '../modules/naming';
 import { awsTargetFrom } from '../stacks/aws-target';
 import { parseCommand, run, UsageError } from './command';
@@ -57,23 +60,28 @@ async function main(): Promise<void> {
     if (!values.name) throw new UsageError('--name is required: which campaign');
   }
   if (values.format && !['csv', 'json'].includes(values.format)) throw new UsageError(`--format ${values.format}: csv or json`);
-  if (values.limit && !/^[1-9]\d*$/.test(values.limit)) throw new UsageError(`--limit ${values.limit}: a whole number >= 1`);
+  if (values.limit && !(/^[1-9]\d*$/.test(values.limit) && Number(values.limit) <= RETRY_LIMIT_MAX)) throw new UsageError(`--limit ${values.limit}: a whole number from 1 to ${RETRY_LIMIT_MAX} (rows one retry run takes, within Step Functions' quotas)`);
 
   const target = awsTargetFrom(process.env);
   const region = config.aws.region;
   const naming = Naming.of(config);
   const names = campaignNames(naming);
   const aws = clientConfig(target, region);
-  const sfn = new StepFunctions({ region, endpoint: target.endpoint, credentials: 'credentials' in aws ? aws.credentials : undefined });
+  const sfn = new SFNClient(aws);
+  const s3 = new S3Client(aws);
   const engine: Engine = {
     db: new DynamoDBClient(aws),
-    s3: new S3Client(aws),
+    s3,
     sfn,
     table: names.ledgerTable,
     bucket: naming.bucket('dataset'),
     // In the emulator the account differs from the config's: find the machine by its name.
-    stateMachineArn: target.endpoint ? await findStateMachine(sfn, names.stateMachine) : names.stateMachineArn,
+    stateMachineArn: target.endpoint ? await emulatedStateMachine(sfn, names.stateMachine) : names.stateMachineArn,
+    // The emulator may lack it (an engine made by hand): retry is then the library's pass.
+    retryStateMachineArn: target.endpoint ? await findStateMachine(sfn, names.retryStateMachine) : names.retryStateMachineArn,
     batchName: names.batch,
+    // The emulator runs the emulated definition, which reads the inventory as chunks (moto rejects ItemBatcher).
+    ...(target.endpoint ? { chunkInventory: emulatedChunker(s3, naming.bucket('dataset')) } : {}),
   };
   const name = values.name!;
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -98,6 +106,12 @@ async function main(): Promise<void> {
       }
     }
     case 'retry': {
+      if (engine.retryStateMachineArn) {
+        const limit = values.limit ? Number(values.limit) : RETRY_LIMIT_MAX;
+        const arn = await startRetry(engine, name, { limit, backoffSeconds: RETRY_SCHEDULE.backoffSeconds });
+        out(`retry run started: it takes up to ${limit} failed or missing rows, abandons those at their attempt limit or with an expected exit code, and starts the next pass after a jittered wait of up to ${RETRY_SCHEDULE.backoffSeconds} s\nexecution ${arn}`);
+        return;
+      }
       const pass = await retryCampaign(engine, name, { limit: values.limit ? Number(values.limit) : undefined });
       out(pass.retried ? `retry pass ${pass.attempt}: ${pass.retried} rows resubmitted, ${pass.abandoned} abandoned at their attempt limit\nexecution ${pass.executionArn}` : `nothing to retry; ${pass.abandoned} rows abandoned at their attempt limit`);
       return;
@@ -119,13 +133,8 @@ async function main(): Promise<void> {
   }
 }
 
-async function findStateMachine(sfn: StepFunctions, name: string): Promise<string> {
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.call<{ stateMachines: { name: string; stateMachineArn: string }[]; nextToken?: string }>('ListStateMachines', nextToken ? { nextToken } : {});
-    const found = page.stateMachines.find((m) => m.name === name);
-    if (found) return found.stateMachineArn;
-    nextToken = page.nextToken;
-  } while (nextToken);
-  throw new CampaignNotFoundError(`no state machine ${name}: deploy the environment with campaigns.enabled first`);
+async function emulatedStateMachine(sfn: SFNClient, name: string): Promise<string> {
+  const arn = await findStateMachine(sfn, name);
+  if (!arn) throw new CampaignNotFoundError(`no state machine ${name}: deploy the environment with campaigns.enabled first`);
+  return arn;
 }

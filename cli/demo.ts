@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { catalogImages, loadAmiCatalog } from '../amis/catalog';
 import { ENVIRONMENTS_DIR } from '../config-generator/loader';
+import { demoCampaignStep } from '../lib/campaign/demo-campaign';
 import { DEMO_TIMES_FILE, type DemoTimes } from '../lib/demo-times';
 import { deployEnvironment, urlTable, type DeployOutcome } from '../lib/deploy/deploy-environment';
 import { prepareEmulatedEnvironments } from '../lib/emulator/environments';
@@ -89,7 +90,10 @@ async function main(): Promise<void> {
     };
     mkdirSync(dirname(DEMO_TIMES_FILE), { recursive: true });
     writeFileSync(DEMO_TIMES_FILE, `${JSON.stringify(record, null, 2)}\n`);
-    if (failed > 0) process.exitCode = 1;
+    // The demo ends with a campaign in the bulk environment's engine (lib/campaign/demo-campaign.ts).
+    const bulk = environments.find((e) => e.config.environment.kind === 'bulk');
+    const campaignOk = !bulk || (await demoCampaignStep(bulk.config, (line) => process.stdout.write(`${line}\n`)));
+    if (failed > 0 || !campaignOk) process.exitCode = 1;
   } finally {
     await emulator.stop();
   }

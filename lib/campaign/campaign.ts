@@ -10,12 +10,12 @@ import { csvRecords, ID_FIELD, InventoryError, summarizeInventory, type Inventor
 import { createCampaign, ledgerRows, readStatus, setPhase, type CampaignStatus } from './ledger';
 import { LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM } from './ledger-keys';
 import { expectedOutput, type CampaignSpec } from './spec';
-import type { StepFunctions } from './step-functions';
+import { StartExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 
 export interface Engine {
   readonly db: DynamoDBClient;
   readonly s3: S3Client;
-  readonly sfn: StepFunctions;
+  readonly sfn: SFNClient;
   /** The ledger table. */
   readonly table: string;
   readonly stateMachineArn: string;
@@ -23,6 +23,53 @@ export interface Engine {
   readonly bucket: string;
   /** The deployed name of a Batch queue or job definition of the config. @default the name itself */
   readonly batchName?: (name: string) => string;
+  /**
+   * The emulator's stand-in for ItemBatcher, which moto's parser rejects: writes the inventory's
+   * rows as chunks and returns that inventory. Undefined in AWS, where ItemBatcher chunks.
+   */
+  readonly chunkInventory?: (inventory: CampaignSpec['inventory'], chunkSize: number) => Promise<CampaignSpec['inventory']>;
+  /** The retry state machine (modules/campaign/retry-definition.ts), when the engine has one. */
+  readonly retryStateMachineArn?: string;
+}
+
+export interface RetryRequest {
+  /** Rows this run takes at most (1 to RETRY_LIMIT_MAX). */
+  readonly limit: number;
+  /** The jitter's ceiling before the pass starts. */
+  readonly backoffSeconds: number;
+}
+
+/** Starts the retry state machine for one campaign (what `retry` does where the engine has one). */
+export async function startRetry(engine: Engine, name: string, request: RetryRequest, now = new Date()): Promise<string> {
+  if (!engine.retryStateMachineArn) throw new Error('this engine has no retry state machine');
+  await readStatus(engine.db, engine.table, name);
+  const { executionArn } = await engine.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: engine.retryStateMachineArn,
+      name: `${name}-retry-${now.getTime()}`,
+      input: JSON.stringify({ campaign: name, limit: request.limit, backoffSeconds: request.backoffSeconds }),
+    }),
+  );
+  return executionArn!;
+}
+
+/**
+ * Starts the pass an emulated retry run ended with (its `started` output: the StartExecution
+ * parameters it would have sent), in this engine: moto runs one execution per process.
+ */
+export async function startEmulatedRetryPass(engine: Engine, started: { Name: string; Input: { inventory: CampaignSpec['inventory'] } & Record<string, unknown> }, chunkSize: number): Promise<string> {
+  const inventory = engine.chunkInventory ? await engine.chunkInventory(started.Input.inventory, chunkSize) : started.Input.inventory;
+  const { executionArn } = await engine.sfn.send(new StartExecutionCommand({ stateMachineArn: engine.stateMachineArn, name: started.Name, input: JSON.stringify({ ...started.Input, inventory }) }));
+  return executionArn!;
+}
+
+/** Starts one pass of the campaign state machine over an inventory. */
+async function startPass(engine: Engine, spec: CampaignSpec, inventory: CampaignSpec['inventory'], attempt: number): Promise<string> {
+  const read = engine.chunkInventory ? await engine.chunkInventory(inventory, spec.limits.chunkSize) : inventory;
+  const { executionArn } = await engine.sfn.send(
+    new StartExecutionCommand({ stateMachineArn: engine.stateMachineArn, name: executionName(spec.name, attempt), input: JSON.stringify(inputFor(engine, spec, read, attempt)) }),
+  );
+  return executionArn!;
 }
 
 function inputFor(engine: Engine, spec: CampaignSpec, inventory: CampaignSpec['inventory'], attempt: number) {
@@ -61,8 +108,8 @@ export async function startCampaign(engine: Engine, spec: CampaignSpec, now = ne
     const unknown = [...spec.outputPattern.matchAll(/\{([A-Za-z0-9_.-]+)\}/g)].map((m) => m[1]).filter((f) => !inventory.fields.includes(f));
     if (unknown.length) throw new InventoryError(`s3://${spec.inventory.bucket}/${spec.inventory.key}`, 1, `--output names ${unknown.map((f) => `{${f}}`).join(', ')}, which the inventory does not have (it has ${inventory.fields.join(', ')})`);
   }
-  await createCampaign(engine.db, engine.table, spec, inventory.count, now);
-  const { executionArn } = await engine.sfn.startExecution(engine.stateMachineArn, executionName(spec.name, 1), inputFor(engine, spec, spec.inventory, 1));
+  await createCampaign(engine.db, engine.table, spec, inventory.count, now, inputFor(engine, spec, spec.inventory, 1));
+  const executionArn = await startPass(engine, spec, spec.inventory, 1);
   return { executionArn, items: inventory.count };
 }
 
@@ -73,7 +120,7 @@ export function status(engine: Engine, name: string): Promise<CampaignStatus> {
 /** Stops the running pass and marks the campaign cancelled. */
 export async function cancelCampaign(engine: Engine, name: string, executionArn: string | undefined, now = new Date()): Promise<void> {
   await readStatus(engine.db, engine.table, name);
-  if (executionArn) await engine.sfn.stopExecution(executionArn, 'cancelled by npm run campaign cancel');
+  if (executionArn) await engine.sfn.send(new StopExecutionCommand({ executionArn, error: 'Campaign.Cancelled', cause: 'cancelled by npm run campaign cancel' }));
   await setPhase(engine.db, engine.table, name, 'cancelled', now);
 }
 
@@ -130,7 +177,7 @@ export async function retryCampaign(engine: Engine, name: string, options: { lim
       new UpdateItemCommand({
         TableName: engine.table,
         Key: { [LEDGER_KEYS.partition]: { S: name }, [LEDGER_KEYS.sort]: { S: `${ROW_PREFIX}${row.id}` } },
-        UpdateExpression: 'SET #state = :abandoned',
+        UpdateExpression: 'SET #state = :abandoned REMOVE retryable',
         ConditionExpression: '#state = :was',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':abandoned': { S: 'abandoned' }, ':was': { S: row.state } },
@@ -165,7 +212,7 @@ export async function retryCampaign(engine: Engine, name: string, options: { lim
       ExpressionAttributeValues: { ':running': { S: 'running' }, ':f': { N: String(-counts.failed) }, ':m': { N: String(-counts.missing) } },
     }),
   );
-  const { executionArn } = await engine.sfn.startExecution(engine.stateMachineArn, executionName(name, attempt), inputFor(engine, spec, { bucket: engine.bucket, key, format: 'csv' }, attempt));
+  const executionArn = await startPass(engine, spec, { bucket: engine.bucket, key, format: 'csv' }, attempt);
   return { retried: retry.length, abandoned: abandon.length, executionArn, attempt };
 }
 
@@ -261,10 +308,11 @@ async function markMissing(engine: Engine, name: string, id: string): Promise<vo
           Update: {
             TableName: engine.table,
             Key: { [LEDGER_KEYS.partition]: { S: name }, [LEDGER_KEYS.sort]: { S: `${ROW_PREFIX}${id}` } },
-            UpdateExpression: 'SET #state = :missing',
+            // `retryable`: the retry state machine's index (ledger-keys.ts RETRY_INDEX).
+            UpdateExpression: 'SET #state = :missing, retryable = :campaign',
             ConditionExpression: '#state = :succeeded',
             ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':missing': { S: 'missing' }, ':succeeded': { S: 'succeeded' } },
+            ExpressionAttributeValues: { ':missing': { S: 'missing' }, ':succeeded': { S: 'succeeded' }, ':campaign': { S: name } },
           },
         },
         {

@@ -6,13 +6,20 @@
  * of its process (later ones answer 500, `cannot pickle '_thread.RLock'`). A campaign's later
  * passes (retry, verify) therefore run in a fresh emulator that the previous one's ledger and
  * inventory are copied into (carryOver).
+ *
+ * Why the engine chunks the inventory itself: moto's parser rejects ItemBatcher, so without it
+ * every row would be a child workflow of its own (about 2 s each here). chunkInventory does what
+ * ItemBatcher does in AWS: rows go into chunks of the campaign's chunk size, one CSV row a chunk.
  */
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { emulatorClientConfig, startEmulator, type Emulator } from '../emulator/server';
-import { emulatedCampaignDefinition } from '../../modules/campaign/definitions';
-import { LEDGER_KEYS } from './ledger-keys';
-import { StepFunctions } from './step-functions';
+import { EMULATED_CHUNK_FIELD, emulatedCampaignDefinition } from '../../modules/campaign/definitions';
+import { emulatedRetryDefinition } from '../../modules/campaign/retry-definition';
+import type { CampaignSpec } from './spec';
+import { csvRecords } from './inventory';
+import { LEDGER_KEYS, RETRY_INDEX } from './ledger-keys';
+import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 
 /** What moto's interpreter needs turned on; Batch without Docker. */
 export const MOTO_CAMPAIGN_CONFIG = { stepfunctions: { execute_state_machine: true }, batch: { use_docker: false } } as const;
@@ -24,10 +31,14 @@ export interface EmulatedEngine {
   readonly emulator: Emulator;
   readonly db: DynamoDBClient;
   readonly s3: S3Client;
-  readonly sfn: StepFunctions;
+  readonly sfn: SFNClient;
   readonly table: string;
   readonly bucket: string;
   readonly stateMachineArn: string;
+  /** The emulated retry state machine (it ends with the pass it would start: see retry-definition.ts). */
+  readonly retryStateMachineArn: string;
+  /** ItemBatcher's work, done before the execution (see the file's comment). */
+  chunkInventory(inventory: CampaignSpec['inventory'], chunkSize: number): Promise<CampaignSpec['inventory']>;
   stop(): Promise<void>;
 }
 
@@ -48,7 +59,7 @@ export async function startEmulatedEngine(options: EmulatedEngineOptions = {}): 
   const client = emulatorClientConfig(emulator.endpoint, EMULATED_REGION);
   const db = new DynamoDBClient(client);
   const s3 = new S3Client(client);
-  const sfn = new StepFunctions({ region: EMULATED_REGION, endpoint: emulator.endpoint, credentials: client.credentials });
+  const sfn = new SFNClient(client);
   const table = options.table ?? 'pcm-bulk-campaigns';
   const bucket = options.bucket ?? 'pcm-bulk-dataset-123456789012';
   try {
@@ -59,8 +70,11 @@ export async function startEmulatedEngine(options: EmulatedEngineOptions = {}): 
       for (const o of options.carryOver.objects) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: o.key, Body: o.body }));
     }
     const definition = emulatedCampaignDefinition({ ledgerTable: table, resultBucket: bucket, resultPrefix: 'campaigns/results' });
-    const { stateMachineArn } = await sfn.createStateMachine('pcm-bulk-campaign', definition, ROLE_ARN);
-    return { emulator, db, s3, sfn, table, bucket, stateMachineArn, stop: () => emulator.stop() };
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'pcm-bulk-campaign', definition: JSON.stringify(definition), roleArn: ROLE_ARN, type: 'STANDARD' }));
+    const retry = emulatedRetryDefinition({ ledgerTable: table, campaignStateMachineArn: stateMachineArn!, retryStateMachineArn: `${stateMachineArn}-retry`, bucket, prefix: 'campaigns/' });
+    const { stateMachineArn: retryStateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'pcm-bulk-campaign-retry', definition: JSON.stringify(retry), roleArn: ROLE_ARN, type: 'STANDARD' }));
+    const chunkInventory = emulatedChunker(s3, bucket);
+    return { emulator, db, s3, sfn, table, bucket, stateMachineArn: stateMachineArn!, retryStateMachineArn: retryStateMachineArn!, chunkInventory, stop: () => emulator.stop() };
   } catch (e) {
     await emulator.stop();
     throw e;
@@ -81,6 +95,17 @@ export async function createLedgerTable(db: DynamoDBClient, table: string): Prom
       AttributeDefinitions: [
         { AttributeName: LEDGER_KEYS.partition, AttributeType: 'S' },
         { AttributeName: LEDGER_KEYS.sort, AttributeType: 'S' },
+        { AttributeName: RETRY_INDEX, AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: RETRY_INDEX,
+          KeySchema: [
+            { AttributeName: RETRY_INDEX, KeyType: 'HASH' },
+            { AttributeName: LEDGER_KEYS.sort, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
       ],
     }),
   );
@@ -116,4 +141,39 @@ export async function carriedState(engine: EmulatedEngine): Promise<CarriedState
     token = page.NextContinuationToken;
   } while (token);
   return { items, objects };
+}
+
+/**
+ * ItemBatcher's work for the emulated definition: reads a CSV inventory and writes it as chunks
+ * into `bucket` (under campaigns/chunks/), returning that inventory.
+ */
+export function emulatedChunker(s3: S3Client, bucket: string): (inventory: CampaignSpec['inventory'], chunkSize: number) => Promise<CampaignSpec['inventory']> {
+  return async (inventory, chunkSize) => {
+    const got = await s3.send(new GetObjectCommand({ Bucket: inventory.bucket, Key: inventory.key }));
+    const key = `campaigns/chunks/${inventory.key.replace(/\//g, '_')}-by-${chunkSize}.csv`;
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: chunkedCsv(await got.Body!.transformToString(), chunkSize, inventory.key) }));
+    return { bucket, key, format: 'csv' };
+  };
+}
+
+/** The stand-in job's failure of a chunk: the worst of its rows' (a chunk fails as a whole, as an array job does). */
+const FAILURE_ORDER = ['always', 'exit-3', 'once'] as const;
+
+/**
+ * A CSV inventory written as chunks of `chunkSize` rows: columns `chunk`, `fail` (the worst
+ * injected failure of its rows) and EMULATED_CHUNK_FIELD (the rows, as ItemBatcher passes them,
+ * in JSON).
+ */
+export function chunkedCsv(text: string, chunkSize: number, uri: string): string {
+  // A JSON array: a retry inventory, as the retry state machine writes it.
+  const rows: Record<string, string>[] = uri.endsWith('.json')
+    ? (JSON.parse(text) as Record<string, string>[])
+    : (([header, ...records]) => records.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]]))))(csvRecords(text, uri));
+  const lines = ['chunk,fail,' + EMULATED_CHUNK_FIELD];
+  for (let i = 0; i < rows.length; i += chunkSize) {
+    const chunk = rows.slice(i, i + chunkSize);
+    const fail = FAILURE_ORDER.find((f) => chunk.some((r) => r.fail === f)) ?? '';
+    lines.push([String(i / chunkSize), fail, `"${JSON.stringify(chunk).replace(/"/g, '""')}"`].join(','));
+  }
+  return lines.join('\n') + '\n';
 }

@@ -10,6 +10,15 @@ export const LEDGER_KEYS = { partition: 'campaign', sort: 'item' } as const;
 export const SUMMARY_ITEM = '#summary';
 export const ROW_PREFIX = 'item#';
 
+/**
+ * The sparse index of rows a retry may take: a failed or missing row carries `retryable` (its
+ * campaign's name), written by whatever makes it failed or missing and removed by whatever moves
+ * it on, so the retry state machine finds them with one bounded Query, never a scan.
+ */
+export const RETRY_INDEX = 'retryable';
+/** The partition listing every campaign (sort key: its name), for the scheduled retry. */
+export const CAMPAIGN_INDEX = '#campaigns';
+
 /** The states of a row. `missing`: succeeded, but verify found no output. */
 export const ROW_STATES = ['waiting', 'running', 'succeeded', 'failed', 'missing', 'abandoned'] as const;
 export type RowState = (typeof ROW_STATES)[number];

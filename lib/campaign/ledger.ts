@@ -4,7 +4,7 @@
  * every row for a report. The state machines write the rows and the counters themselves.
  */
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM, type CampaignPhase, type RowState } from './ledger-keys';
+import { CAMPAIGN_INDEX, LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM, type CampaignPhase, type RowState } from './ledger-keys';
 import type { CampaignSpec } from './spec';
 
 export class CampaignExistsError extends Error {
@@ -39,7 +39,7 @@ const key = (campaign: string, item: string): Record<string, AttributeValue> => 
  * Writes the summary item of a new campaign; a campaign of the same name (in any phase) makes it
  * fail with CampaignExistsError, atomically, so two starts at once cannot both win.
  */
-export async function createCampaign(db: DynamoDBClient, table: string, spec: CampaignSpec, total: number, now: Date): Promise<void> {
+export async function createCampaign(db: DynamoDBClient, table: string, spec: CampaignSpec, total: number, now: Date, input?: object): Promise<void> {
   try {
     await db.send(
       new PutItemCommand({
@@ -55,6 +55,8 @@ export async function createCampaign(db: DynamoDBClient, table: string, spec: Ca
           abandoned: { N: '0' },
           startedAt: { S: now.toISOString() },
           spec: { S: JSON.stringify(spec) },
+          // The first pass's execution input (deployed job names, limits): what the retry state machine starts later passes with.
+          ...(input ? { input: { S: JSON.stringify(input) } } : {}),
         },
         ConditionExpression: 'attribute_not_exists(#p)',
         ExpressionAttributeNames: { '#p': LEDGER_KEYS.partition },
@@ -65,6 +67,8 @@ export async function createCampaign(db: DynamoDBClient, table: string, spec: Ca
     const existing = await readStatus(db, table, spec.name);
     throw new CampaignExistsError(`a campaign named "${spec.name}" already exists (started ${existing.startedAt}, ${existing.phase}); choose another --name`);
   }
+  // Listed in the index partition, where the scheduled retry finds every campaign.
+  await db.send(new PutItemCommand({ TableName: table, Item: key(CAMPAIGN_INDEX, spec.name) }));
 }
 
 /** One GetItem of the summary item: the same cost for 10 rows or 10 million. */

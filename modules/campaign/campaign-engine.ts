@@ -8,13 +8,15 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
-import { LEDGER_KEYS } from '../../lib/campaign/ledger-keys';
+import { LEDGER_KEYS, RETRY_INDEX } from '../../lib/campaign/ledger-keys';
 import type { Naming } from '../naming';
 import { policyJson, trustPolicyJson, type PolicyStatement } from '../policy';
 import { campaignDefinition } from './definitions';
 import { campaignNames, type CampaignNames } from './names';
+import { RETRY_LIMIT_MAX, RETRY_SCHEDULE, retryDefinition } from './retry-definition';
 
 export interface CampaignEngineProps {
   readonly naming: Naming;
@@ -38,6 +40,9 @@ export class CampaignEngine extends Construct {
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly statements: readonly PolicyStatement[];
+  readonly retryStateMachine: SfnStateMachine;
+  readonly retryStatements: readonly PolicyStatement[];
+  readonly schedule: SchedulerSchedule;
 
   constructor(scope: Construct, id: string, props: CampaignEngineProps) {
     super(scope, id);
@@ -54,7 +59,10 @@ export class CampaignEngine extends Construct {
       attribute: [
         { name: LEDGER_KEYS.partition, type: 'S' },
         { name: LEDGER_KEYS.sort, type: 'S' },
+        { name: RETRY_INDEX, type: 'S' },
       ],
+      // Sparse: only failed and missing rows carry the key, so retry Queries them and nothing else.
+      globalSecondaryIndex: [{ name: RETRY_INDEX, hashKey: RETRY_INDEX, rangeKey: LEDGER_KEYS.sort, projectionType: 'ALL' }],
       serverSideEncryption: { enabled: true, kmsKeyArn },
       pointInTimeRecovery: { enabled: props.protectData },
       deletionProtectionEnabled: props.protectData,
@@ -132,24 +140,91 @@ export class CampaignEngine extends Construct {
       dependsOn: [policy],
     });
 
-    // A failing campaign: a pass that failed (stopped past its tolerance) or timed out.
-    for (const [metric, what] of [
-      ['ExecutionsFailed', 'failed (more chunks failed than it tolerates)'],
+    this.alarms(names.stateMachine, names.stateMachineArn, naming, props.alarmTopicArn, 'campaign pass', 'failed (more chunks failed than it tolerates)');
+
+    // ---- The retry state machine, on a schedule and on demand (npm run campaign retry) ----
+    const retryLogs = new CloudwatchLogGroup(this, 'retry-logs', { name: names.retryLogGroup, retentionInDays: props.logRetentionDays, kmsKeyId: kmsKeyArn });
+    this.retryStatements = [
+      { Sid: 'ReadsLedger', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: [names.ledgerTableArn, `${names.ledgerTableArn}/index/${RETRY_INDEX}`] },
+      // Row and summary move together (TransactWriteItems needs UpdateItem on the table).
+      { Sid: 'MovesRows', Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: names.ledgerTableArn },
+      { Sid: 'WritesRetryInventories', Effect: 'Allow', Action: 's3:PutObject', Resource: `${dataset}/${names.retryPrefix}*` },
+      { Sid: 'UsesEnvironmentKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn },
+      // The next pass of the campaign state machine; itself, once per campaign, when scheduled.
+      { Sid: 'StartsPasses', Effect: 'Allow', Action: 'states:StartExecution', Resource: [names.stateMachineArn, names.retryStateMachineArn] },
+      this.statements.find((st) => st.Sid === 'DeliversLogs')!,
+    ];
+    const retryRole = new IamRole(this, 'retry-role', {
+      name: names.retryRole,
+      description: `Campaign retry state machine of ${naming.venue}`,
+      assumeRolePolicy: trustPolicyJson([{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': accountId } } }]),
+    });
+    const retryPolicy = new IamRolePolicy(this, 'retry-policy', { name: 'least-privilege', role: retryRole.id, policy: policyJson(this.retryStatements) });
+    this.retryStateMachine = new SfnStateMachine(this, 'retry-state-machine', {
+      name: names.retryStateMachine,
+      roleArn: retryRole.arn,
+      type: 'STANDARD',
+      definition: JSON.stringify(
+        retryDefinition({ ledgerTable: names.ledgerTable, campaignStateMachineArn: names.stateMachineArn, retryStateMachineArn: names.retryStateMachineArn, bucket: naming.bucket('dataset'), prefix: names.retryPrefix }),
+      ),
+      loggingConfiguration: { logDestination: `${retryLogs.arn}:*`, includeExecutionData: false, level: 'ERROR' },
+      tracingConfiguration: { enabled: false },
+      encryptionConfiguration: { type: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyId: kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 },
+      dependsOn: [retryPolicy],
+    });
+    this.alarms(names.retryStateMachine, names.retryStateMachineArn, naming, props.alarmTopicArn, 'campaign retry run', 'failed');
+
+    const scheduleRole = new IamRole(this, 'retry-schedule-role', {
+      name: names.retryScheduleRole,
+      description: `Starts the campaign retry state machine of ${naming.venue} on its schedule`,
+      assumeRolePolicy: trustPolicyJson([{ Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': accountId } } }]),
+    });
+    const schedulePolicy = new IamRolePolicy(this, 'retry-schedule-policy', {
+      name: 'least-privilege',
+      role: scheduleRole.id,
+      policy: policyJson([
+        { Sid: 'StartsRetry', Effect: 'Allow', Action: 'states:StartExecution', Resource: names.retryStateMachineArn },
+        // The schedule's input is encrypted with the environment key.
+        { Sid: 'ReadsScheduleInput', Effect: 'Allow', Action: 'kms:Decrypt', Resource: kmsKeyArn },
+      ]),
+    });
+    this.schedule = new SchedulerSchedule(this, 'retry-schedule', {
+      name: names.retrySchedule,
+      description: `Retries the failed rows of every campaign of ${naming.venue}, ${RETRY_LIMIT_MAX} rows a campaign a run at most`,
+      scheduleExpression: RETRY_SCHEDULE.expression,
+      // Spread over a quarter of an hour, so environments (and their Batch queues) are not hit at once.
+      flexibleTimeWindow: { mode: 'FLEXIBLE', maximumWindowInMinutes: 15 },
+      kmsKeyArn,
+      target: {
+        arn: this.retryStateMachine.arn,
+        roleArn: scheduleRole.arn,
+        // No campaign: the run starts one retry per campaign of the ledger's index.
+        input: JSON.stringify({ limit: RETRY_LIMIT_MAX, backoffSeconds: RETRY_SCHEDULE.backoffSeconds }),
+        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+      },
+      dependsOn: [schedulePolicy],
+    });
+  }
+
+  /** Alarms to the alerts topic when an execution of the machine fails or times out. */
+  private alarms(machine: string, arn: string, naming: Naming, topic: string, what: string, failed: string): void {
+    for (const [metric, how] of [
+      ['ExecutionsFailed', failed],
       ['ExecutionsTimedOut', 'timed out'],
     ] as const) {
-      new CloudwatchMetricAlarm(this, `alarm-${metric}`, {
-        alarmName: `${names.stateMachine}-${metric}`,
-        alarmDescription: `A campaign pass of ${naming.venue} ${what}. npm run campaign -- --env ${naming.identity.environment} status, then retry.`,
+      new CloudwatchMetricAlarm(this, machine === this.names.stateMachine ? `alarm-${metric}` : `alarm-${machine}-${metric}`, {
+        alarmName: `${machine}-${metric}`,
+        alarmDescription: `A ${what} of ${naming.venue} ${how}. npm run campaign -- --env ${naming.identity.environment} status, then retry.`,
         namespace: 'AWS/States',
         metricName: metric,
-        dimensions: { StateMachineArn: names.stateMachineArn },
+        dimensions: { StateMachineArn: arn },
         statistic: 'Sum',
         period: 300,
         evaluationPeriods: 1,
         threshold: 0,
         comparisonOperator: 'GreaterThanThreshold',
         treatMissingData: 'notBreaching',
-        alarmActions: [props.alarmTopicArn],
+        alarmActions: [topic],
       });
     }
   }

@@ -146,9 +146,12 @@ function chunkStates(table: string, job?: Asl): Asl {
       Next: 'MarkRunning',
     },
     MarkRunning: markRows(table, 'running', {
-      set: 'attempts = :attempt, startedAt = :now REMOVE finishedAt, jobId, #error',
-      names: { '#error': 'error' },
-      values: { ':attempt': { 'N.$': "States.Format('{}', $.attempt)" }, ':now': now },
+      // The row's own inventory fields are kept (`row`), so a retry inventory holds the same item;
+      // a running row leaves the retryable index.
+      set: 'attempts = :attempt, startedAt = :now, #row = :row REMOVE finishedAt, jobId, #error, retryable',
+      names: { '#error': 'error', '#row': 'row' },
+      values: { ':attempt': { 'N.$': "States.Format('{}', $.attempt)" }, ':now': now, ':row': { 'S.$': '$.row' } },
+      selector: { 'row.$': 'States.JsonToString($$.Map.Item.Value)' },
     }, 'CountRunning'),
     CountRunning: updateSummary(table, '$.BatchInput.campaign', 'ADD running :n', { ':n': { 'N.$': "States.Format('{}', $.count)" } }, { Next: job ? 'Job' : 'ChunkSize' }),
     ...(job
@@ -169,9 +172,10 @@ function chunkStates(table: string, job?: Asl): Asl {
     }, { End: true }),
     MarkFailed: markRows(table, 'failed', {
       // The cause (Batch's job description for a plain job) holds the exit code that retry reads.
-      set: 'finishedAt = :now, #error = :error, cause = :cause',
+      // `retryable` puts the row in the index the retry state machine queries.
+      set: 'finishedAt = :now, #error = :error, cause = :cause, retryable = :campaign',
       names: { '#error': 'error' },
-      values: { ':now': now, ':error': { 'S.$': '$.error' }, ':cause': { 'S.$': '$.cause' } },
+      values: { ':now': now, ':error': { 'S.$': '$.error' }, ':cause': { 'S.$': '$.cause' }, ':campaign': { 'S.$': '$.campaign' } },
       selector: { 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
     }, 'CountFailed'),
     CountFailed: updateSummary(table, '$.BatchInput.campaign', 'ADD running :minus, failed :n', {
@@ -183,9 +187,16 @@ function chunkStates(table: string, job?: Asl): Asl {
   };
 }
 
+/**
+ * What the Distributed Map reads: the inventory formats a person gives, and `json` (an array),
+ * which the retry state machine writes its retry inventories in.
+ */
+export type ReadFormat = InventoryFormat | 'json';
+
 /** The ItemReader of each inventory format. */
-function itemReader(format: InventoryFormat): Asl {
-  const readerConfig: Asl = format === 'csv' ? { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' } : format === 'jsonl' ? { InputType: 'JSONL' } : { InputType: 'MANIFEST' };
+function itemReader(format: ReadFormat): Asl {
+  const readerConfig: Asl =
+    format === 'csv' ? { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' } : format === 'jsonl' ? { InputType: 'JSONL' } : format === 'json' ? { InputType: 'JSON' } : { InputType: 'MANIFEST' };
   return {
     Resource: 'arn:aws:states:::s3:getObject',
     ReaderConfig: readerConfig,
@@ -193,16 +204,22 @@ function itemReader(format: InventoryFormat): Asl {
   };
 }
 
+/** The column of an emulated chunk inventory that holds the chunk's rows, as a JSON list. */
+export const EMULATED_CHUNK_FIELD = 'items';
+
 const BATCH_INPUT = { 'campaign.$': '$.campaign', 'job.$': '$.job', 'attempt.$': '$.attempt' };
 
-function itemsMap(props: CampaignDefinitionProps, format: InventoryFormat, emulated: boolean): Asl {
+function itemsMap(props: CampaignDefinitionProps, format: ReadFormat, emulated: boolean): Asl {
   const states = chunkStates(props.ledgerTable, emulated ? EMULATED_JOB : undefined);
   // An S3 Inventory lists bucket and key: the key is the item's id.
   const manifestId = format === 'manifest' ? { ItemSelector: { 'id.$': '$$.Map.Item.Value.Key', 'Bucket.$': '$$.Map.Item.Value.Bucket', 'Key.$': '$$.Map.Item.Value.Key' } } : {};
   const batching = emulated
-    ? // moto 5.2.1's parser rejects ItemBatcher: each item becomes a chunk of one, in the same shape.
-      // The item also rides in BatchInput: moto's paths into arrays ($.Items[0].fail) yield lists.
-      { ItemSelector: { 'Items.$': 'States.Array($$.Map.Item.Value)', BatchInput: { ...BATCH_INPUT, 'item.$': '$$.Map.Item.Value' } } }
+    ? // moto 5.2.1's parser rejects ItemBatcher: the emulated engine writes the inventory as chunks
+      // instead (lib/campaign/emulated-engine.ts, chunkInventory), one row per chunk with its items
+      // as JSON in EMULATED_CHUNK_FIELD, and this selector gives the child the shape ItemBatcher
+      // gives it. The chunk row also rides in BatchInput (its `fail` field drives the stand-in job):
+      // moto's paths into arrays ($.Items[0].fail) yield lists.
+      { ItemSelector: { 'Items.$': `States.StringToJson($$.Map.Item.Value.${EMULATED_CHUNK_FIELD})`, BatchInput: { ...BATCH_INPUT, 'item.$': '$$.Map.Item.Value' } } }
     : {
         ...manifestId,
         ItemBatcher: { MaxItemsPerBatchPath: '$.limits.chunkSize', BatchInput: BATCH_INPUT },
@@ -253,7 +270,7 @@ const EMULATED_JOB: Asl = {
 
 function definition(props: CampaignDefinitionProps, emulated: boolean): Asl {
   // moto 5.2.1 reads CSV and JSON arrays only (no JSONL, no MANIFEST).
-  const formats: InventoryFormat[] = emulated ? ['csv'] : ['csv', 'jsonl', 'manifest'];
+  const formats: ReadFormat[] = emulated ? ['csv'] : ['csv', 'jsonl', 'manifest', 'json'];
   return {
     Comment: 'A campaign: every row of an inventory through a Batch job, in chunks, recorded in the ledger.',
     StartAt: formats.length > 1 ? 'Format' : 'Items-csv',
@@ -283,7 +300,8 @@ export function campaignDefinition(props: CampaignDefinitionProps): Asl {
 /**
  * The definition moto 5.2.1 can run, for the tests and the demo: no ItemBatcher and no
  * ToleratedFailurePercentage (its parser rejects both; they are tested on campaignDefinition's
- * JSON), each item a chunk of one through ItemSelector, and a stand-in for the Batch job.
+ * JSON), an inventory already written as chunks (one row a chunk) that ItemSelector unpacks into
+ * ItemBatcher's shape, and a stand-in for the Batch job.
  */
 export function emulatedCampaignDefinition(props: CampaignDefinitionProps): Asl {
   return definition(props, true);

@@ -9,6 +9,7 @@ export function campaignNames(naming: Naming) {
   const { region, accountId } = naming.identity;
   const stateMachine = naming.resource('campaign', 'generic');
   const ledgerTable = naming.resource('campaigns', 'generic');
+  const retryStateMachine = naming.resource('campaign-retry', 'generic');
   return {
     stateMachine,
     stateMachineArn: `arn:aws:states:${region}:${accountId}:stateMachine:${stateMachine}`,
@@ -29,6 +30,13 @@ export function campaignNames(naming: Naming) {
         return [arn, `${arn}:*`];
       }),
     ],
+    retryStateMachine,
+    retryStateMachineArn: `arn:aws:states:${region}:${accountId}:stateMachine:${retryStateMachine}`,
+    retryRole: naming.resource('campaign-retry-states', 'iamRole'),
+    retryLogGroup: `/aws/vendedlogs/states/${retryStateMachine}`,
+    /** The EventBridge Scheduler schedule that runs the retry state machine, and its role. */
+    retrySchedule: naming.resource('campaign-retry', 'generic'),
+    retryScheduleRole: naming.resource('campaign-retry-schedule', 'iamRole'),
     /** Where the Distributed Map writes its results, in the dataset bucket. */
     resultPrefix: 'campaigns/results',
     /** Where retry inventories go, in the dataset bucket. */

@@ -15,6 +15,8 @@ describe('campaign definition (AWS)', () => {
     expect(aws.States.Format.Choices).toEqual([
       { Variable: '$.inventory.format', StringEquals: 'jsonl', Next: 'Items-jsonl' },
       { Variable: '$.inventory.format', StringEquals: 'manifest', Next: 'Items-manifest' },
+      // Retry inventories (the retry state machine writes a JSON array).
+      { Variable: '$.inventory.format', StringEquals: 'json', Next: 'Items-json' },
     ]);
     expect(maps.map((m) => m.ItemReader.ReaderConfig)).toEqual([{ InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }, { InputType: 'JSONL' }, { InputType: 'MANIFEST' }]);
     for (const map of maps) {
@@ -68,10 +70,17 @@ describe('campaign definition (AWS)', () => {
   it('names the reserved words it writes (state, error) in every ledger update', () => {
     const updates = JSON.stringify(aws).match(/"UpdateExpression":"[^"]*"/g)!;
     expect(updates.length).toBeGreaterThan(5);
-    for (const text of [chunk.MarkRunning, chunk.MarkFailed]) {
-      const row = Object.values(text.ItemProcessor.States)[0] as Asl;
-      expect(row.Parameters.ExpressionAttributeNames).toEqual({ '#state': 'state', '#error': 'error' });
-    }
+    const [running, failed] = [chunk.MarkRunning, chunk.MarkFailed].map((m) => Object.values(m.ItemProcessor.States)[0] as Asl);
+    expect(running.Parameters.ExpressionAttributeNames).toEqual({ '#state': 'state', '#error': 'error', '#row': 'row' });
+    expect(failed.Parameters.ExpressionAttributeNames).toEqual({ '#state': 'state', '#error': 'error' });
+  });
+
+  it('keeps the sparse retryable index current: a failed row enters it, a running row leaves it, and the row keeps its inventory fields', () => {
+    const [running, failed] = [chunk.MarkRunning, chunk.MarkFailed].map((m) => Object.values(m.ItemProcessor.States)[0] as Asl);
+    expect(failed.Parameters.UpdateExpression).toMatch(/, retryable = :campaign$/);
+    expect(failed.Parameters.ExpressionAttributeValues[':campaign']).toEqual({ 'S.$': '$.campaign' });
+    expect(running.Parameters.UpdateExpression).toMatch(/#row = :row REMOVE .*retryable$/);
+    expect(chunk.MarkRunning.ItemSelector['row.$']).toBe('States.JsonToString($$.Map.Item.Value)');
   });
 });
 
@@ -82,7 +91,7 @@ describe('emulated campaign definition (moto 5.2.1)', () => {
   it('drops only what moto rejects, and keeps the ledger writes of production', () => {
     expect(map.ItemBatcher).toBeUndefined();
     expect(map.ToleratedFailurePercentagePath).toBeUndefined();
-    expect(map.ItemSelector).toEqual({ 'Items.$': 'States.Array($$.Map.Item.Value)', BatchInput: { 'campaign.$': '$.campaign', 'job.$': '$.job', 'attempt.$': '$.attempt', 'item.$': '$$.Map.Item.Value' } });
+    expect(map.ItemSelector).toEqual({ 'Items.$': 'States.StringToJson($$.Map.Item.Value.items)', BatchInput: { 'campaign.$': '$.campaign', 'job.$': '$.job', 'attempt.$': '$.attempt', 'item.$': '$$.Map.Item.Value' } });
     const states = map.ItemProcessor.States as Asl;
     for (const name of ['Measure', 'MarkRunning', 'CountRunning', 'MarkSucceeded', 'CountSucceeded', 'MarkFailed', 'CountFailed', 'ChunkFailed']) {
       expect(name === 'CountRunning' ? { ...states[name], Next: undefined } : states[name]).toEqual(name === 'CountRunning' ? { ...chunk[name], Next: undefined } : chunk[name]);

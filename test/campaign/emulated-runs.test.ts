@@ -6,6 +6,7 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { cancelCampaign, retryCampaign, startCampaign, status, verifyCampaign } from '../../lib/campaign/campaign';
+import { waitForExecution } from '../../lib/campaign/executions';
 import { carriedState, startEmulatedEngine, type EmulatedEngine } from '../../lib/campaign/emulated-engine';
 import { CampaignExistsError, ledgerRows } from '../../lib/campaign/ledger';
 import type { CampaignSpec } from '../../lib/campaign/spec';
@@ -13,7 +14,7 @@ import { HAS_MOTO } from '../support/moto';
 import { slowTest } from '../support/slow';
 
 const run = HAS_MOTO ? it : it.skip;
-const runSlow = HAS_MOTO && slowTest('the 1,000-item campaign (about 30 minutes in moto_server on 2 cores)') ? it : it.skip;
+const runSlow = HAS_MOTO && slowTest('the 1,000-item campaign (2,000 DynamoDB tasks in moto_server: over 20 minutes on a loaded 2-core machine)') ? it : it.skip;
 
 function inventory(n: number, fail: (i: number) => string): string {
   const rows = Array.from({ length: n }, (_, i) => `g${String(i).padStart(5, '0')},s3://in/G${i}.nc,${fail(i)}`);
@@ -36,18 +37,19 @@ async function rowsOf(engine: EmulatedEngine, name: string) {
 }
 
 describe('campaigns in the emulator', () => {
-  // Slow on purpose: moto runs each row as its own child workflow with four DynamoDB tasks, about
-  // 25 rows a minute on a shared 2-core machine, so this one test takes most of an hour.
-  runSlow('a campaign of 1,000 items runs every item and its summary counts all of them', async () => {
+  // Chunks of 100: ten child workflows (the emulated engine chunks the inventory as ItemBatcher
+  // would), each writing its 100 rows through an inline Map of DynamoDB tasks. Slow all the same:
+  // each row costs two DynamoDB tasks in moto's interpreter.
+  runSlow('a campaign of 1,000 items in chunks runs every item and its summary counts all of them', async () => {
     const engine = await startEmulatedEngine();
     try {
       const s = spec(engine, 'thousand');
       await engine.s3.send(new PutObjectCommand({ Bucket: engine.bucket, Key: s.inventory.key, Body: inventory(1000, () => '') }));
       const t0 = Date.now();
       const started = await startCampaign(engine, s);
-      const done = await engine.sfn.waitFor(started.executionArn, { timeoutMs: 3600000, intervalMs: 2000 });
+      const done = await waitForExecution(engine.sfn, started.executionArn, { timeoutMs: 3600000, intervalMs: 2000 });
       const seconds = (Date.now() - t0) / 1000;
-      console.log(`MEASURED: a 1,000-item campaign took ${seconds.toFixed(1)} s in moto_server`);
+      console.log(`MEASURED: a 1,000-item campaign in 10 chunks took ${seconds.toFixed(1)} s in moto_server (${(1000 / seconds).toFixed(1)} rows/s)`);
       expect(done.status).toBe('SUCCEEDED');
       const summary = await status(engine, 'thousand');
       expect(summary).toMatchObject({ phase: 'finished', total: 1000, succeeded: 1000, running: 0, failed: 0, waiting: 0 });
@@ -59,16 +61,18 @@ describe('campaigns in the emulator', () => {
     }
   }, 3700000);
 
-  run('injected failures are retried until done, a row failing every attempt is abandoned, an expected failure is never retried', async () => {
+  run('injected failures are retried until done, a chunk failing every attempt is abandoned, an expected failure is never retried', async () => {
     let engine = await startEmulatedEngine();
     try {
-      const s = { ...spec(engine, 'flaky', { maxAttempts: 2 }), job: { definition: 'pge', queue: 'bulk', expectedFailureExitCodes: [3] } };
-      // Every 10th item fails its first pass; item 7 fails always; item 11 exits 3, an expected failure.
-      const fail = (i: number) => (i === 7 ? 'always' : i === 11 ? 'exit-3' : i % 10 === 3 ? 'once' : '');
+      const s = { ...spec(engine, 'flaky', { maxAttempts: 2, chunkSize: 5 }), job: { definition: 'pge', queue: 'bulk', expectedFailureExitCodes: [3] } };
+      // A chunk (one Batch array job) fails as a whole. Chunks of 5: rows 3, 23, 43 fail their
+      // chunk's first pass (chunks 0, 4, 8); row 7 fails chunk 1 always; row 11 makes chunk 2
+      // exit 3, an expected failure.
+      const fail = (i: number) => (i === 7 ? 'always' : i === 11 ? 'exit-3' : [3, 23, 43].includes(i) ? 'once' : '');
       await engine.s3.send(new PutObjectCommand({ Bucket: engine.bucket, Key: s.inventory.key, Body: inventory(60, fail) }));
       const first = await startCampaign(engine, s);
-      expect((await engine.sfn.waitFor(first.executionArn)).status).toBe('SUCCEEDED');
-      expect(await status(engine, 'flaky')).toMatchObject({ total: 60, succeeded: 52, failed: 8, running: 0 });
+      expect((await waitForExecution(engine.sfn, first.executionArn)).status).toBe('SUCCEEDED');
+      expect(await status(engine, 'flaky')).toMatchObject({ total: 60, succeeded: 35, failed: 25, running: 0 });
       await expect(startCampaign(engine, s)).rejects.toBeInstanceOf(CampaignExistsError);
 
       // Pass 2 in a fresh emulator (moto runs one execution per process), carrying the ledger.
@@ -76,18 +80,19 @@ describe('campaigns in the emulator', () => {
       await engine.stop();
       engine = await startEmulatedEngine({ carryOver: carried });
       const second = await retryCampaign(engine, 'flaky');
-      expect(second).toMatchObject({ retried: 7, abandoned: 1, attempt: 2 });
-      expect((await engine.sfn.waitFor(second.executionArn!)).status).toBe('SUCCEEDED');
-      expect(await status(engine, 'flaky')).toMatchObject({ succeeded: 58, failed: 1, abandoned: 1, running: 0, waiting: 0 });
+      expect(second).toMatchObject({ retried: 20, abandoned: 5, attempt: 2 });
+      expect((await waitForExecution(engine.sfn, second.executionArn!)).status).toBe('SUCCEEDED');
+      expect(await status(engine, 'flaky')).toMatchObject({ succeeded: 50, failed: 5, abandoned: 5, running: 0, waiting: 0 });
 
-      // Pass 3 finds only item 7, at its maximum attempts: abandoned, nothing resubmitted.
+      // Pass 3 finds only chunk 1, at its maximum attempts: abandoned, nothing resubmitted.
       const third = await retryCampaign(engine, 'flaky');
-      expect(third).toEqual({ retried: 0, abandoned: 1, attempt: 3 });
-      expect(await status(engine, 'flaky')).toMatchObject({ succeeded: 58, failed: 0, abandoned: 2, waiting: 0 });
+      expect(third).toEqual({ retried: 0, abandoned: 5, attempt: 3 });
+      expect(await status(engine, 'flaky')).toMatchObject({ succeeded: 50, failed: 0, abandoned: 10, waiting: 0 });
       const rows = await rowsOf(engine, 'flaky');
       expect(rows.find((r) => r.id === 'g00007')).toMatchObject({ state: 'abandoned', attempts: 2, error: 'Batch.JobFailed' });
-      expect(rows.find((r) => r.id === 'g00013')).toMatchObject({ state: 'succeeded', attempts: 2 });
-      expect(rows.find((r) => r.id === 'g00011')).toMatchObject({ state: 'abandoned', attempts: 1 });
+      expect(rows.find((r) => r.id === 'g00003')).toMatchObject({ state: 'succeeded', attempts: 2 });
+      expect(rows.find((r) => r.id === 'g00013')).toMatchObject({ state: 'abandoned', attempts: 1 });
+      expect(rows.find((r) => r.id === 'g00030')).toMatchObject({ state: 'succeeded', attempts: 1 });
     } finally {
       await engine.stop();
     }
@@ -100,7 +105,7 @@ describe('campaigns in the emulator', () => {
       await engine.s3.send(new PutObjectCommand({ Bucket: engine.bucket, Key: s.inventory.key, Body: inventory(3, () => '') }));
       const first = await startCampaign(engine, s);
       await expect(startCampaign(engine, s)).rejects.toThrow(/a campaign named "twice" already exists \(started .*\); choose another --name/);
-      await engine.sfn.waitFor(first.executionArn);
+      await waitForExecution(engine.sfn, first.executionArn);
       await cancelCampaign(engine, 'twice', undefined);
       expect((await status(engine, 'twice')).phase).toBe('cancelled');
     } finally {
@@ -114,7 +119,7 @@ describe('campaigns in the emulator', () => {
       const s = { ...spec(engine, 'checked'), outputPattern: `s3://${engine.bucket}/products/{id}.h5` };
       await engine.s3.send(new PutObjectCommand({ Bucket: engine.bucket, Key: s.inventory.key, Body: inventory(8, () => '') }));
       const started = await startCampaign(engine, s);
-      expect((await engine.sfn.waitFor(started.executionArn)).status).toBe('SUCCEEDED');
+      expect((await waitForExecution(engine.sfn, started.executionArn)).status).toBe('SUCCEEDED');
       // The stand-in job writes nothing: put the products of all but g00002 and g00005.
       for (const i of [0, 1, 3, 4, 6, 7]) await engine.s3.send(new PutObjectCommand({ Bucket: engine.bucket, Key: `products/g0000${i}.h5`, Body: 'h5' }));
 

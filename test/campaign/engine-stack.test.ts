@@ -8,6 +8,7 @@ import { StackView } from '../../check/stack-view';
 import { validateSources } from '../../config-generator/loader';
 import { validateStackDir } from '../../lib/terraform-cli';
 import { campaignDefinition } from '../../modules/campaign/definitions';
+import { RETRY_LIMIT_MAX, RETRY_SCHEDULE, retryDefinition } from '../../modules/campaign/retry-definition';
 import { campaignNames } from '../../modules/campaign/names';
 import { Naming } from '../../modules/naming';
 import { exampleData, exampleSources } from '../support/examples';
@@ -50,8 +51,7 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
   });
 
   it('runs the production definition, encrypted, logging errors to its KMS-encrypted group without execution data', () => {
-    const machine = only('aws_sfn_state_machine');
-    expect(machine.name).toBe('pcm-bulk-campaign');
+    const machine = Object.values(resourcesOf(compute, 'aws_sfn_state_machine')).find((m: StackJson) => m.name === 'pcm-bulk-campaign') as StackJson;
     expect(JSON.parse(machine.definition)).toEqual(campaignDefinition({ ledgerTable: names.ledgerTable, resultBucket: `pcm-bulk-dataset-${config.aws.accountId}`, resultPrefix: 'campaigns/results' }));
     expect(machine.encryption_configuration).toMatchObject({ type: 'CUSTOMER_MANAGED_KMS_KEY' });
     expect(machine.logging_configuration).toMatchObject({ level: 'ERROR', include_execution_data: false, log_destination: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\..*\.arn\}:\*$/) });
@@ -79,10 +79,42 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
 
   it('alarms to the alerts topic when a campaign pass fails or times out', () => {
     const alarms = Object.values(resourcesOf(compute, 'aws_cloudwatch_metric_alarm')).filter((a: StackJson) => a.namespace === 'AWS/States');
-    expect(alarms.map((a: StackJson) => a.metric_name).sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
+    expect(alarms.map((a: StackJson) => `${a.dimensions.StateMachineArn.split(':').pop()} ${a.metric_name}`).sort()).toEqual([
+      'pcm-bulk-campaign ExecutionsFailed',
+      'pcm-bulk-campaign ExecutionsTimedOut',
+      'pcm-bulk-campaign-retry ExecutionsFailed',
+      'pcm-bulk-campaign-retry ExecutionsTimedOut',
+    ]);
     for (const alarm of alarms) {
-      expect(alarm).toMatchObject({ dimensions: { StateMachineArn: names.stateMachineArn }, alarm_actions: [`arn:aws:sns:us-west-2:${config.aws.accountId}:pcm-bulk-alerts`] });
+      expect(alarm).toMatchObject({ dimensions: { StateMachineArn: expect.stringMatching(/^arn:aws:states:us-west-2:\d+:stateMachine:pcm-bulk-campaign(-retry)?$/) }, alarm_actions: [`arn:aws:sns:us-west-2:${config.aws.accountId}:pcm-bulk-alerts`] });
     }
+  });
+
+  it('keeps the sparse retryable index on the ledger', () => {
+    const ledger = Object.values(resourcesOf(compute, 'aws_dynamodb_table')).find((t: StackJson) => t.name === names.ledgerTable) as StackJson;
+    expect(ledger.global_secondary_index).toEqual([{ name: 'retryable', hash_key: 'retryable', range_key: 'item', projection_type: 'ALL' }]);
+  });
+
+  it('runs the retry state machine on an encrypted schedule, with roles limited to what it moves and starts', () => {
+    const retry = Object.values(resourcesOf(compute, 'aws_sfn_state_machine')).find((m: StackJson) => m.name === names.retryStateMachine) as StackJson;
+    expect(JSON.parse(retry.definition)).toEqual(
+      retryDefinition({ ledgerTable: names.ledgerTable, campaignStateMachineArn: names.stateMachineArn, retryStateMachineArn: names.retryStateMachineArn, bucket: `pcm-bulk-dataset-${config.aws.accountId}`, prefix: 'campaigns/' }),
+    );
+    expect(retry).toMatchObject({ encryption_configuration: { type: 'CUSTOMER_MANAGED_KMS_KEY' }, logging_configuration: { level: 'ERROR', include_execution_data: false } });
+    const schedule = only('aws_scheduler_schedule');
+    expect(schedule).toMatchObject({ name: names.retrySchedule, schedule_expression: RETRY_SCHEDULE.expression, kms_key_arn: expect.any(String), flexible_time_window: { mode: 'FLEXIBLE' } });
+    expect(schedule.target.arn).toMatch(/^\$\{aws_sfn_state_machine\..*retry.*\.arn\}$/);
+    expect(JSON.parse(schedule.target.input)).toEqual({ limit: RETRY_LIMIT_MAX, backoffSeconds: RETRY_SCHEDULE.backoffSeconds });
+    const policies = Object.values(resourcesOf(compute, 'aws_iam_role_policy')) as StackJson[];
+    const statementsOf = (role: string) => JSON.parse(policies.find((p) => String(p.role).includes(role))!.policy).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[];
+    expect(statementsOf('retry-schedule-role').map((st) => [st.Sid, st.Action, st.Resource])).toEqual([
+      ['StartsRetry', 'states:StartExecution', names.retryStateMachineArn],
+      ['ReadsScheduleInput', 'kms:Decrypt', expect.any(String)],
+    ]);
+    const retryStatements = Object.fromEntries(statementsOf('retry-role_').map((st) => [st.Sid, st]));
+    expect(retryStatements.StartsPasses.Resource).toEqual([names.stateMachineArn, names.retryStateMachineArn]);
+    expect(retryStatements.ReadsLedger.Resource).toEqual([names.ledgerTableArn, `${names.ledgerTableArn}/index/retryable`]);
+    expect(retryStatements.WritesRetryInventories.Resource).toBe(`arn:aws:s3:::pcm-bulk-dataset-${config.aws.accountId}/campaigns/*`);
   });
 
   it('passes every check rule on the campaign resources', () => {

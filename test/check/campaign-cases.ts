@@ -1,5 +1,5 @@
 /**
- * Fixtures for the rules the campaign engine brought (PCM-SFN-*, PCM-DDB-1): each breaks or keeps
+ * Fixtures for the rules the campaign engine brought (PCM-SFN-*, PCM-DDB-1, PCM-SCH-1): each breaks or keeps
  * one control, written as cdktf writes Terraform JSON.
  */
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
@@ -20,6 +20,14 @@ const machine = (extra: Record<string, unknown> = {}) => ({
 });
 const logGroup = (extra: Record<string, unknown> = {}) => ({ name: '/aws/vendedlogs/states/pcm-bulk-campaign', retention_in_days: 30, ...extra });
 
+const schedule = (extra: Record<string, unknown> = {}) => ({
+  name: 'pcm-bulk-campaign-retry',
+  schedule_expression: 'rate(1 hour)',
+  flexible_time_window: { mode: 'FLEXIBLE', maximum_window_in_minutes: 15 },
+  target: { arn: '${aws_sfn_state_machine.m.arn}', role_arn: '${aws_iam_role.r.arn}', input: '{}' },
+  ...extra,
+});
+
 export function campaignCases(): Record<string, CampaignCase> {
   return {
     'PCM-SFN-1': {
@@ -36,6 +44,11 @@ export function campaignCases(): Record<string, CampaignCase> {
       pass: { resources: { aws_dynamodb_table: { t: { name: 'pcm-bulk-campaigns', server_side_encryption: { enabled: true, kms_key_arn: KEY } } } } },
       fail: { resources: { aws_dynamodb_table: { t: { name: 'pcm-bulk-campaigns' } } } },
       finds: { address: 'aws_dynamodb_table.t', problem: /AWS-owned key/ },
+    },
+    'PCM-SCH-1': {
+      pass: { resources: { aws_scheduler_schedule: { s: schedule({ kms_key_arn: KEY }) } } },
+      fail: { resources: { aws_scheduler_schedule: { s: schedule() } } },
+      finds: { address: 'aws_scheduler_schedule.s', problem: /target input not encrypted with a customer-managed KMS key/ },
     },
   };
 }
