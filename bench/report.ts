@@ -133,7 +133,8 @@ export function benchReport(input: BenchInput): { text: string; json: BenchJson 
   else out.push(table([['terraform init + validate', 'seconds', 'valid'], ...input.validation.map((v) => [v.stack, fixed(v.seconds, 1), v.valid ? 'yes' : 'NO'])]), '');
   if (input.demo) {
     const demo = input.demo;
-    out.push(`demo deploys (npm run demo at ${demo.at}, ${demo.parallel} at a time, ${fixed(demo.totalSeconds)} s in all):`);
+    const parts = [demo.deploySeconds === undefined ? undefined : `deploys ${fixed(demo.deploySeconds)} s`, demo.campaignSeconds === undefined ? undefined : `campaign ${fixed(demo.campaignSeconds)} s beside them`].filter(Boolean);
+    out.push(`demo deploys (npm run demo at ${demo.at}, ${demo.parallel} at a time, ${fixed(demo.totalSeconds)} s in all${parts.length ? `: ${parts.join(', ')}` : ''}):`);
     out.push(table([['environment', 'seconds', 'resources', 'outcome'], ...Object.entries(demo.environments).map(([name, e]) => [name, fixed(e.seconds), String(e.resources), e.ok ? 'deployed' : 'FAILED'])]), '');
   } else out.push('demo deploys: no record yet (run npm run demo, or npm run bench -- --demo)', '');
   if (input.tests) {

@@ -8,6 +8,11 @@ export interface DemoTimes {
   readonly at: string;
   /** Environments deployed at once. */
   readonly parallel: number;
+  /** The whole demo, the campaign included. */
   readonly totalSeconds: number;
+  /** From the start to the last environment deployed. */
+  readonly deploySeconds?: number;
+  /** The campaign, which runs beside the deploys. */
+  readonly campaignSeconds?: number;
   readonly environments: Readonly<Record<string, { readonly seconds: number; readonly resources: number; readonly ok: boolean }>>;
 }
