@@ -20,5 +20,6 @@ module.exports = {
   // it (1 gives the old one-suite-at-a-time run).
   maxWorkers: Number(process.env.PCM_TEST_WORKERS ?? 4),
   testSequencer: '<rootDir>/test/support/sequencer.js',
+  globalSetup: '<rootDir>/test/support/global-setup.js',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
