@@ -4,18 +4,16 @@
  * environment, an ops-like kind without approval, a protected kind without a confirmation naming
  * it; and bootstrap's state bucket, created once and checked after.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
-import { catalogImages, loadAmiCatalog } from '../../amis/catalog';
-import { ENVIRONMENTS_DIR, loadEnvironments } from '../../config-generator/loader';
+import { loadEnvironments } from '../../config-generator/loader';
 import { prepareEmulatedAccount } from '../../lib/emulator/accounts';
-import { prepareEmulatedEnvironments } from '../../lib/emulator/environments';
 import { emulatorClientConfig } from '../../lib/emulator/server';
 import type { AwsCredentialIdentity } from '../../lib/state-bucket';
-import { HAS_MOTO, startMoto, type Moto } from '../support/moto';
-import { kit, operatorEnv } from '../support/run';
+import { emulatorWithEnvironment, type PreparedEmulator } from '../support/deploy';
+import { HAS_MOTO, type Moto } from '../support/moto';
+import { kit } from '../support/run';
 import { hasTerraformWithMirror } from '../support/terraform';
 
 const withEmulator = HAS_MOTO && hasTerraformWithMirror() ? describe : describe.skip;
@@ -26,12 +24,10 @@ withEmulator('bootstrap, deploy and destroy refusing before Terraform runs', () 
   let moto: Moto;
   let dir: string;
   let adt: AwsCredentialIdentity;
-  const as = (credentials: AwsCredentialIdentity | 'elsewhere') => operatorEnv(moto.endpoint, credentials);
+  let as: PreparedEmulator['as'];
 
   beforeAll(async () => {
-    moto = await startMoto({ tls: true, amis: catalogImages(loadAmiCatalog()) });
-    dir = mkdtempSync(join(tmpdir(), 'pcm-envs-'));
-    [{ credentials: adt }] = await prepareEmulatedEnvironments(moto.endpoint, environments.filter((e) => e.config.environment.name === 'adt'), ENVIRONMENTS_DIR, dir);
+    ({ moto, dir, credentials: adt, as } = await emulatorWithEnvironment(environments.find((e) => e.config.environment.name === 'adt')!));
   }, 90000);
   afterAll(() => moto?.stop());
 

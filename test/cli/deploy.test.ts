@@ -4,19 +4,17 @@
  * the destroy of a temporary kind. The refusals that stop before Terraform are in
  * deploy-guards.test.ts, a suite of their own so that they run beside this long one.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { catalogImages, loadAmiCatalog } from '../../amis/catalog';
-import { ENVIRONMENTS_DIR, loadEnvironments } from '../../config-generator/loader';
-import { prepareEmulatedEnvironments } from '../../lib/emulator/environments';
+import { loadEnvironments } from '../../config-generator/loader';
 import { emulatorClientConfig } from '../../lib/emulator/server';
 import type { AwsCredentialIdentity } from '../../lib/state-bucket';
-import { HAS_MOTO, startMoto, type Moto } from '../support/moto';
-import { kit, operatorEnv } from '../support/run';
+import { emulatorWithEnvironment, type PreparedEmulator } from '../support/deploy';
+import { HAS_MOTO, type Moto } from '../support/moto';
+import { kit } from '../support/run';
 import { hasTerraformWithMirror } from '../support/terraform';
 
 const withEmulator = HAS_MOTO && hasTerraformWithMirror() ? describe : describe.skip;
@@ -27,12 +25,10 @@ withEmulator('deploy and destroy against the AWS emulator', () => {
   let moto: Moto;
   let dir: string;
   let adt: AwsCredentialIdentity;
-  const as = (credentials: AwsCredentialIdentity | 'elsewhere') => operatorEnv(moto.endpoint, credentials);
+  let as: PreparedEmulator['as'];
 
   beforeAll(async () => {
-    moto = await startMoto({ tls: true, amis: catalogImages(loadAmiCatalog()) });
-    dir = mkdtempSync(join(tmpdir(), 'pcm-envs-'));
-    [{ credentials: adt }] = await prepareEmulatedEnvironments(moto.endpoint, environments.filter((e) => e.config.environment.name === 'adt'), ENVIRONMENTS_DIR, dir);
+    ({ moto, dir, credentials: adt, as } = await emulatorWithEnvironment(environments.find((e) => e.config.environment.name === 'adt')!));
   }, 90000);
   afterAll(() => moto?.stop());
 

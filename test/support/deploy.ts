@@ -10,7 +10,11 @@ import { prepareEmulatedAccount } from '../../lib/emulator/accounts';
 import type { AwsCredentialIdentity } from '../../lib/state-bucket';
 import { EMULATOR_CREDENTIALS } from '../../lib/emulator/server';
 import type { EnvironmentConfig } from '../../config-generator/schema';
-import { REPO } from './run';
+import { catalogImages, loadAmiCatalog } from '../../amis/catalog';
+import { ENVIRONMENTS_DIR, type LoadedEnvironment } from '../../config-generator/loader';
+import { prepareEmulatedEnvironments } from '../../lib/emulator/environments';
+import { startMoto, type Moto } from './moto';
+import { operatorEnv, REPO } from './run';
 
 export interface EmulatedDeploy extends CdktfResult {
   /** Credentials in the environment's emulated account, for checking what was deployed. */
@@ -50,4 +54,22 @@ export async function deployToEmulator(
     throw new Error(`cdktf deploy ${stacks.join(' ')} failed (exit ${result.exitCode}; full log in ${file}):\n${terraformErrors(result.log) || result.log.slice(-4000)}`);
   }
   return { ...result, credentials };
+}
+
+/** An emulator with one environment's account prepared, as the demo prepares it, for the CLI suites. */
+export interface PreparedEmulator {
+  readonly moto: Moto;
+  /** The emulator's copies of the environment files. */
+  readonly dir: string;
+  /** Credentials in the environment's emulated account. */
+  readonly credentials: AwsCredentialIdentity;
+  /** The environment of an operator holding `credentials` ("elsewhere": the emulator's default account). */
+  as(credentials: AwsCredentialIdentity | 'elsewhere'): NodeJS.ProcessEnv;
+}
+
+export async function emulatorWithEnvironment(environment: LoadedEnvironment): Promise<PreparedEmulator> {
+  const moto = await startMoto({ tls: true, amis: catalogImages(loadAmiCatalog()) });
+  const dir = mkdtempSync(join(tmpdir(), 'pcm-envs-'));
+  const [{ credentials }] = await prepareEmulatedEnvironments(moto.endpoint, [environment], ENVIRONMENTS_DIR, dir);
+  return { moto, dir, credentials, as: (c) => operatorEnv(moto.endpoint, c) };
 }
