@@ -1,5 +1,5 @@
 """
-moto_server with two documented speed-ups: what `moto_server` runs, started by
+moto_server with three documented speed-ups: what `moto_server` runs, started by
 lib/emulator/server.ts whenever the Python that has moto can import moto.
 
 Both were found with cProfile on moto's own WSGI app (moto 5.2.1), and both keep every answer the
@@ -14,8 +14,14 @@ servers' answers).
    again, once per object listed: 43% of a ListObjectsV2 of 20,000 keys. The same string in the
    same format always gives the same text, so each (string, format) is converted once.
 """
+import functools
 import sys
+import threading
 
+import jsonpath_ng
+import jsonpath_ng.ext
+import jsonpath_ng.ext.parser
+import jsonpath_ng.parser
 import moto.backends as backends
 from moto.core import serialize
 
@@ -47,6 +53,39 @@ def _convert_timestamp_once(self, value, timestamp_format):
 
 
 serialize.TimestampSerializer._convert_timestamp_to_str = _convert_timestamp_once
+
+
+
+def _parse_with_one_parser(parser_class):
+    """A `parse(path)` that builds its LALR parser once and parses each path text once. PLY's
+    parser keeps its stacks on itself, so one parse runs at a time; the interpreter's threads
+    then share the cached trees."""
+    parser = None
+    lock = threading.Lock()
+
+    @functools.lru_cache(maxsize=4096)
+    def parse(path):
+        nonlocal parser
+        with lock:
+            if parser is None:
+                parser = parser_class()
+            return parser.parse(path)
+
+    return parse
+
+
+_parse_once = _parse_with_one_parser(jsonpath_ng.parser.JsonPathParser)
+_parse_ext_shared = _parse_with_one_parser(jsonpath_ng.ext.parser.ExtendedJsonPathParser)
+_parse_ext = jsonpath_ng.ext.parser.parse
+
+
+def _parse_ext_once(path, debug=False):
+    return _parse_ext(path, debug) if debug else _parse_ext_shared(path)
+
+
+# Before moto's Step Functions modules import `parse` by name (they load with the first request).
+jsonpath_ng.parse = jsonpath_ng.parser.parse = _parse_once
+jsonpath_ng.ext.parse = jsonpath_ng.ext.parser.parse = _parse_ext_once
 
 from moto.server import main  # noqa: E402  (after the patch, as moto_server's own entry point)
 

@@ -1,6 +1,6 @@
 /**
- * lib/emulator/moto-launcher.py: moto_server with two speed-ups that must change nothing but speed.
- * Checked at both levels: the two patched functions against moto's own, in moto's Python; and a
+ * lib/emulator/moto-launcher.py: moto_server with three speed-ups that must change nothing but speed.
+ * Checked at both levels: the patched functions against moto's and jsonpath_ng's own, in moto's Python; and a
  * paginated listing through the launcher against the same listing through plain `moto_server`.
  */
 import { spawnSync } from 'node:child_process';
@@ -20,13 +20,15 @@ withLauncher('the moto launcher', () => {
     expect(python.args).toEqual([LAUNCHER]);
   });
 
-  it("gives the same service list and the same timestamp texts as moto's own functions", () => {
+  it("gives the same service list, timestamp texts and JSONPath matches as moto's and jsonpath_ng's own functions", () => {
     const script = `
 import importlib.util, json, sys
 import moto.backends as backends
 from moto.core import serialize
 original_modules = list(backends.list_of_moto_modules())
 original_convert = serialize.TimestampSerializer._convert_timestamp_to_str
+from jsonpath_ng.ext.parser import parse as original_ext_parse
+from jsonpath_ng.parser import parse as original_parse
 spec = importlib.util.spec_from_file_location("launcher", ${JSON.stringify(LAUNCHER)})
 launcher = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(launcher)  # applies the patches; main() runs only as __main__
@@ -39,15 +41,25 @@ pairs = [(v, f) for v in values for f in formats]
 patched = [serialize.TimestampSerializer._convert_timestamp_to_str(ts, v, f) for v, f in pairs]
 again = [serialize.TimestampSerializer._convert_timestamp_to_str(ts, v, f) for v, f in pairs]
 expected = [original_convert(ts, v, f) for v, f in pairs]
-print(json.dumps({"sameModules": same_modules, "patchedInPlace": serialize.TimestampSerializer._convert_timestamp_to_str is not original_convert, "patched": patched, "again": again, "expected": expected}))
+# JSONPath: the paths the campaign definitions use, a filter and a wildcard, on a ledger-like item.
+import jsonpath_ng, jsonpath_ng.ext
+from moto.stepfunctions.parser.asl.utils import json_path
+data = {"id": "g1", "Item": {"attempts": {"N": "2"}, "state": {"S": "failed"}}, "rows": [{"n": 1, "s": "a"}, {"n": 3, "s": "b"}], "Payload": {"x": [1, 2]}}
+paths = ["$.id", "$.Item.attempts.N", "$..state", "$.rows[?(@.n > 1)].s", "$.rows[*].n", "$.Payload", "$.rows[0]"]
+found = lambda parse, p: [(str(m.full_path), m.value) for m in parse(p).find(data)]
+json_paths = {"same": all(found(jsonpath_ng.ext.parse, p) == found(original_ext_parse, p) and found(jsonpath_ng.parse, p) == found(original_parse, p) for p in paths if "?" not in p) and all(found(jsonpath_ng.ext.parse, p) == found(original_ext_parse, p) for p in paths),
+              "shared": jsonpath_ng.ext.parse("$.id") is jsonpath_ng.ext.parse("$.id"),
+              "motoUsesIt": json_path.parse is jsonpath_ng.ext.parse and json_path.extract_json("$.Item.attempts.N", data) == "2"}
+print(json.dumps({"sameModules": same_modules, "patchedInPlace": serialize.TimestampSerializer._convert_timestamp_to_str is not original_convert, "patched": patched, "again": again, "expected": expected, "jsonPaths": json_paths}))
 `;
     const out = spawnSync(python.file, ['-c', script], { encoding: 'utf8' });
     expect(out.stderr).toBe('');
-    const result = JSON.parse(out.stdout) as { sameModules: boolean; patchedInPlace: boolean; patched: unknown[]; again: unknown[]; expected: unknown[] };
+    const result = JSON.parse(out.stdout) as { sameModules: boolean; patchedInPlace: boolean; patched: unknown[]; again: unknown[]; expected: unknown[]; jsonPaths: Record<string, boolean> };
     expect(result.sameModules).toBe(true);
     expect(result.patchedInPlace).toBe(true);
     expect(result.patched).toEqual(result.expected);
     expect(result.again).toEqual(result.expected);
+    expect(result.jsonPaths).toEqual({ same: true, shared: true, motoUsesIt: true });
   });
 
   it('answers a paginated ListObjectsV2 as plain moto_server does', async () => {
