@@ -53,6 +53,19 @@ export class EnvironmentStack extends TerraformStack {
   }
 
   /**
+   * cdktf resolves every element of every stack twice: once "preparing", to add what a token of
+   * another stack needs (an output there, a remote-state lookup here), then again to write it. The
+   * kit's stacks share no tokens (compute finds data's resources by the names naming.ts gives both
+   * sides), so the preparing pass adds nothing and costs a sixth of the synthesis; only its backend
+   * check is kept. test/stacks/prepare-stack.test.ts synthesizes the six examples both ways and
+   * finds every file the same, and a token shared between stacks would leave a reference to a
+   * resource the stack does not declare, which terraform validate refuses.
+   */
+  override prepareStack(): void {
+    this.ensureBackendExists();
+  }
+
+  /**
    * Sends every API call of the provider and the state backend to an emulator. Path-style S3
    * because the emulator has no per-bucket DNS; no EC2 metadata lookups on a developer machine.
    * The emulator serves TLS (the buckets deny plain HTTP, and moto enforces bucket policies) with
