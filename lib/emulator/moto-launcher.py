@@ -1,5 +1,5 @@
 """
-moto_server with three documented speed-ups: what `moto_server` runs, started by
+moto_server with three documented speed-ups and a longer listen queue: what `moto_server` runs, started by
 lib/emulator/server.ts whenever the Python that has moto can import moto.
 
 Both were found with cProfile on moto's own WSGI app (moto 5.2.1), and both keep every answer the
@@ -23,6 +23,7 @@ import jsonpath_ng.ext
 import jsonpath_ng.ext.parser
 import jsonpath_ng.parser
 import moto.backends as backends
+import werkzeug.serving
 from moto.core import serialize
 
 _MODULES = tuple(backends.list_of_moto_modules())
@@ -82,6 +83,8 @@ _parse_ext = jsonpath_ng.ext.parser.parse
 def _parse_ext_once(path, debug=False):
     return _parse_ext(path, debug) if debug else _parse_ext_shared(path)
 
+
+werkzeug.serving.BaseWSGIServer.request_queue_size = 4096
 
 # Before moto's Step Functions modules import `parse` by name (they load with the first request).
 jsonpath_ng.parse = jsonpath_ng.parser.parse = _parse_once
