@@ -5,6 +5,7 @@
  * collected and reported at once, before anything starts.
  */
 import type { EnvironmentConfig } from '../../config-generator/schema';
+import { CAMPAIGN_SUBMIT_DEFAULTS } from '../../lambdas/campaign-submit/contract';
 import { INVENTORY_FORMATS, InventoryError, parseInventoryUri, type InventoryLocation } from './inventory';
 
 export interface CampaignLimits {
@@ -163,6 +164,11 @@ export function resolveCampaign(config: EnvironmentConfig, request: StartRequest
     const value = /^\d+$/.test(text) ? Number(text) : NaN;
     if (!(value >= range.min && value <= range.max)) problems.push(`${range.flag} ${text}: expected a whole number from ${range.min} to ${range.max} (${range.why})`);
     else limits[key] = value;
+  }
+
+  // A HySDS chunk is one invocation of campaign-submit, which submits its rows one at a time.
+  if (job?.kind === 'hysds' && limits.chunkSize > CAMPAIGN_SUBMIT_DEFAULTS.maxRows) {
+    problems.push(`--chunk ${limits.chunkSize}: expected at most ${CAMPAIGN_SUBMIT_DEFAULTS.maxRows} for a HySDS job (one campaign-submit invocation submits at most that many rows to Mozart)`);
   }
 
   if (request.output !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S*\{[A-Za-z0-9_.-]+\}\S*$/.test(request.output)) {

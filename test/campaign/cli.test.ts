@@ -66,7 +66,7 @@ describe('npm run campaign: bad input', () => {
     expect(result.stderr).toBe(
       [
         'the campaign was not started:',
-        `  - --job nope: not a job definition in environments/bulk.yaml (batch.jobDefinitions: ${JOB})`,
+        `  - --job nope: not a job definition in environments/bulk.yaml (batch.jobDefinitions: ${JOB}); a HySDS job is given as job-<type>:<release>`,
         '  - --concurrency 20000: expected a whole number from 1 to 10000 (the Distributed Map limit)',
         '  - --tolerate 150: expected a whole number from 0 to 100 (a percentage)',
         '',
