@@ -300,7 +300,46 @@ function itemsMap(props: CampaignDefinitionProps & { readonly submitFunctionArn?
     ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: props.resultBucket, Prefix: props.resultPrefix } },
     ResultPath: null,
     Catch: [{ ErrorEquals: ['States.ExceedToleratedFailureThreshold'], ResultPath: '$.error', Next: 'Stopped' }],
-    Next: 'Finished',
+    // The emulator checks the tolerance after the map (EMULATED_TOLERANCE); AWS stops the map itself.
+    Next: emulated ? 'Tolerance' : 'Finished',
+  };
+}
+
+/**
+ * The emulator's stand-in for ToleratedFailurePercentage, which moto 5.2.1's parser rejects (and
+ * its Distributed Map succeeds however many children fail): after the map, one GetItem of the
+ * summary, and a Choice that goes to the same Stopped state when the campaign's failed rows exceed
+ * `limits.toleratedFailedRows` of the execution input (floor(total x percentage / 100), computed
+ * by the library when it starts the execution: ASL cannot multiply).
+ *
+ * Two differences from AWS, both named: the emulator checks once, at the end of the pass, where
+ * AWS stops the map as soon as the share of failed child workflows passes the tolerance, with
+ * chunks still to run; and it counts failed rows where AWS counts failed chunks (the same share
+ * when chunks are full, since a chunk fails as a whole).
+ */
+function emulatedTolerance(table: string): Asl {
+  return {
+    Tolerance: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::dynamodb:getItem',
+      Parameters: { TableName: table, Key: { [LEDGER_KEYS.partition]: { 'S.$': '$.campaign' }, [LEDGER_KEYS.sort]: { S: SUMMARY_ITEM } }, ConsistentRead: true },
+      // DynamoDB numbers come as strings; the Choice compares numbers.
+      ResultSelector: { 'failed.$': 'States.StringToJson($.Item.failed.N)' },
+      ResultPath: '$.tolerance',
+      Retry: LEDGER_RETRY,
+      Next: 'Tolerated?',
+    },
+    'Tolerated?': {
+      Type: 'Choice',
+      Choices: [
+        {
+          // An input without the ceiling (started before it existed) is not checked, as before.
+          And: [{ Variable: '$.limits.toleratedFailedRows', IsPresent: true }, { Variable: '$.tolerance.failed', NumericGreaterThanPath: '$.limits.toleratedFailedRows' }],
+          Next: 'Stopped',
+        },
+      ],
+      Default: 'Finished',
+    },
   };
 }
 
@@ -346,6 +385,7 @@ function definition(props: CampaignDefinitionProps & { readonly submitFunctionAr
           }
         : {}),
       ...Object.fromEntries(formats.map((f) => [`Items-${f}`, itemsMap(props, f, emulated)])),
+      ...(emulated ? emulatedTolerance(props.ledgerTable) : {}),
       Finished: updateSummary(props.ledgerTable, '$.campaign', 'SET phase = :phase, finishedAt = :now', { ':phase': { S: 'finished' }, ':now': { 'S.$': '$$.State.EnteredTime' } }, { End: true }),
       Stopped: updateSummary(props.ledgerTable, '$.campaign', 'SET phase = :phase, finishedAt = :now', { ':phase': { S: 'stopped' }, ':now': { 'S.$': '$$.State.EnteredTime' } }, { Next: 'CampaignStopped' }),
       CampaignStopped: { Type: 'Fail', Error: 'Campaign.Stopped', Cause: 'more chunks failed than the campaign tolerates; see the ledger for the failed rows' },
@@ -362,7 +402,8 @@ export function campaignDefinition(props: ProductionCampaignDefinitionProps): As
  * The definition moto 5.2.1 can run, for the tests and the demo: no ItemBatcher and no
  * ToleratedFailurePercentage (its parser rejects both; they are tested on campaignDefinition's
  * JSON), an inventory already written as chunks (one row a chunk) that ItemSelector unpacks into
- * ItemBatcher's shape, and a stand-in for the Batch job.
+ * ItemBatcher's shape, a stand-in for the Batch job, and a check of the tolerance after the map
+ * (emulatedTolerance: at the end of the pass, where AWS stops mid-run).
  */
 export function emulatedCampaignDefinition(props: CampaignDefinitionProps): Asl {
   return definition(props, true);

@@ -5,7 +5,7 @@
  * handler level, test/lambdas/campaign-submit.test.ts) is tested here.
  */
 import { CAMPAIGN_SUBMIT_ERRORS } from '../../lambdas/campaign-submit/contract';
-import { CAMPAIGN_JOB_ENV, itemOfChild } from '../../lib/campaign/execution';
+import { CAMPAIGN_JOB_ENV, itemOfChild, toleratedFailedRows } from '../../lib/campaign/execution';
 import { campaignDefinition, emulatedCampaignDefinition, type Asl } from '../../modules/campaign/definitions';
 
 const props = { ledgerTable: 'pcm-bulk-campaigns', resultBucket: 'pcm-bulk-dataset-1', resultPrefix: 'campaigns/results' };
@@ -139,5 +139,33 @@ describe('emulated campaign definition (moto 5.2.1)', () => {
     // No Mozart path in the emulator: moto runs Lambda functions only in Docker.
     expect(states.SubmitToMozart).toBeUndefined();
     expect(emulated.States.Finished).toEqual(aws.States.Finished);
+  });
+
+  it('checks the tolerance after the map (moto rejects ToleratedFailurePercentage): failed rows past the ceiling the input carries go to the same Stopped state', () => {
+    expect(map.Next).toBe('Tolerance');
+    expect(emulated.States.Tolerance).toMatchObject({
+      Resource: 'arn:aws:states:::dynamodb:getItem',
+      Parameters: { TableName: props.ledgerTable, Key: { campaign: { 'S.$': '$.campaign' }, item: { S: '#summary' } }, ConsistentRead: true },
+      ResultSelector: { 'failed.$': 'States.StringToJson($.Item.failed.N)' },
+      ResultPath: '$.tolerance',
+      Next: 'Tolerated?',
+    });
+    expect(emulated.States['Tolerated?']).toEqual({
+      Type: 'Choice',
+      Choices: [{ And: [{ Variable: '$.limits.toleratedFailedRows', IsPresent: true }, { Variable: '$.tolerance.failed', NumericGreaterThanPath: '$.limits.toleratedFailedRows' }], Next: 'Stopped' }],
+      Default: 'Finished',
+    });
+    expect(emulated.States.Stopped).toEqual(aws.States.Stopped);
+    // AWS keeps its own: the map's tolerance and its Catch, no stand-in.
+    expect(maps[0].Next).toBe('Finished');
+    expect(aws.States.Tolerance).toBeUndefined();
+  });
+
+  it('carries the ceiling in rows, floor(total x percentage / 100), in every execution input', () => {
+    expect(toleratedFailedRows(20, 20)).toBe(4);
+    expect(toleratedFailedRows(20, 25)).toBe(5);
+    expect(toleratedFailedRows(999, 10)).toBe(99);
+    expect(toleratedFailedRows(1000, 0)).toBe(0);
+    expect(toleratedFailedRows(7, 100)).toBe(7);
   });
 });
