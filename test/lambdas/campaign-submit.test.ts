@@ -67,6 +67,14 @@ describe('campaign-submit', () => {
     expect(out).toMatchObject({ jobIds: [ja, jb, ja], submitted: 2 });
   });
 
+  it('sends the very same job when a chunk is submitted again (a retried invocation, a later pass), so Mozart\'s dedup can drop it', async () => {
+    await submitChunk(deps(), chunk(['g1', 'g2']), context());
+    await submitChunk(deps(), chunk(['g1', 'g2'], { attempt: 2 }), { ...context(), awsRequestId: 'req-2' });
+    const forms = mozart.requests.map(({ jobId: _id, ...form }) => form);
+    expect(forms.slice(2)).toEqual(forms.slice(0, 2));
+    expect(forms.every((f) => f.enable_dedup === 'true')).toBe(true);
+  });
+
   it('tries a row again after a 429 and a 500, with jittered exponential backoff, then succeeds', async () => {
     mozart.next('throttle429', 'error500');
     const d = deps();
