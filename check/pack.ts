@@ -51,6 +51,7 @@ import { sqsSourceConcurrency } from './rules/sqs-source-concurrency';
 import { dynamodbEncryption } from './rules/dynamodb-encryption';
 import { sfnEncryption } from './rules/sfn-encryption';
 import { schedulerEncryption } from './rules/scheduler-encryption';
+import { sfnLambdaRetry } from './rules/sfn-lambda-retry';
 import { sfnLogging } from './rules/sfn-logging';
 
 export const RULES: readonly Rule[] = [
@@ -424,6 +425,14 @@ export const RULES: readonly Rule[] = [
     explanation: 'Execution inputs and outputs carry inventory rows and job parameters; with the environment key their readers are the key policy\'s.',
     fix: 'Set encryption_configuration type CUSTOMER_MANAGED_KMS_KEY with the environment key (CampaignEngine does).',
     check: sfnEncryption,
+  },
+  {
+    id: 'PCM-SFN-3',
+    level: 'error',
+    info: "A state machine's Lambda tasks retry Lambda's transient errors (ServiceException, AWSLambdaException, SdkClientException, TooManyRequestsException).",
+    explanation: 'Step Functions reports a short Lambda hiccup, or a function at its reserved concurrency, as a task failure; AWS advises retrying these. Without it a campaign chunk fails because Lambda was busy, not because its job did. moto runs no Lambda task, so only the definition shows it.',
+    fix: 'Give each lambda:invoke task a Retry on those four errors with backoff and jitter (the campaign definition\'s SubmitToMozart has one).',
+    check: sfnLambdaRetry,
   },
   {
     id: 'PCM-DDB-1',

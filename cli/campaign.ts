@@ -1,7 +1,7 @@
 /**
  * npm run campaign -- --env <env> <verb> [flags]
  *
- *   start  --name N --inventory s3://b/k.csv --job <batch job definition> [--queue Q]
+ *   start  --name N --inventory s3://b/k.csv --job <batch job definition | job-<type>:<release>> [--queue Q]
  *          [--chunk N] [--concurrency N] [--tolerate PCT] [--attempts N] [--output s3://b/{id}.h5]
  *   status --name N [--watch]
  *   retry  --name N [--limit N]   (starts the retry state machine; at most 1000 rows a run)

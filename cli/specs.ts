@@ -111,15 +111,15 @@ export const DEMO = {
 /** Every command of cli/, for tests and docs. */
 export const CAMPAIGN = {
   name: 'campaign',
-  summary: 'Runs a Batch job over each row of an inventory; follows, retries, checks it.',
+  summary: 'Runs a Batch or HySDS job over each row of an inventory; follows, retries it.',
   verbs: ['start', 'status', 'retry', 'verify', 'cancel', 'report'],
   flags: {
     env: ENV_FLAGS.env,
     dir: ENV_FLAGS.dir,
     name: { type: 'string', value: 'NAME', help: 'the campaign' },
     inventory: { type: 'string', value: 'S3URL', help: 'start: the rows (s3://bucket/key: csv, jsonl, manifest)' },
-    job: { type: 'string', value: 'DEF', help: 'start: a Batch job definition of the config' },
-    queue: { type: 'string', value: 'QUEUE', help: "start: a Batch job queue (default: the config's first)" },
+    job: { type: 'string', value: 'JOB', help: 'start: a Batch job definition, or job-<type>:<release>' },
+    queue: { type: 'string', value: 'QUEUE', help: 'start: a Batch or (job-...) worker queue (default: first)' },
     chunk: { type: 'string', value: 'N', help: 'start: rows per chunk (one Batch array job)' },
     concurrency: { type: 'string', value: 'N', help: 'start: chunks at once' },
     tolerate: { type: 'string', value: 'PCT', help: 'start: failed chunks (%) after which it stops' },

@@ -11,7 +11,9 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config-generator/schema';
 import { BACKLOG_DIMENSION, BACKLOG_METRIC, BACKLOG_NAMESPACE } from '../lambdas/cnes-batcher/backlog-metric';
+import { CAMPAIGN_SUBMIT_DEFAULTS } from '../lambdas/campaign-submit/contract';
 import { BundledFunction } from './bundled-function';
+import { campaignNames } from './campaign/names';
 import type { Naming } from './naming';
 import { PREFIXES } from './partner-grants';
 import type { PolicyStatement } from './policy';
@@ -32,8 +34,12 @@ export interface MessageLambdasProps {
  * the account's quota leaves room for it before Terraform runs (lib/deploy/concurrency-quota.ts).
  */
 export function reservedConcurrencyOf(config: EnvironmentConfig, naming: Naming): { readonly functionName: string; readonly reserved: number }[] {
-  // The CNES batcher runs one at a time: two overlapping runs could list the same archive.
-  return config.cnm.cnes ? [{ functionName: naming.resource('cnes-batcher', 'lambda'), reserved: CNES_BATCHER_RESERVED }] : [];
+  return [
+    // The CNES batcher runs one at a time: two overlapping runs could list the same archive.
+    ...(config.cnm.cnes ? [{ functionName: naming.resource('cnes-batcher', 'lambda'), reserved: CNES_BATCHER_RESERVED }] : []),
+    // campaign-submit (modules/campaign/campaign-engine.ts): its reservation bounds the submits in flight at Mozart.
+    ...(config.campaigns?.enabled ? [{ functionName: campaignNames(naming).submitFunction, reserved: CAMPAIGN_SUBMIT_DEFAULTS.reservedConcurrency }] : []),
+  ];
 }
 const CNES_BATCHER_RESERVED = 1;
 

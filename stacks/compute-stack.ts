@@ -31,7 +31,7 @@ import { CoreInstance } from '../modules/core-instance';
 import { clusterConfigDenied, DEFAULT_PROVISIONING_TIMEOUT_MINUTES, HysdsProvisioning, provisioningStatements } from '../modules/hysds-provisioning';
 import { metadataPolicy } from '../modules/instance-metadata';
 import { InstanceRole } from '../modules/instance-role';
-import { MessageLambdas } from '../modules/message-lambdas';
+import { MessageLambdas, mozartTlsVariables } from '../modules/message-lambdas';
 import { MessageQueue } from '../modules/message-queue';
 import { OperatorUrls } from '../modules/operator-urls';
 import { consumerStatements, grantsToConsumer } from '../modules/storage-grants';
@@ -262,6 +262,12 @@ export class ComputeStack extends EnvironmentStack {
         protectData: protect,
         logRetentionDays: opsLike ? 365 : 30,
         alarmTopicArn: naming.topicArn('alerts'),
+        // campaign-submit reaches Mozart as the message Lambdas do: their security group, allowed in on 443.
+        mozart: {
+          url: `https://${addresses.mozart}`,
+          tlsVariables: mozartTlsVariables(config),
+          vpc: { subnetIds: network.privateSubnetIds, securityGroupIds: [this.lambdas.mozartClients.id] },
+        },
       });
     }
 

@@ -36,9 +36,25 @@ export const JOB_SUBMIT_PATH = '/mozart/api/v0.1/job/submit';
 export class MozartError extends Error {
   /** For the log line: what a working Mozart does. */
   readonly expected = 'Mozart accepting the job: HTTP 200 with {"success": true, "result": "<job id>"}';
-  constructor(message: string) {
+  /**
+   * @param status Mozart's HTTP status, when it answered.
+   * @param unreachable No answer: refused, reset or timed out.
+   */
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly unreachable = false,
+  ) {
     super(message);
     this.name = 'MozartError';
+  }
+
+  /**
+   * Whether trying again later may succeed: Mozart (or its web server) throttling (429), failing
+   * (5xx) or out of reach. A 200 that refuses the job, or a 4xx, will answer the same again.
+   */
+  get transient(): boolean {
+    return this.unreachable || this.status === 429 || (this.status !== undefined && this.status >= 500);
   }
 }
 
@@ -62,16 +78,16 @@ export async function submitJob(options: MozartOptions, job: JobSubmission): Pro
   const body = jobSubmitForm(job);
   const { status, text } = await post(url, body, options);
   const shown = text.length > 300 ? `${text.slice(0, 300)}...` : text;
-  if (status !== 200) throw new MozartError(`Mozart ${url.href} answered HTTP ${status}: ${shown}`);
+  if (status !== 200) throw new MozartError(`Mozart ${url.href} answered HTTP ${status}: ${shown}`, status);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new MozartError(`Mozart ${url.href} answered HTTP 200 with a body that is not JSON: ${shown}`);
+    throw new MozartError(`Mozart ${url.href} answered HTTP 200 with a body that is not JSON: ${shown}`, status);
   }
   const answer = parsed as { success?: unknown; result?: unknown };
   if (answer?.success !== true || typeof answer.result !== 'string' || answer.result === '') {
-    throw new MozartError(`Mozart ${url.href} did not accept the job: ${shown}`);
+    throw new MozartError(`Mozart ${url.href} did not accept the job: ${shown}`, status);
   }
   return answer.result;
 }
@@ -80,7 +96,7 @@ function post(url: URL, body: string, options: MozartOptions): Promise<{ status:
   const secure = url.protocol === 'https:';
   if (!secure && url.protocol !== 'http:') return Promise.reject(new MozartError(`Mozart URL ${url.href} is neither http nor https`));
   return new Promise((resolve, reject) => {
-    const fail = (why: string) => reject(new MozartError(`Mozart ${url.href} could not be reached: ${why}`));
+    const fail = (why: string) => reject(new MozartError(`Mozart ${url.href} could not be reached: ${why}`, undefined, true));
     const onResponse = (response: IncomingMessage) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));

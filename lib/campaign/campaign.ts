@@ -64,17 +64,19 @@ export async function startEmulatedRetryPass(engine: Engine, started: { Name: st
 }
 
 /** Starts one pass of the campaign state machine over an inventory. */
-async function startPass(engine: Engine, spec: CampaignSpec, inventory: CampaignSpec['inventory'], attempt: number): Promise<string> {
+async function startPass(engine: Engine, spec: CampaignSpec, inventory: CampaignSpec['inventory'], attempt: number, total: number): Promise<string> {
   const read = engine.chunkInventory ? await engine.chunkInventory(inventory, spec.limits.chunkSize) : inventory;
   const { executionArn } = await engine.sfn.send(
-    new StartExecutionCommand({ stateMachineArn: engine.stateMachineArn, name: executionName(spec.name, attempt), input: JSON.stringify(inputFor(engine, spec, read, attempt)) }),
+    new StartExecutionCommand({ stateMachineArn: engine.stateMachineArn, name: executionName(spec.name, attempt), input: JSON.stringify(inputFor(engine, spec, read, attempt, total)) }),
   );
   return executionArn!;
 }
 
-function inputFor(engine: Engine, spec: CampaignSpec, inventory: CampaignSpec['inventory'], attempt: number) {
+function inputFor(engine: Engine, spec: CampaignSpec, inventory: CampaignSpec['inventory'], attempt: number, total: number) {
   const deployed = engine.batchName ?? ((n: string) => n);
-  return executionInput({ ...spec, job: { ...spec.job, definition: deployed(spec.job.definition), queue: deployed(spec.job.queue) } }, inventory, attempt);
+  // HySDS job types and queues are Mozart's names, not deployed resources: they pass as given.
+  const job = spec.job.kind === 'hysds' ? spec.job : { ...spec.job, definition: deployed(spec.job.definition), queue: deployed(spec.job.queue) };
+  return executionInput({ ...spec, job }, inventory, attempt, total);
 }
 
 /** Reads and checks the inventory object; a missing object or a malformed row is an InventoryError. */
@@ -108,8 +110,8 @@ export async function startCampaign(engine: Engine, spec: CampaignSpec, now = ne
     const unknown = [...spec.outputPattern.matchAll(/\{([A-Za-z0-9_.-]+)\}/g)].map((m) => m[1]).filter((f) => !inventory.fields.includes(f));
     if (unknown.length) throw new InventoryError(`s3://${spec.inventory.bucket}/${spec.inventory.key}`, 1, `--output names ${unknown.map((f) => `{${f}}`).join(', ')}, which the inventory does not have (it has ${inventory.fields.join(', ')})`);
   }
-  await createCampaign(engine.db, engine.table, spec, inventory.count, now, inputFor(engine, spec, spec.inventory, 1));
-  const executionArn = await startPass(engine, spec, spec.inventory, 1);
+  await createCampaign(engine.db, engine.table, spec, inventory.count, now, inputFor(engine, spec, spec.inventory, 1, inventory.count));
+  const executionArn = await startPass(engine, spec, spec.inventory, 1, inventory.count);
   return { executionArn, items: inventory.count };
 }
 
@@ -212,7 +214,7 @@ export async function retryCampaign(engine: Engine, name: string, options: { lim
       ExpressionAttributeValues: { ':running': { S: 'running' }, ':f': { N: String(-counts.failed) }, ':m': { N: String(-counts.missing) } },
     }),
   );
-  const executionArn = await startPass(engine, spec, { bucket: engine.bucket, key, format: 'csv' }, attempt);
+  const executionArn = await startPass(engine, spec, { bucket: engine.bucket, key, format: 'csv' }, attempt, current.total);
   return { retried: retry.length, abandoned: abandon.length, executionArn, attempt };
 }
 

@@ -9,10 +9,32 @@ import type { CampaignSpec } from './spec';
 export interface CampaignExecutionInput {
   readonly campaign: string;
   readonly inventory: { readonly bucket: string; readonly key: string; readonly format: InventoryFormat };
-  readonly job: { readonly definition: string; readonly queue: string };
-  readonly limits: { readonly chunkSize: number; readonly concurrency: number; readonly toleratedFailurePercent: number; readonly maxAttempts: number };
+  /** The chunks' job: the production definition's JobKind Choice reads `kind`. */
+  readonly job: ExecutionJob;
+  readonly limits: {
+    readonly chunkSize: number;
+    readonly concurrency: number;
+    readonly toleratedFailurePercent: number;
+    readonly maxAttempts: number;
+    /**
+     * The most failed rows the campaign tolerates, floor(total x toleratedFailurePercent / 100):
+     * computed here because ASL cannot multiply. Read only by the emulated definition's stand-in
+     * for ToleratedFailurePercentage (modules/campaign/definitions.ts, Tolerance), which moto rejects.
+     */
+    readonly toleratedFailedRows: number;
+  };
   /** 1 for the first pass; each retry pass adds one. */
   readonly attempt: number;
+}
+
+/** A Batch job definition and queue (deployed names), or a HySDS job type, release and queue. */
+export type ExecutionJob =
+  | { readonly kind: 'batch'; readonly definition: string; readonly queue: string }
+  | { readonly kind: 'hysds'; readonly type: string; readonly release: string; readonly queue: string };
+
+/** The execution input's failure ceiling in rows: more failed rows than this stop the campaign. */
+export function toleratedFailedRows(total: number, toleratedFailurePercent: number): number {
+  return Math.floor((total * toleratedFailurePercent) / 100);
 }
 
 /**
@@ -35,12 +57,14 @@ export function executionName(campaign: string, attempt: number): string {
   return `${campaign}-pass-${attempt}`;
 }
 
-export function executionInput(spec: CampaignSpec, inventory: CampaignExecutionInput['inventory'], attempt: number): CampaignExecutionInput {
+/** `total`: the campaign's rows (every pass's tolerance is a share of the whole campaign). */
+export function executionInput(spec: CampaignSpec, inventory: CampaignExecutionInput['inventory'], attempt: number, total: number): CampaignExecutionInput {
+  const { job } = spec;
   return {
     campaign: spec.name,
     inventory,
-    job: { definition: spec.job.definition, queue: spec.job.queue },
-    limits: { ...spec.limits },
+    job: job.kind === 'hysds' ? { kind: 'hysds', type: job.type, release: job.release, queue: job.queue } : { kind: 'batch', definition: job.definition, queue: job.queue },
+    limits: { ...spec.limits, toleratedFailedRows: toleratedFailedRows(total, spec.limits.toleratedFailurePercent) },
     attempt,
   };
 }

@@ -7,6 +7,14 @@ function duration(seconds: number): string {
   return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** The phase of a campaign that no longer runs; a stopped one says why and what to do. */
+function ended(status: CampaignStatus): string {
+  if (status.phase !== 'stopped') return status.phase;
+  const tolerated = status.spec?.limits?.toleratedFailurePercent;
+  // Stopped by its tolerance: more failed than --tolerate allowed (in AWS, chunks not yet run stay waiting).
+  return `STOPPED: more failed than it tolerates${tolerated === undefined ? '' : ` (--tolerate ${tolerated}%)`}; report lists the failed rows`;
+}
+
 export function renderStatus(status: CampaignStatus, now: Date, width = 30): string {
   const progress = progressOf(status, now);
   const filled = status.total ? Math.round((progress.done / status.total) * width) : 0;
@@ -20,6 +28,6 @@ export function renderStatus(status: CampaignStatus, now: Date, width = 30): str
     ...(status.abandoned ? [`abandoned ${status.abandoned}`] : []),
   ].join(', ');
   const pace = `${progress.perMinute.toFixed(1)}/min`;
-  const eta = status.phase !== 'running' ? status.phase : progress.etaSeconds === undefined ? 'ETA unknown' : `ETA ${duration(progress.etaSeconds)}`;
+  const eta = status.phase !== 'running' ? ended(status) : progress.etaSeconds === undefined ? 'ETA unknown' : `ETA ${duration(progress.etaSeconds)}`;
   return `${status.name} ${bar} ${progress.percent.toFixed(1)}% ${counts} | ${pace} | ${eta}`;
 }

@@ -5,10 +5,11 @@
  * collected and reported at once, before anything starts.
  */
 import type { EnvironmentConfig } from '../../config-generator/schema';
+import { CAMPAIGN_SUBMIT_DEFAULTS } from '../../lambdas/campaign-submit/contract';
 import { INVENTORY_FORMATS, InventoryError, parseInventoryUri, type InventoryLocation } from './inventory';
 
 export interface CampaignLimits {
-  /** Items per chunk; one chunk is one Batch array job. */
+  /** Items per chunk; one chunk is one Batch array job, or one invocation of campaign-submit. */
   readonly chunkSize: number;
   /** Chunks running at once (the Distributed Map's MaxConcurrency). */
   readonly concurrency: number;
@@ -30,7 +31,10 @@ export const LIMIT_RANGES: Record<keyof CampaignLimits, { readonly flag: string;
 
 export const DEFAULT_LIMITS: CampaignLimits = { chunkSize: 100, concurrency: 10, toleratedFailurePercent: 10, maxAttempts: 3 };
 
-export interface CampaignJob {
+/** A Batch job definition and queue: each chunk is one array job (`.sync`). */
+export interface BatchCampaignJob {
+  /** Absent in campaigns recorded before HySDS jobs were supported: those are Batch jobs. */
+  readonly kind?: 'batch';
   /** Batch job definition name (from the environment's batch.jobDefinitions). */
   readonly definition: string;
   /** Batch job queue name. */
@@ -38,6 +42,26 @@ export interface CampaignJob {
   /** Exit codes that mark an expected failure, never retried (from the job definition's config). */
   readonly expectedFailureExitCodes: readonly number[];
 }
+
+/** A HySDS job through Mozart: each chunk's rows are submitted by the campaign-submit function. */
+export interface HysdsCampaignJob {
+  readonly kind: 'hysds';
+  /** The job type without the `job-` prefix, e.g. `l2_proc`. */
+  readonly type: string;
+  readonly release: string;
+  /** A HySDS queue of the environment's worker fleets (workers.queues). */
+  readonly queue: string;
+  /**
+   * Always empty: a Mozart job's exit code does not come back through the submit path, so no
+   * failure is known to be an expected one (the retry state machine reads this field).
+   */
+  readonly expectedFailureExitCodes: readonly number[];
+}
+
+export type CampaignJob = BatchCampaignJob | HysdsCampaignJob;
+
+/** `job-<type>:<release>`, with the formats the config schema gives HySDS job types and releases. */
+const HYSDS_JOB = /^job-([A-Za-z0-9][A-Za-z0-9_.-]{0,63}):([A-Za-z0-9][A-Za-z0-9._-]{0,63})$/;
 
 export interface CampaignSpec {
   readonly name: string;
@@ -103,17 +127,26 @@ export function resolveCampaign(config: EnvironmentConfig, request: StartRequest
 
   const definitions = config.batch.jobDefinitions;
   const queues = config.batch.jobQueues.map((q) => q.name);
+  const workerQueues = config.workers.queues.map((q) => q.name);
+  const jobChoices = `a Batch job definition of ${file} (batch.jobDefinitions: ${definitions.map((d) => d.name).join(', ') || 'none defined'}) or a HySDS job-<type>:<release>`;
   let job: CampaignJob | undefined;
-  if (!request.job) problems.push(`--job is required: a Batch job definition of ${file} (${definitions.map((d) => d.name).join(', ') || 'none defined'})`);
-  else if (/^job-[^:]+:.+$/.test(request.job)) {
-    problems.push(`--job ${request.job}: HySDS jobs through Mozart are not run by the campaign engine; give a Batch job definition (${definitions.map((d) => d.name).join(', ') || 'none defined'})`);
+  if (!request.job) problems.push(`--job is required: ${jobChoices}`);
+  else if (request.job.startsWith('job-') || request.job.includes(':')) {
+    // A HySDS job type: the environment file lists no job types (Mozart knows them), so only its
+    // form is checked here; its queue must be one of the environment's worker queues.
+    const hysds = HYSDS_JOB.exec(request.job);
+    if (!hysds) problems.push(`--job ${request.job}: expected a HySDS job as job-<type>:<release>, e.g. job-l2_proc:4.1.0 (type and release: letters, digits, ".", "_" or "-")`);
+    const queue = request.queue ?? workerQueues[0];
+    if (!queue) problems.push(`${file}: workers.queues is empty; a HySDS campaign needs a worker queue for --queue`);
+    else if (!workerQueues.includes(queue)) problems.push(`--queue ${queue}: not a HySDS worker queue in ${file} (workers.queues: ${workerQueues.join(', ')}); a job-<type>:<release> runs on a worker queue`);
+    if (hysds && queue && workerQueues.includes(queue)) job = { kind: 'hysds', type: hysds[1], release: hysds[2], queue, expectedFailureExitCodes: [] };
   } else {
     const definition = definitions.find((d) => d.name === request.job);
     const queue = request.queue ?? queues[0];
-    if (!definition) problems.push(`--job ${request.job}: not a job definition in ${file} (batch.jobDefinitions: ${definitions.map((d) => d.name).join(', ') || 'none'})`);
+    if (!definition) problems.push(`--job ${request.job}: not a job definition in ${file} (batch.jobDefinitions: ${definitions.map((d) => d.name).join(', ') || 'none'}); a HySDS job is given as job-<type>:<release>`);
     if (!queue) problems.push(`${file}: batch.jobQueues is empty; a campaign needs a job queue`);
     else if (!queues.includes(queue)) problems.push(`--queue ${queue}: not a job queue in ${file} (batch.jobQueues: ${queues.join(', ')})`);
-    if (definition && queue && queues.includes(queue)) job = { definition: definition.name, queue, expectedFailureExitCodes: definition.expectedFailureExitCodes };
+    if (definition && queue && queues.includes(queue)) job = { kind: 'batch', definition: definition.name, queue, expectedFailureExitCodes: definition.expectedFailureExitCodes };
   }
 
   const defaults = { ...DEFAULT_LIMITS, ...(config.campaigns?.defaults ?? {}) };
@@ -131,6 +164,11 @@ export function resolveCampaign(config: EnvironmentConfig, request: StartRequest
     const value = /^\d+$/.test(text) ? Number(text) : NaN;
     if (!(value >= range.min && value <= range.max)) problems.push(`${range.flag} ${text}: expected a whole number from ${range.min} to ${range.max} (${range.why})`);
     else limits[key] = value;
+  }
+
+  // A HySDS chunk is one invocation of campaign-submit, which submits its rows one at a time.
+  if (job?.kind === 'hysds' && limits.chunkSize > CAMPAIGN_SUBMIT_DEFAULTS.maxRows) {
+    problems.push(`--chunk ${limits.chunkSize}: expected at most ${CAMPAIGN_SUBMIT_DEFAULTS.maxRows} for a HySDS job (one campaign-submit invocation submits at most that many rows to Mozart)`);
   }
 
   if (request.output !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S*\{[A-Za-z0-9_.-]+\}\S*$/.test(request.output)) {

@@ -1,7 +1,9 @@
 /**
  * The campaign engine of an environment: the ledger table, the campaign state machine (a
- * Distributed Map over an inventory, each chunk a Batch array job), its role, its encrypted log
- * group and the alarms on a failing campaign. Deployed only where `campaigns.enabled` is true.
+ * Distributed Map over an inventory, each chunk a Batch array job or, for a HySDS job, an
+ * invocation of the campaign-submit function that submits its rows to Mozart), its role, its
+ * encrypted log group and the alarms on a failing campaign. Deployed only where
+ * `campaigns.enabled` is true.
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
@@ -11,6 +13,8 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
+import { CAMPAIGN_SUBMIT_DEFAULTS, campaignSubmitEnvironment } from '../../lambdas/campaign-submit/contract';
+import { BundledFunction, type BundledFunctionVpc } from '../bundled-function';
 import { LEDGER_KEYS, RETRY_INDEX } from '../../lib/campaign/ledger-keys';
 import type { Naming } from '../naming';
 import { policyJson, trustPolicyJson, type PolicyStatement } from '../policy';
@@ -31,6 +35,17 @@ export interface CampaignEngineProps {
   readonly logRetentionDays: number;
   /** SNS topic of the environment's alerts. */
   readonly alarmTopicArn: string;
+  /** Where the campaign-submit function finds Mozart, for campaigns of HySDS jobs. */
+  readonly mozart: CampaignMozartProps;
+}
+
+export interface CampaignMozartProps {
+  /** Mozart's base URL, `https://<address>` (MOZART_URL). */
+  readonly url: string;
+  /** How the certificate is checked: lambdas/shared/mozart.ts's MOZART_CA_PEM or MOZART_TLS_INSECURE (mozartTlsVariables). */
+  readonly tlsVariables: Readonly<Record<string, string>>;
+  /** Private subnets and a security group that mozart lets in on 443 (Mozart has a private address). */
+  readonly vpc: BundledFunctionVpc;
 }
 
 export class CampaignEngine extends Construct {
@@ -43,6 +58,8 @@ export class CampaignEngine extends Construct {
   readonly retryStateMachine: SfnStateMachine;
   readonly retryStatements: readonly PolicyStatement[];
   readonly schedule: SchedulerSchedule;
+  /** campaign-submit: a HySDS job's chunks to Mozart. */
+  readonly submitFunction: BundledFunction;
 
   constructor(scope: Construct, id: string, props: CampaignEngineProps) {
     super(scope, id);
@@ -74,6 +91,24 @@ export class CampaignEngine extends Construct {
       kmsKeyId: kmsKeyArn,
     });
 
+    // ---- campaign-submit: a HySDS job's chunks to Mozart ----
+    // Least privilege: Mozart's address and TLS settings are its configuration (no secret: the
+    // kit's Mozart API takes no credentials), so beyond its own log group, the key of its
+    // environment and the VPC interfaces BundledFunction adds, it needs nothing.
+    this.submitFunction = new BundledFunction(this, 'submit-function', {
+      lambda: 'campaign-submit',
+      functionName: names.submitFunction,
+      environment: { MOZART_URL: props.mozart.url, ...props.mozart.tlsVariables, ...campaignSubmitEnvironment() },
+      statements: [],
+      vpc: props.mozart.vpc,
+      // The bound on submits in flight at Mozart (declared in reservedConcurrencyOf for the deploy guard).
+      reservedConcurrency: CAMPAIGN_SUBMIT_DEFAULTS.reservedConcurrency,
+      timeoutSeconds: CAMPAIGN_SUBMIT_DEFAULTS.timeoutSeconds,
+      logRetentionDays: props.logRetentionDays,
+      kmsKeyArn,
+      accountId,
+    });
+
     this.statements = [
       { Sid: 'WritesLedger', Effect: 'Allow', Action: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:GetItem'], Resource: names.ledgerTableArn },
       // Inventories and results live in the environment's dataset bucket.
@@ -87,6 +122,8 @@ export class CampaignEngine extends Construct {
       },
       { Sid: 'UsesEnvironmentKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn },
       { Sid: 'SubmitsCampaignJobs', Effect: 'Allow', Action: 'batch:SubmitJob', Resource: names.batchArns(props.jobQueues, props.jobDefinitions) },
+      // HySDS chunks: this one function, no other.
+      { Sid: 'InvokesCampaignSubmit', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [names.submitFunctionArn, `${names.submitFunctionArn}:*`] },
       // .sync: Step Functions describes and, on a stop, terminates the jobs it submitted.
       { Sid: 'FollowsCampaignJobs', Effect: 'Allow', Action: 'batch:DescribeJobs', Resource: '*' },
       { Sid: 'StopsCampaignJobs', Effect: 'Allow', Action: 'batch:TerminateJob', Resource: `arn:aws:batch:${region}:${accountId}:job/*` },
@@ -128,7 +165,9 @@ export class CampaignEngine extends Construct {
       name: names.stateMachine,
       roleArn: this.role.arn,
       type: 'STANDARD',
-      definition: JSON.stringify(campaignDefinition({ ledgerTable: names.ledgerTable, resultBucket: naming.bucket('dataset'), resultPrefix: names.resultPrefix })),
+      definition: JSON.stringify(
+        campaignDefinition({ ledgerTable: names.ledgerTable, resultBucket: naming.bucket('dataset'), resultPrefix: names.resultPrefix, submitFunctionArn: names.submitFunctionArn }),
+      ),
       loggingConfiguration: {
         logDestination: `${this.logGroup.arn}:*`,
         // Execution data holds inventory rows: kept out of the logs.

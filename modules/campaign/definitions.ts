@@ -6,7 +6,9 @@
  *        ItemBatcher (chunkSize items per chunk), MaxConcurrency, ToleratedFailurePercentage and a
  *        ResultWriter into the environment's dataset bucket. Each chunk (a STANDARD child workflow):
  *          Measure -> MarkRunning (rows) -> CountRunning (summary)
- *          -> ChunkSize: SubmitArray (Batch array job, .sync) | SubmitOne (a chunk of one: Batch
+ *          -> JobKind: SubmitToMozart (a HySDS job: lambda:invoke of campaign-submit, which submits
+ *             the chunk's rows to Mozart and returns their job ids), or
+ *             ChunkSize: SubmitArray (Batch array job, .sync) | SubmitOne (a chunk of one: Batch
  *             arrays have at least 2 children)
  *          -> MarkSucceeded -> CountSucceeded           (or, on any failure)
  *          -> MarkFailed -> CountFailed -> ChunkFailed (Fail, so the tolerance counts it)
@@ -16,6 +18,7 @@
  * The emulated variant is the named concession for moto 5.2.1's interpreter (see
  * emulatedCampaignDefinition); AWS gets campaignDefinition.
  */
+import { CAMPAIGN_SUBMIT_ERRORS, type CampaignSubmitEvent } from '../../lambdas/campaign-submit/contract';
 import { CAMPAIGN_JOB_ENV } from '../../lib/campaign/execution';
 import { LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
 import type { InventoryFormat } from '../../lib/campaign/inventory';
@@ -30,6 +33,12 @@ export interface CampaignDefinitionProps {
   readonly resultBucket: string;
   /** Key prefix of those results; Step Functions adds the execution's own folder. */
   readonly resultPrefix: string;
+}
+
+/** What AWS's definition needs besides: the Mozart path's function. */
+export interface ProductionCampaignDefinitionProps extends CampaignDefinitionProps {
+  /** ARN of the campaign-submit function (lambdas/campaign-submit), which HySDS chunks go to. */
+  readonly submitFunctionArn: string;
 }
 
 /** Throttling and capacity errors of Batch's SubmitJob, retried with jittered backoff. */
@@ -131,8 +140,53 @@ function submitJob(array: boolean): Asl {
   };
 }
 
-/** The states of one chunk; `job` replaces the Batch submission (the emulated variant only). */
-function chunkStates(table: string, job?: Asl): Asl {
+/**
+ * Errors of the Mozart path worth another try, with jittered backoff. Throttling first: the
+ * function's reserved concurrency (the bound on submits in flight at Mozart) makes chunks beyond
+ * it wait here. Then Lambda's own transient errors and campaign-submit's Campaign.MozartUnavailable
+ * (Mozart kept answering 429/5xx; the rows it accepted are dropped by its dedup when resubmitted).
+ * A row Mozart refuses (Campaign.MozartRejected) is not retried here: the chunk is marked failed.
+ */
+const MOZART_SUBMIT_RETRY = [
+  { ErrorEquals: ['Lambda.TooManyRequestsException'], IntervalSeconds: 5, BackoffRate: 2, MaxAttempts: 10, MaxDelaySeconds: 300, JitterStrategy: 'FULL' },
+  {
+    ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', CAMPAIGN_SUBMIT_ERRORS.unavailable],
+    IntervalSeconds: 10,
+    BackoffRate: 2,
+    MaxAttempts: 6,
+    MaxDelaySeconds: 300,
+    JitterStrategy: 'FULL',
+  },
+];
+
+/** A HySDS job's chunk: campaign-submit submits its rows to Mozart and returns their job ids. */
+function submitToMozart(functionArn: string): Asl {
+  // The event's fields, each from the chunk (typed against the function's contract).
+  const payload: Record<`${keyof CampaignSubmitEvent}.$`, string> = {
+    'campaign.$': '$.BatchInput.campaign',
+    'attempt.$': '$.BatchInput.attempt',
+    'job.$': '$.BatchInput.job',
+    'rows.$': '$.Items',
+  };
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Parameters: { FunctionName: functionArn, Payload: payload },
+    // `jobId` as the Batch path's: the ledger's rows read `<jobId>:<index>` (here the invocation's
+    // request id, which the function logs with every row's Mozart job id); `jobIds` are those ids.
+    ResultSelector: { 'jobId.$': '$.Payload.jobId', 'jobIds.$': '$.Payload.jobIds', status: 'SUBMITTED' },
+    ResultPath: '$.job',
+    Retry: MOZART_SUBMIT_RETRY,
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkFailed' }],
+    Next: 'MarkSucceeded',
+  };
+}
+
+/**
+ * The states of one chunk; `job` replaces the submission (the emulated variant only, which has no
+ * Mozart path: moto runs Lambda functions only in Docker).
+ */
+function chunkStates(table: string, job?: Asl, submitFunctionArn?: string): Asl {
   const now = { 'S.$': '$$.State.EnteredTime' };
   return {
     Measure: {
@@ -153,10 +207,17 @@ function chunkStates(table: string, job?: Asl): Asl {
       values: { ':attempt': { 'N.$': "States.Format('{}', $.attempt)" }, ':now': now, ':row': { 'S.$': '$.row' } },
       selector: { 'row.$': 'States.JsonToString($$.Map.Item.Value)' },
     }, 'CountRunning'),
-    CountRunning: updateSummary(table, '$.BatchInput.campaign', 'ADD running :n', { ':n': { 'N.$': "States.Format('{}', $.count)" } }, { Next: job ? 'Job' : 'ChunkSize' }),
+    CountRunning: updateSummary(table, '$.BatchInput.campaign', 'ADD running :n', { ':n': { 'N.$': "States.Format('{}', $.count)" } }, { Next: job ? 'Job' : 'JobKind' }),
     ...(job
       ? job
       : {
+          // Campaigns recorded before HySDS jobs existed have no `kind`: they are Batch jobs.
+          JobKind: {
+            Type: 'Choice',
+            Choices: [{ And: [{ Variable: '$.BatchInput.job.kind', IsPresent: true }, { Variable: '$.BatchInput.job.kind', StringEquals: 'hysds' }], Next: 'SubmitToMozart' }],
+            Default: 'ChunkSize',
+          },
+          SubmitToMozart: submitToMozart(submitFunctionArn!),
           ChunkSize: { Type: 'Choice', Choices: [{ Variable: '$.count', NumericEquals: 1, Next: 'SubmitOne' }], Default: 'SubmitArray' },
           SubmitArray: submitJob(true),
           SubmitOne: submitJob(false),
@@ -209,8 +270,8 @@ export const EMULATED_CHUNK_FIELD = 'items';
 
 const BATCH_INPUT = { 'campaign.$': '$.campaign', 'job.$': '$.job', 'attempt.$': '$.attempt' };
 
-function itemsMap(props: CampaignDefinitionProps, format: ReadFormat, emulated: boolean): Asl {
-  const states = chunkStates(props.ledgerTable, emulated ? EMULATED_JOB : undefined);
+function itemsMap(props: CampaignDefinitionProps & { readonly submitFunctionArn?: string }, format: ReadFormat, emulated: boolean): Asl {
+  const states = chunkStates(props.ledgerTable, emulated ? EMULATED_JOB : undefined, props.submitFunctionArn);
   // An S3 Inventory lists bucket and key: the key is the item's id.
   const manifestId = format === 'manifest' ? { ItemSelector: { 'id.$': '$$.Map.Item.Value.Key', 'Bucket.$': '$$.Map.Item.Value.Bucket', 'Key.$': '$$.Map.Item.Value.Key' } } : {};
   const batching = emulated
@@ -239,7 +300,46 @@ function itemsMap(props: CampaignDefinitionProps, format: ReadFormat, emulated: 
     ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: props.resultBucket, Prefix: props.resultPrefix } },
     ResultPath: null,
     Catch: [{ ErrorEquals: ['States.ExceedToleratedFailureThreshold'], ResultPath: '$.error', Next: 'Stopped' }],
-    Next: 'Finished',
+    // The emulator checks the tolerance after the map (EMULATED_TOLERANCE); AWS stops the map itself.
+    Next: emulated ? 'Tolerance' : 'Finished',
+  };
+}
+
+/**
+ * The emulator's stand-in for ToleratedFailurePercentage, which moto 5.2.1's parser rejects (and
+ * its Distributed Map succeeds however many children fail): after the map, one GetItem of the
+ * summary, and a Choice that goes to the same Stopped state when the campaign's failed rows exceed
+ * `limits.toleratedFailedRows` of the execution input (floor(total x percentage / 100), computed
+ * by the library when it starts the execution: ASL cannot multiply).
+ *
+ * Two differences from AWS, both named: the emulator checks once, at the end of the pass, where
+ * AWS stops the map as soon as the share of failed child workflows passes the tolerance, with
+ * chunks still to run; and it counts failed rows where AWS counts failed chunks (the same share
+ * when chunks are full, since a chunk fails as a whole).
+ */
+function emulatedTolerance(table: string): Asl {
+  return {
+    Tolerance: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::dynamodb:getItem',
+      Parameters: { TableName: table, Key: { [LEDGER_KEYS.partition]: { 'S.$': '$.campaign' }, [LEDGER_KEYS.sort]: { S: SUMMARY_ITEM } }, ConsistentRead: true },
+      // DynamoDB numbers come as strings; the Choice compares numbers.
+      ResultSelector: { 'failed.$': 'States.StringToJson($.Item.failed.N)' },
+      ResultPath: '$.tolerance',
+      Retry: LEDGER_RETRY,
+      Next: 'Tolerated?',
+    },
+    'Tolerated?': {
+      Type: 'Choice',
+      Choices: [
+        {
+          // An input without the ceiling (started before it existed) is not checked, as before.
+          And: [{ Variable: '$.limits.toleratedFailedRows', IsPresent: true }, { Variable: '$.tolerance.failed', NumericGreaterThanPath: '$.limits.toleratedFailedRows' }],
+          Next: 'Stopped',
+        },
+      ],
+      Default: 'Finished',
+    },
   };
 }
 
@@ -268,11 +368,11 @@ const EMULATED_JOB: Asl = {
   'Job succeeds': { Type: 'Pass', Result: { jobId: 'emulated', status: 'SUCCEEDED' }, ResultPath: '$.job', Next: 'MarkSucceeded' },
 };
 
-function definition(props: CampaignDefinitionProps, emulated: boolean): Asl {
+function definition(props: CampaignDefinitionProps & { readonly submitFunctionArn?: string }, emulated: boolean): Asl {
   // moto 5.2.1 reads CSV and JSON arrays only (no JSONL, no MANIFEST).
   const formats: ReadFormat[] = emulated ? ['csv'] : ['csv', 'jsonl', 'manifest', 'json'];
   return {
-    Comment: 'A campaign: every row of an inventory through a Batch job, in chunks, recorded in the ledger.',
+    Comment: 'A campaign: every row of an inventory through a Batch or HySDS job, in chunks, recorded in the ledger.',
     StartAt: formats.length > 1 ? 'Format' : 'Items-csv',
     States: {
       ...(formats.length > 1
@@ -285,6 +385,7 @@ function definition(props: CampaignDefinitionProps, emulated: boolean): Asl {
           }
         : {}),
       ...Object.fromEntries(formats.map((f) => [`Items-${f}`, itemsMap(props, f, emulated)])),
+      ...(emulated ? emulatedTolerance(props.ledgerTable) : {}),
       Finished: updateSummary(props.ledgerTable, '$.campaign', 'SET phase = :phase, finishedAt = :now', { ':phase': { S: 'finished' }, ':now': { 'S.$': '$$.State.EnteredTime' } }, { End: true }),
       Stopped: updateSummary(props.ledgerTable, '$.campaign', 'SET phase = :phase, finishedAt = :now', { ':phase': { S: 'stopped' }, ':now': { 'S.$': '$$.State.EnteredTime' } }, { Next: 'CampaignStopped' }),
       CampaignStopped: { Type: 'Fail', Error: 'Campaign.Stopped', Cause: 'more chunks failed than the campaign tolerates; see the ledger for the failed rows' },
@@ -293,7 +394,7 @@ function definition(props: CampaignDefinitionProps, emulated: boolean): Asl {
 }
 
 /** The definition AWS gets. */
-export function campaignDefinition(props: CampaignDefinitionProps): Asl {
+export function campaignDefinition(props: ProductionCampaignDefinitionProps): Asl {
   return definition(props, false);
 }
 
@@ -301,7 +402,8 @@ export function campaignDefinition(props: CampaignDefinitionProps): Asl {
  * The definition moto 5.2.1 can run, for the tests and the demo: no ItemBatcher and no
  * ToleratedFailurePercentage (its parser rejects both; they are tested on campaignDefinition's
  * JSON), an inventory already written as chunks (one row a chunk) that ItemSelector unpacks into
- * ItemBatcher's shape, and a stand-in for the Batch job.
+ * ItemBatcher's shape, a stand-in for the Batch job, and a check of the tolerance after the map
+ * (emulatedTolerance: at the end of the pass, where AWS stops mid-run).
  */
 export function emulatedCampaignDefinition(props: CampaignDefinitionProps): Asl {
   return definition(props, true);

@@ -66,12 +66,26 @@ describe('npm run campaign: bad input', () => {
     expect(result.stderr).toBe(
       [
         'the campaign was not started:',
-        `  - --job nope: not a job definition in environments/bulk.yaml (batch.jobDefinitions: ${JOB})`,
+        `  - --job nope: not a job definition in environments/bulk.yaml (batch.jobDefinitions: ${JOB}); a HySDS job is given as job-<type>:<release>`,
         '  - --concurrency 20000: expected a whole number from 1 to 10000 (the Distributed Map limit)',
         '  - --tolerate 150: expected a whole number from 0 to 100 (a percentage)',
         '',
       ].join('\n'),
     );
+  });
+
+  it('fails on a HySDS job on a queue that is not a worker queue, and a chunk over what one submit invocation takes', () => {
+    const result = campaign(['--env', 'bulk', 'start', '--name', 'c1', '--inventory', 's3://some-bucket/i.csv', '--job', 'job-l2_proc:4.1.0', '--queue', 'nope'], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      [
+        'the campaign was not started:',
+        `  - --queue nope: not a HySDS worker queue in environments/bulk.yaml (workers.queues: ${bulk.workers.queues.map((q: { name: string }) => q.name).join(', ')}); a job-<type>:<release> runs on a worker queue`,
+        '',
+      ].join('\n'),
+    );
+    const chunked = campaign(['--env', 'bulk', 'start', '--name', 'c1', '--inventory', 's3://some-bucket/i.csv', '--job', 'job-l2_proc:4.1.0', '--chunk', '1000'], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    expect(chunked.stderr).toContain('--chunk 1000: expected at most 500 for a HySDS job (one campaign-submit invocation submits at most that many rows to Mozart)');
   });
 
   it('fails on a flag without its value, pointing at --help', () => {
@@ -106,13 +120,14 @@ describe('npm run campaign: bad input', () => {
       const started = await start('inventories/ok.csv');
       expect(started.stderr).toBe('');
       expect(started.stdout).toMatch(/^started demo: 12 items in chunks of 10, 10 at once\nexecution arn:aws:states:/);
-      await waitForExecution(engine.sfn, started.stdout.split('execution ')[1].trim());
+      // 2 of 12 rows fail (one chunk of 2): past the default tolerance of 10% (1 row), so it stops.
+      expect(await waitForExecution(engine.sfn, started.stdout.split('execution ')[1].trim())).toMatchObject({ status: 'FAILED', error: 'Campaign.Stopped' });
 
       const again = await start('inventories/ok.csv');
-      expect(again.stderr).toMatch(/^a campaign named "demo" already exists \(started .*, finished\); choose another --name/);
+      expect(again.stderr).toMatch(/^a campaign named "demo" already exists \(started .*, stopped\); choose another --name/);
 
       const status = await campaignAsync(['--env', 'bulk', 'status', '--name', 'demo'], env);
-      expect(status.stdout).toMatch(/^demo \[#{25}\.{5}\] 83\.3% done 10\/12, failed 2, running 0, waiting 0 \| [\d.]+\/min \| finished\n$/);
+      expect(status.stdout).toMatch(/^demo \[#{25}\.{5}\] 83\.3% done 10\/12, failed 2, running 0, waiting 0 \| [\d.]+\/min \| STOPPED: more failed than it tolerates \(--tolerate 10%\); report lists the failed rows\n$/);
 
       const report = await campaignAsync(['--env', 'bulk', 'report', '--name', 'demo'], env);
       const lines = report.stdout.trim().split('\n');

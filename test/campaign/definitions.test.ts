@@ -1,12 +1,16 @@
 /**
  * The production campaign definition, on its JSON: what moto 5.2.1's parser rejects (ItemBatcher,
- * ToleratedFailurePercentage) and what it cannot run (Batch .sync) is tested here.
+ * ToleratedFailurePercentage) and what it cannot run (Batch .sync, and the lambda:invoke task of
+ * the Mozart path: moto runs Lambda functions only in Docker, so campaign-submit is tested at the
+ * handler level, test/lambdas/campaign-submit.test.ts) is tested here.
  */
-import { CAMPAIGN_JOB_ENV, itemOfChild } from '../../lib/campaign/execution';
+import { CAMPAIGN_SUBMIT_ERRORS } from '../../lambdas/campaign-submit/contract';
+import { CAMPAIGN_JOB_ENV, itemOfChild, toleratedFailedRows } from '../../lib/campaign/execution';
 import { campaignDefinition, emulatedCampaignDefinition, type Asl } from '../../modules/campaign/definitions';
 
 const props = { ledgerTable: 'pcm-bulk-campaigns', resultBucket: 'pcm-bulk-dataset-1', resultPrefix: 'campaigns/results' };
-const aws = campaignDefinition(props);
+const submitFunctionArn = 'arn:aws:lambda:us-west-2:123456789012:function:pcm-bulk-campaign-submit';
+const aws = campaignDefinition({ ...props, submitFunctionArn });
 const maps = ['Items-csv', 'Items-jsonl', 'Items-manifest'].map((name) => aws.States[name] as Asl);
 const chunk = maps[0].ItemProcessor.States as Asl;
 
@@ -61,6 +65,41 @@ describe('campaign definition (AWS)', () => {
     expect(chunk.SubmitArray.Retry[0]).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL' });
   });
 
+  it('sends a HySDS job\'s chunk to campaign-submit and a Batch job\'s (or one recorded without a kind) to Batch', () => {
+    expect(chunk.CountRunning.Next).toBe('JobKind');
+    expect(chunk.JobKind).toEqual({
+      Type: 'Choice',
+      Choices: [{ And: [{ Variable: '$.BatchInput.job.kind', IsPresent: true }, { Variable: '$.BatchInput.job.kind', StringEquals: 'hysds' }], Next: 'SubmitToMozart' }],
+      Default: 'ChunkSize',
+    });
+  });
+
+  it('invokes campaign-submit with the chunk, records its job ids where the Batch path does, and fails the chunk on a refused row', () => {
+    expect(chunk.SubmitToMozart).toEqual({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: {
+        FunctionName: submitFunctionArn,
+        Payload: { 'campaign.$': '$.BatchInput.campaign', 'attempt.$': '$.BatchInput.attempt', 'job.$': '$.BatchInput.job', 'rows.$': '$.Items' },
+      },
+      ResultSelector: { 'jobId.$': '$.Payload.jobId', 'jobIds.$': '$.Payload.jobIds', status: 'SUBMITTED' },
+      // Where the Batch tasks put theirs: MarkSucceeded reads $.job.jobId.
+      ResultPath: '$.job',
+      Retry: expect.any(Array),
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkFailed' }],
+      Next: 'MarkSucceeded',
+    });
+    expect(chunk.MarkSucceeded.ItemSelector['jobId.$']).toBe('$.job.jobId');
+  });
+
+  it('retries a throttled invocation (reserved concurrency), Lambda\'s transient errors and a busy Mozart with jittered backoff, never a refused row', () => {
+    const retry = chunk.SubmitToMozart.Retry as Asl[];
+    expect(retry[0]).toEqual({ ErrorEquals: ['Lambda.TooManyRequestsException'], IntervalSeconds: 5, BackoffRate: 2, MaxAttempts: 10, MaxDelaySeconds: 300, JitterStrategy: 'FULL' });
+    expect(retry[1]).toMatchObject({ ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', CAMPAIGN_SUBMIT_ERRORS.unavailable], JitterStrategy: 'FULL' });
+    expect(retry.flatMap((r) => r.ErrorEquals)).not.toContain(CAMPAIGN_SUBMIT_ERRORS.rejected);
+    expect(retry.flatMap((r) => r.ErrorEquals)).not.toContain('States.ALL');
+  });
+
   it('gives each array child its item by AWS_BATCH_JOB_ARRAY_INDEX, the way the state machine writes the list', () => {
     const env = { [CAMPAIGN_JOB_ENV.items]: JSON.stringify(['g1', 'g2', 'g3']), AWS_BATCH_JOB_ARRAY_INDEX: '2' };
     expect(itemOfChild(env)).toBe('g3');
@@ -97,6 +136,36 @@ describe('emulated campaign definition (moto 5.2.1)', () => {
       expect(name === 'CountRunning' ? { ...states[name], Next: undefined } : states[name]).toEqual(name === 'CountRunning' ? { ...chunk[name], Next: undefined } : chunk[name]);
     }
     expect(states.SubmitArray).toBeUndefined();
+    // No Mozart path in the emulator: moto runs Lambda functions only in Docker.
+    expect(states.SubmitToMozart).toBeUndefined();
     expect(emulated.States.Finished).toEqual(aws.States.Finished);
+  });
+
+  it('checks the tolerance after the map (moto rejects ToleratedFailurePercentage): failed rows past the ceiling the input carries go to the same Stopped state', () => {
+    expect(map.Next).toBe('Tolerance');
+    expect(emulated.States.Tolerance).toMatchObject({
+      Resource: 'arn:aws:states:::dynamodb:getItem',
+      Parameters: { TableName: props.ledgerTable, Key: { campaign: { 'S.$': '$.campaign' }, item: { S: '#summary' } }, ConsistentRead: true },
+      ResultSelector: { 'failed.$': 'States.StringToJson($.Item.failed.N)' },
+      ResultPath: '$.tolerance',
+      Next: 'Tolerated?',
+    });
+    expect(emulated.States['Tolerated?']).toEqual({
+      Type: 'Choice',
+      Choices: [{ And: [{ Variable: '$.limits.toleratedFailedRows', IsPresent: true }, { Variable: '$.tolerance.failed', NumericGreaterThanPath: '$.limits.toleratedFailedRows' }], Next: 'Stopped' }],
+      Default: 'Finished',
+    });
+    expect(emulated.States.Stopped).toEqual(aws.States.Stopped);
+    // AWS keeps its own: the map's tolerance and its Catch, no stand-in.
+    expect(maps[0].Next).toBe('Finished');
+    expect(aws.States.Tolerance).toBeUndefined();
+  });
+
+  it('carries the ceiling in rows, floor(total x percentage / 100), in every execution input', () => {
+    expect(toleratedFailedRows(20, 20)).toBe(4);
+    expect(toleratedFailedRows(20, 25)).toBe(5);
+    expect(toleratedFailedRows(999, 10)).toBe(99);
+    expect(toleratedFailedRows(1000, 0)).toBe(0);
+    expect(toleratedFailedRows(7, 100)).toBe(7);
   });
 });

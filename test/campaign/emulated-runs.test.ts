@@ -96,6 +96,38 @@ describe('campaigns in the emulator', () => {
     }
   }, 600000);
 
+  // moto 5.2.1 rejects ToleratedFailurePercentage and reports its Distributed Map as succeeded
+  // however many children fail: the emulated definition checks the tolerance after the map
+  // instead (definitions.ts, emulatedTolerance), at the end of the pass where AWS stops mid-run.
+  // 20 rows in chunks of 5, row 7 failing its chunk: 5 failed rows, 25% of the campaign.
+  for (const [tolerate, outcome] of [
+    [20, 'stops past it: FAILED with Campaign.Stopped, and the ledger phase is stopped'],
+    [25, 'finishes within it (exactly at it)'],
+  ] as const) {
+    run(`a campaign with 25% of its rows failing and --tolerate ${tolerate} ${outcome}`, async () => {
+      const engine = await startEmulatedEngine();
+      try {
+        const name = `tolerate-${tolerate}`;
+        const s = spec(engine, name, { chunkSize: 5, toleratedFailurePercent: tolerate });
+        await engine.s3.send(new PutObjectCommand({ Bucket: engine.bucket, Key: s.inventory.key, Body: inventory(20, (i) => (i === 7 ? 'always' : '')) }));
+        const started = await startCampaign(engine, s);
+        const done = await waitForExecution(engine.sfn, started.executionArn);
+        const summary = await status(engine, name);
+        expect(summary).toMatchObject({ total: 20, succeeded: 15, failed: 5, running: 0 });
+        if (tolerate === 20) {
+          expect(done).toMatchObject({ status: 'FAILED', error: 'Campaign.Stopped' });
+          expect(summary.phase).toBe('stopped');
+          expect(summary.finishedAt).toEqual(expect.any(String));
+        } else {
+          expect(done.status).toBe('SUCCEEDED');
+          expect(summary.phase).toBe('finished');
+        }
+      } finally {
+        await engine.stop();
+      }
+    }, 300000);
+  }
+
   run('fails to start a second campaign of the same name, and cancel marks it cancelled', async () => {
     const engine = await startEmulatedEngine();
     try {

@@ -3,6 +3,9 @@
  * compute stack's JSON, checked by the rule pack and by `terraform validate`.
  */
 import { RULES } from '../../check/pack';
+import { CAMPAIGN_SUBMIT_DEFAULTS, campaignSubmitEnvironment } from '../../lambdas/campaign-submit/contract';
+import { readSettings } from '../../lambdas/campaign-submit/handler';
+import { reservedConcurrencyOf } from '../../modules/message-lambdas';
 import { runChecks } from '../../check/run-checks';
 import { StackView } from '../../check/stack-view';
 import { validateSources } from '../../config-generator/loader';
@@ -52,7 +55,7 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
 
   it('runs the production definition, encrypted, logging errors to its KMS-encrypted group without execution data', () => {
     const machine = Object.values(resourcesOf(compute, 'aws_sfn_state_machine')).find((m: StackJson) => m.name === 'pcm-bulk-campaign') as StackJson;
-    expect(JSON.parse(machine.definition)).toEqual(campaignDefinition({ ledgerTable: names.ledgerTable, resultBucket: `pcm-bulk-dataset-${config.aws.accountId}`, resultPrefix: 'campaigns/results' }));
+    expect(JSON.parse(machine.definition)).toEqual(campaignDefinition({ ledgerTable: names.ledgerTable, resultBucket: `pcm-bulk-dataset-${config.aws.accountId}`, resultPrefix: 'campaigns/results', submitFunctionArn: names.submitFunctionArn }));
     expect(machine.encryption_configuration).toMatchObject({ type: 'CUSTOMER_MANAGED_KMS_KEY' });
     expect(machine.logging_configuration).toMatchObject({ level: 'ERROR', include_execution_data: false, log_destination: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\..*\.arn\}:\*$/) });
     const group = Object.values(resourcesOf(compute, 'aws_cloudwatch_log_group')).find((g: StackJson) => g.name === '/aws/vendedlogs/states/pcm-bulk-campaign') as StackJson;
@@ -75,6 +78,45 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
     // The deployed Batch names are the ones BatchEnvironment gives.
     const queues = Object.values(resourcesOf(compute, 'aws_batch_job_queue')).map((q: StackJson) => q.name);
     expect(queues).toEqual(config.batch.jobQueues.map((q) => names.batch(q.name)));
+  });
+
+  it('lets the state machine invoke campaign-submit and no other function', () => {
+    const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('campaigns_role')) as StackJson;
+    const statements = JSON.parse(policy.policy).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[];
+    const invoking = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('lambda:')));
+    expect(invoking).toEqual([
+      { Sid: 'InvokesCampaignSubmit', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [names.submitFunctionArn, `${names.submitFunctionArn}:*`] },
+    ]);
+    expect(names.submitFunctionArn).toBe(`arn:aws:lambda:us-west-2:${config.aws.accountId}:function:pcm-bulk-campaign-submit`);
+  });
+
+  it('deploys campaign-submit in the VPC with reserved concurrency, Mozart\'s URL and its own encrypted log group, and least privilege', () => {
+    const fn = Object.values(resourcesOf(compute, 'aws_lambda_function')).find((f: StackJson) => f.function_name === names.submitFunction) as StackJson;
+    expect(fn).toMatchObject({
+      reserved_concurrent_executions: CAMPAIGN_SUBMIT_DEFAULTS.reservedConcurrency,
+      timeout: CAMPAIGN_SUBMIT_DEFAULTS.timeoutSeconds,
+      kms_key_arn: expect.any(String),
+      // The same security group as the message Lambdas, which mozart lets in on 443.
+      vpc_config: { subnet_ids: config.network.privateSubnetIds, security_group_ids: [expect.stringMatching(/^\$\{aws_security_group\.lambdas_mozart-clients_.*\.id\}$/)] },
+    });
+    // The contract's variables, and Mozart's (read by lambdas/shared/mozart.ts) in the handler's own parsing.
+    const variables = fn.environment.variables as Record<string, string>;
+    expect(variables).toMatchObject({ ...campaignSubmitEnvironment(), MOZART_URL: expect.stringMatching(/^https:\/\//) });
+    expect(readSettings(variables)).toMatchObject({ maxRows: CAMPAIGN_SUBMIT_DEFAULTS.maxRows, attempts: CAMPAIGN_SUBMIT_DEFAULTS.attempts, mozart: { url: variables.MOZART_URL } });
+    const group = Object.values(resourcesOf(compute, 'aws_cloudwatch_log_group')).find((g: StackJson) => g.name === `/aws/lambda/${names.submitFunction}`) as StackJson;
+    expect(group).toMatchObject({ retention_in_days: 365, kms_key_id: expect.any(String) });
+
+    const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('submit-function')) as StackJson;
+    const statements = JSON.parse(policy.policy).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[];
+    // Its log group, the key of its environment, the VPC's network interfaces: nothing else (no
+    // secret, no data: the chunk arrives in the event and Mozart's API takes no credentials).
+    expect(statements.map((st) => [st.Sid, st.Action, st.Resource])).toEqual([
+      ['WriteOwnLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents'], expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.campaigns_submit-function_logs.*\.arn\}:\*$/)],
+      ['ManageVpcNetworkInterfaces', expect.any(Array), '*'],
+      ['DecryptOwnEnvironment', ['kms:Decrypt'], fn.kms_key_arn],
+    ]);
+    // The deploy guard checks its reservation against the account's quota.
+    expect(reservedConcurrencyOf(config, Naming.of(config))).toContainEqual({ functionName: names.submitFunction, reserved: CAMPAIGN_SUBMIT_DEFAULTS.reservedConcurrency });
   });
 
   it('alarms to the alerts topic when a campaign pass fails or times out', () => {

@@ -32,6 +32,13 @@ describe('campaign status', () => {
     expect(renderStatus(finished, at(30), 10)).toBe('reproc [##########] 97.0% done 970/1000, failed 0, running 0, waiting 0, missing 20, abandoned 10 | 33.3/min | finished');
   });
 
+  it('says a stopped campaign was stopped by its tolerance, with the tolerance and what to do', () => {
+    const stopped = { ...base, phase: 'stopped' as const, running: 0, succeeded: 50, failed: 30, waiting: 920, spec: { limits: { toleratedFailurePercent: 2 } } as CampaignStatus['spec'] };
+    expect(renderStatus(stopped, at(10), 10)).toBe(
+      'reproc [#.........] 5.0% done 50/1000, failed 30, running 0, waiting 920 | 8.0/min | STOPPED: more failed than it tolerates (--tolerate 2%); report lists the failed rows',
+    );
+  });
+
   it('has no ETA before the first row finishes', () => {
     const fresh = { ...base, running: 10, succeeded: 0, failed: 0, waiting: 990 };
     expect(renderStatus(fresh, at(1), 10)).toBe('reproc [..........] 0.0% done 0/1000, failed 0, running 10, waiting 990 | 0.0/min | ETA unknown');

@@ -26,7 +26,7 @@ describe('resolveCampaign', () => {
     expect(spec).toEqual({
       name: 'reproc-2026',
       inventory: { bucket: 'pcm-bulk-dataset-1', key: 'inv/granules.csv', format: 'csv' },
-      job: { definition: job, queue, expectedFailureExitCodes: bulk.batch.jobDefinitions[0].expectedFailureExitCodes },
+      job: { kind: 'batch', definition: job, queue, expectedFailureExitCodes: bulk.batch.jobDefinitions[0].expectedFailureExitCodes },
       limits: { ...DEFAULT_LIMITS, chunkSize: 50, concurrency: 25 },
     });
   });
@@ -36,9 +36,34 @@ describe('resolveCampaign', () => {
   });
 
   it('fails on a job that is not in the config, listing the ones that are', () => {
-    expect(problems(enabled, { ...good, job: 'nope' })).toEqual([`--job nope: not a job definition in environments/bulk.yaml (batch.jobDefinitions: ${bulk.batch.jobDefinitions.map((d) => d.name).join(', ')})`]);
+    expect(problems(enabled, { ...good, job: 'nope' })).toEqual([
+      `--job nope: not a job definition in environments/bulk.yaml (batch.jobDefinitions: ${bulk.batch.jobDefinitions.map((d) => d.name).join(', ')}); a HySDS job is given as job-<type>:<release>`,
+    ]);
     expect(problems(enabled, { ...good, queue: 'elsewhere' })[0]).toMatch(/^--queue elsewhere: not a job queue in environments\/bulk.yaml \(batch.jobQueues: /);
-    expect(problems(enabled, { ...good, job: 'job-l2_proc:4.1.0' })[0]).toMatch(/^--job job-l2_proc:4.1.0: HySDS jobs through Mozart are not run by the campaign engine/);
+  });
+
+  it('resolves a HySDS job-<type>:<release> on a worker queue, the first one unless --queue names another', () => {
+    const workerQueues = bulk.workers.queues.map((q) => q.name);
+    expect(resolveCampaign(enabled, { ...good, job: 'job-l2_proc:4.1.0' }).job).toEqual({ kind: 'hysds', type: 'l2_proc', release: '4.1.0', queue: workerQueues[0], expectedFailureExitCodes: [] });
+    const last = workerQueues[workerQueues.length - 1];
+    expect(resolveCampaign(enabled, { ...good, job: 'job-l2_proc:4.1.0', queue: last }).job).toMatchObject({ kind: 'hysds', queue: last });
+  });
+
+  it('fails on a malformed HySDS job, a queue that is not a worker queue, and a chunk over what one submit invocation takes', () => {
+    const workerQueues = bulk.workers.queues.map((q) => q.name).join(', ');
+    expect(problems(enabled, { ...good, job: 'job-l2_proc' })).toEqual([
+      '--job job-l2_proc: expected a HySDS job as job-<type>:<release>, e.g. job-l2_proc:4.1.0 (type and release: letters, digits, ".", "_" or "-")',
+    ]);
+    expect(problems(enabled, { ...good, job: 'l2_proc:4.1.0' })[0]).toMatch(/^--job l2_proc:4.1.0: expected a HySDS job as job-<type>:<release>/);
+    // A Batch queue is not a HySDS queue: a job-<type>:<release> runs on a verdi worker fleet.
+    expect(problems(enabled, { ...good, job: 'job-l2_proc:4.1.0', queue: queue })).toEqual([
+      `--queue ${queue}: not a HySDS worker queue in environments/bulk.yaml (workers.queues: ${workerQueues}); a job-<type>:<release> runs on a worker queue`,
+    ]);
+    expect(problems(enabled, { ...good, job: 'job-l2_proc:4.1.0', chunk: '501' })).toEqual([
+      '--chunk 501: expected at most 500 for a HySDS job (one campaign-submit invocation submits at most that many rows to Mozart)',
+    ]);
+    const noWorkers = { ...enabled, workers: { queues: [] } };
+    expect(problems(noWorkers, { ...good, job: 'job-l2_proc:4.1.0' })).toEqual(['environments/bulk.yaml: workers.queues is empty; a HySDS campaign needs a worker queue for --queue']);
   });
 
   it('fails on every limit out of range at once, with the range and its reason', () => {
@@ -54,7 +79,7 @@ describe('resolveCampaign', () => {
     expect(problems(enabled, {})).toEqual([
       '--name is required',
       '--inventory is required: s3://<bucket>/<key> of a csv, jsonl, manifest object',
-      `--job is required: a Batch job definition of environments/bulk.yaml (${bulk.batch.jobDefinitions.map((d) => d.name).join(', ')})`,
+      `--job is required: a Batch job definition of environments/bulk.yaml (batch.jobDefinitions: ${bulk.batch.jobDefinitions.map((d) => d.name).join(', ')}) or a HySDS job-<type>:<release>`,
     ]);
     expect(problems(enabled, { ...good, name: 'Bad Name', inventory: 's3://b/x.parquet' })).toEqual([
       '--name "Bad Name": expected 1 to 48 lowercase letters, digits and dashes, starting with a letter or digit',

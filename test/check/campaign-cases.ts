@@ -28,6 +28,22 @@ const schedule = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** A Distributed Map whose chunk processor invokes a function with these retriers. */
+const lambdaDefinition = (retry: readonly { ErrorEquals: readonly string[] }[]) =>
+  JSON.stringify({
+    StartAt: 'Items',
+    States: {
+      Items: {
+        Type: 'Map',
+        ItemProcessor: {
+          StartAt: 'Submit',
+          States: { Submit: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'arn:aws:lambda:us-west-2:333333333333:function:f' }, Retry: retry, End: true } },
+        },
+        End: true,
+      },
+    },
+  });
+
 export function campaignCases(): Record<string, CampaignCase> {
   return {
     'PCM-SFN-1': {
@@ -39,6 +55,12 @@ export function campaignCases(): Record<string, CampaignCase> {
       pass: { resources: { aws_sfn_state_machine: { m: machine() } } },
       fail: { resources: { aws_sfn_state_machine: { m: machine({ encryption_configuration: { type: 'AWS_OWNED_KEY' } }) } } },
       finds: { address: 'aws_sfn_state_machine.m', problem: /not encrypted with a customer-managed KMS key/ },
+    },
+    'PCM-SFN-3': {
+      pass: { resources: { aws_sfn_state_machine: { m: machine({ definition: lambdaDefinition([{ ErrorEquals: ['Lambda.TooManyRequestsException'] }, { ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'] }]) }) } } },
+      // The task sits in a Distributed Map's processor, as the campaign's does, and retries throttling only.
+      fail: { resources: { aws_sfn_state_machine: { m: machine({ definition: lambdaDefinition([{ ErrorEquals: ['Lambda.TooManyRequestsException'] }]) }) } } },
+      finds: { address: 'aws_sfn_state_machine.m', problem: /Lambda task "Items\/Submit" does not retry Lambda\.ServiceException, Lambda\.AWSLambdaException, Lambda\.SdkClientException$/ },
     },
     'PCM-DDB-1': {
       pass: { resources: { aws_dynamodb_table: { t: { name: 'pcm-bulk-campaigns', server_side_encryption: { enabled: true, kms_key_arn: KEY } } } } },

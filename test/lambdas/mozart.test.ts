@@ -5,7 +5,8 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jobSubmitForm, mozartOptionsFromEnv, submitJob, type JobSubmission } from '../../lambdas/shared/mozart';
+import { jobSubmitForm, MozartError, mozartOptionsFromEnv, submitJob, type JobSubmission } from '../../lambdas/shared/mozart';
+import { deadUrl, startMozart } from './support/mozart-server';
 
 const job: JobSubmission = { type: 'ingest', release: 'r1', queue: 'q', priority: 5, tags: ['a b'], params: { id: 'x', n: [1] }, name: 'job-ingest-x' };
 const HAS_OPENSSL = spawnSync('openssl', ['version']).status === 0;
@@ -32,6 +33,26 @@ describe('Mozart job submission', () => {
     expect(() => mozartOptionsFromEnv({})).toThrow('environment variable MOZART_URL is not set');
     expect(() => mozartOptionsFromEnv({ MOZART_URL: 'mozart:443' })).toThrow('MOZART_URL is "mozart:443"; expected http(s)://');
     expect(() => mozartOptionsFromEnv({ MOZART_URL: 'https://mozart', MOZART_CA_PEM: 'not a certificate' })).toThrow('MOZART_CA_PEM is not a PEM certificate');
+  });
+
+  it('tells a transient answer (429, 5xx, unreachable) from a refusal, with the HTTP status', async () => {
+    const mozart = await startMozart();
+    try {
+      const options = { url: mozart.url, insecureTls: false, timeoutMs: 2000 };
+      const outcome = async (url = mozart.url) => {
+        const e = (await submitJob({ ...options, url }, job).catch((error: unknown) => error)) as MozartError;
+        expect(e).toBeInstanceOf(MozartError);
+        return { status: e.status, transient: e.transient };
+      };
+      mozart.next('throttle429', 'error500', 'reject', 'garbage');
+      expect(await outcome()).toEqual({ status: 429, transient: true });
+      expect(await outcome()).toEqual({ status: 500, transient: true });
+      expect(await outcome()).toEqual({ status: 200, transient: false });
+      expect(await outcome()).toEqual({ status: 200, transient: false });
+      expect(await outcome(await deadUrl())).toEqual({ status: undefined, transient: true });
+    } finally {
+      await mozart.stop();
+    }
   });
 
   (HAS_OPENSSL ? describe : describe.skip)('over HTTPS with a self-signed certificate, as Mozart serves it', () => {

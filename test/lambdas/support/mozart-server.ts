@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type MozartBehaviour = 'ok' | 'error500' | 'garbage' | 'reject' | 'hang';
+export type MozartBehaviour = 'ok' | 'error500' | 'throttle429' | 'garbage' | 'reject' | 'hang';
 
 export interface SubmittedJob {
   readonly type: string;
@@ -62,6 +62,12 @@ export async function startMozart(): Promise<FakeMozart> {
       if (behaviour === 'error500') {
         requests.push(job);
         res.writeHead(500, { 'content-type': 'text/html' }).end('<h1>Internal Server Error</h1>');
+        return;
+      }
+      if (behaviour === 'throttle429') {
+        requests.push(job);
+        // What a throttling web server in front of Mozart answers.
+        res.writeHead(429, { 'content-type': 'text/html', 'retry-after': '1' }).end('<h1>Too Many Requests</h1>');
         return;
       }
       if (behaviour === 'garbage') {
