@@ -3,7 +3,7 @@
  * clients. The command (cli/campaign.ts) parses flags, calls these and prints; nothing here
  * prints or exits.
  */
-import { QueryCommand, TransactWriteItemsCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, QueryCommand, TransactWriteItemsCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { executionInput, executionName } from './execution';
 import { csvRecords, ID_FIELD, InventoryError, summarizeInventory, type InventorySummary } from './inventory';
@@ -144,7 +144,7 @@ export async function retryCampaign(engine: Engine, name: string, options: { lim
   const spec = current.spec;
   const retry: string[] = [];
   const abandon: { id: string; state: string }[] = [];
-  const counts = { failed: 0, missing: 0 };
+  const retryStates = new Map<string, string>();
   let attempt = 1;
   let start: Record<string, AttributeValue> | undefined;
   const limit = options.limit ?? 100000;
@@ -166,7 +166,7 @@ export async function retryCampaign(engine: Engine, name: string, options: { lim
       if (attempts >= spec.limits.maxAttempts || expectedFailure(item.cause?.S, spec.job.expectedFailureExitCodes)) abandon.push({ id, state: item.state.S! });
       else if (retry.length < limit) {
         retry.push(id);
-        counts[item.state.S as 'failed' | 'missing']++;
+        retryStates.set(id, item.state.S!);
       }
     }
     start = page.LastEvaluatedKey;
@@ -196,10 +196,14 @@ export async function retryCampaign(engine: Engine, name: string, options: { lim
   }
   if (retry.length === 0) return { retried: 0, abandoned: abandon.length, attempt };
 
-  // The retried rows leave their counters now; the pass counts them again as they run.
+  // The retried rows go back to waiting (uncounted) now: the pass's MarkRunning moves a row to
+  // running only from waiting (modules/campaign/definitions.ts ROW_TRANSITIONS).
+  const requeued = new Set<string>();
+  for (const id of retry) if (await requeueRow(engine, name, id, retryStates.get(id)!)) requeued.add(id);
+  if (requeued.size === 0) return { retried: 0, abandoned: abandon.length, attempt };
   // CSV: the one inventory format every ItemReader (the emulator's too) reads.
   const key = `campaigns/${name}/retry-${attempt}.csv`;
-  const rows = await inventoryRows(engine, spec, new Set(retry));
+  const rows = await inventoryRows(engine, spec, requeued);
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const csv = [columns, ...rows.map((r) => columns.map((c) => String(r[c] ?? '')))].map((fields) => fields.map(csvField).join(',')).join('\n') + '\n';
   await engine.s3.send(new PutObjectCommand({ Bucket: engine.bucket, Key: key, Body: csv }));
@@ -207,13 +211,45 @@ export async function retryCampaign(engine: Engine, name: string, options: { lim
     new UpdateItemCommand({
       TableName: engine.table,
       Key: { [LEDGER_KEYS.partition]: { S: name }, [LEDGER_KEYS.sort]: { S: SUMMARY_ITEM } },
-      UpdateExpression: 'SET phase = :running REMOVE finishedAt ADD failed :f, #missing :m',
-      ExpressionAttributeNames: { '#missing': 'missing' },
-      ExpressionAttributeValues: { ':running': { S: 'running' }, ':f': { N: String(-counts.failed) }, ':m': { N: String(-counts.missing) } },
+      UpdateExpression: 'SET phase = :running REMOVE finishedAt',
+      ExpressionAttributeValues: { ':running': { S: 'running' } },
     }),
   );
   const executionArn = await startPass(engine, spec, { bucket: engine.bucket, key, format: 'csv' }, attempt);
-  return { retried: retry.length, abandoned: abandon.length, executionArn, attempt };
+  return { retried: requeued.size, abandoned: abandon.length, executionArn, attempt };
+}
+
+/**
+ * failed or missing -> waiting, under the condition that the row is still in that state; only if
+ * that update won does its counter go down (the same rule as the state machines' ROW_TRANSITIONS).
+ */
+async function requeueRow(engine: Engine, name: string, id: string, was: string): Promise<boolean> {
+  try {
+    await engine.db.send(
+      new UpdateItemCommand({
+        TableName: engine.table,
+        Key: { [LEDGER_KEYS.partition]: { S: name }, [LEDGER_KEYS.sort]: { S: `${ROW_PREFIX}${id}` } },
+        UpdateExpression: 'SET #state = :waiting REMOVE retryable',
+        ConditionExpression: '#state = :was',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':waiting': { S: 'waiting' }, ':was': { S: was } },
+      }),
+    );
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false; // someone else moved it
+    throw e;
+  }
+  await engine.db.send(
+    new UpdateItemCommand({
+      TableName: engine.table,
+      Key: { [LEDGER_KEYS.partition]: { S: name }, [LEDGER_KEYS.sort]: { S: SUMMARY_ITEM } },
+      // `missing` is a DynamoDB reserved word.
+      UpdateExpression: 'ADD #was :minus',
+      ExpressionAttributeNames: { '#was': was },
+      ExpressionAttributeValues: { ':minus': { N: '-1' } },
+    }),
+  );
+  return true;
 }
 
 /**

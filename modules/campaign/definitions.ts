@@ -5,11 +5,13 @@
  *     -> Items-csv | Items-jsonl | Items-manifest: a Distributed Map with an S3 ItemReader, an
  *        ItemBatcher (chunkSize items per chunk), MaxConcurrency, ToleratedFailurePercentage and a
  *        ResultWriter into the environment's dataset bucket. Each chunk (a STANDARD child workflow):
- *          Measure -> MarkRunning (rows) -> CountRunning (summary)
+ *          Measure -> MarkRunning
  *          -> ChunkSize: SubmitArray (Batch array job, .sync) | SubmitOne (a chunk of one: Batch
  *             arrays have at least 2 children)
- *          -> MarkSucceeded -> CountSucceeded           (or, on any failure)
- *          -> MarkFailed -> CountFailed -> ChunkFailed (Fail, so the tolerance counts it)
+ *          -> MarkSucceeded                    (or, on any failure)
+ *          -> MarkFailed -> ChunkFailed (Fail, so the tolerance counts it)
+ *        Each Mark* is an inline Map over the chunk's rows: a conditional update of the row, then,
+ *        only if that update won, the summary's counters (ROW_TRANSITIONS).
  *     -> Finished (summary phase), or Stopped -> CampaignStopped (Fail) past the tolerance.
  *
  * Every ledger write is a direct DynamoDB integration: nothing home-made sits in the data path.
@@ -67,8 +69,58 @@ function updateSummary(table: string, campaignPath: string, expression: string, 
   };
 }
 
-/** An inline Map that writes one ledger row per item of the chunk. */
-function markRows(table: string, state: string, extra: { set: string; values: Asl; selector?: Asl; names?: Asl }, next: string): Asl {
+/** What the optimized DynamoDB integration (and moto's) answers when a ConditionExpression fails. */
+export const CONDITION_FAILED = 'DynamoDB.ConditionalCheckFailedException';
+
+/** What a row transition writes besides its state. */
+interface RowTransition {
+  /** Extra SET/REMOVE clauses after `SET #state = :state, `. */
+  readonly set: string;
+  readonly values: Asl;
+  readonly selector?: Asl;
+  readonly names?: Asl;
+}
+
+/**
+ * The conditional transitions of a ledger row, shared with the Batch-event Lambda
+ * (lambdas/campaign-events) so that both writers move a row the same way. A writer first updates
+ * the row under `condition`; only the writer whose update won then changes the summary's counters
+ * (`counters`, a plain ADD). So the summary counts every row once, whichever of the state machine
+ * and the Batch events comes first, and a redelivered event or chunk changes nothing.
+ *
+ * Why not one TransactWriteItems of row and summary: every row's transaction would include the one
+ * summary item, and DynamoDB cancels concurrent transactions on the same item
+ * (TransactionConflict): with 40 rows a chunk and many chunks at once, most would be cancelled and
+ * retried. A single-item ADD never conflicts. The cost: a writer that dies between its two updates
+ * (a stopped execution) leaves one row uncounted; status would show it as waiting.
+ */
+export const ROW_TRANSITIONS = {
+  // A row not yet written (absent: waiting) or put back to waiting by a retry, for a later attempt
+  // than it last ran: a redelivered chunk of the same attempt does not count it twice.
+  running: {
+    condition: '(attribute_not_exists(#state) OR #state = :waiting) AND (attribute_not_exists(attempts) OR attempts < :attempt)',
+    conditionValues: { ':waiting': 'waiting' },
+    counters: 'ADD running :one',
+  },
+  // Only the attempt that is running ends it: a late event of an earlier attempt changes nothing.
+  succeeded: { condition: '#state = :running AND attempts = :attempt', conditionValues: { ':running': 'running' }, counters: 'ADD running :minus, succeeded :one' },
+  failed: { condition: '#state = :running AND attempts = :attempt', conditionValues: { ':running': 'running' }, counters: 'ADD running :minus, failed :one' },
+} as const;
+export type TransitionTo = keyof typeof ROW_TRANSITIONS;
+
+/** The counter values every transition's `counters` expression uses. */
+export const COUNTER_VALUES = { ':one': '1', ':minus': '-1' } as const;
+
+/**
+ * An inline Map that moves each row of the chunk to `state`: per row, the conditional update of
+ * the row (ROW_TRANSITIONS), then, only if it won, the summary's counters. A failed condition is
+ * "another writer already moved this row" (the Batch-event Lambda, or a redelivered chunk), not a
+ * failure.
+ */
+function markRows(table: string, state: TransitionTo, extra: RowTransition, next: string): Asl {
+  const transition = ROW_TRANSITIONS[state];
+  const conditionValues = Object.fromEntries(Object.entries(transition.conditionValues).map(([k, v]) => [k, { S: v }]));
+  const counterValues = Object.fromEntries(Object.entries(COUNTER_VALUES).filter(([k]) => transition.counters.includes(k)).map(([k, v]) => [k, { N: v }]));
   return {
     Type: 'Map',
     ItemsPath: '$.Items',
@@ -92,14 +144,18 @@ function markRows(table: string, state: string, extra: { set: string; values: As
             TableName: table,
             Key: { [LEDGER_KEYS.partition]: { 'S.$': '$.campaign' }, [LEDGER_KEYS.sort]: { 'S.$': `States.Format('${ROW_PREFIX}{}', $.id)` } },
             UpdateExpression: `SET #state = :state, ${extra.set}`,
+            ConditionExpression: transition.condition,
             // `state` and `error` are DynamoDB reserved words.
             ExpressionAttributeNames: { '#state': 'state', ...(extra.names ?? {}) },
-            ExpressionAttributeValues: { ':state': { S: state }, ...extra.values },
+            ExpressionAttributeValues: { ':state': { S: state }, ':attempt': { 'N.$': "States.Format('{}', $.attempt)" }, ...conditionValues, ...extra.values },
           },
           ResultPath: null,
           Retry: LEDGER_RETRY,
-          End: true,
+          Catch: [{ ErrorEquals: [CONDITION_FAILED], ResultPath: null, Next: `Row ${state} elsewhere` }],
+          Next: `Count ${state}`,
         },
+        [`Count ${state}`]: updateSummary(table, '$.campaign', transition.counters, counterValues, { End: true }),
+        [`Row ${state} elsewhere`]: { Type: 'Pass', Comment: 'another writer moved this row first and counted it', End: true },
       },
     },
     ResultPath: null,
@@ -150,10 +206,9 @@ function chunkStates(table: string, job?: Asl): Asl {
       // a running row leaves the retryable index.
       set: 'attempts = :attempt, startedAt = :now, #row = :row REMOVE finishedAt, jobId, #error, retryable',
       names: { '#error': 'error', '#row': 'row' },
-      values: { ':attempt': { 'N.$': "States.Format('{}', $.attempt)" }, ':now': now, ':row': { 'S.$': '$.row' } },
+      values: { ':now': now, ':row': { 'S.$': '$.row' } },
       selector: { 'row.$': 'States.JsonToString($$.Map.Item.Value)' },
-    }, 'CountRunning'),
-    CountRunning: updateSummary(table, '$.BatchInput.campaign', 'ADD running :n', { ':n': { 'N.$': "States.Format('{}', $.count)" } }, { Next: job ? 'Job' : 'ChunkSize' }),
+    }, job ? 'Job' : 'ChunkSize'),
     ...(job
       ? job
       : {
@@ -165,11 +220,8 @@ function chunkStates(table: string, job?: Asl): Asl {
       set: 'finishedAt = :now, jobId = :job',
       values: { ':now': now, ':job': { 'S.$': "States.Format('{}:{}', $.jobId, $.index)" } },
       selector: { 'jobId.$': '$.job.jobId' },
-    }, 'CountSucceeded'),
-    CountSucceeded: updateSummary(table, '$.BatchInput.campaign', 'ADD running :minus, succeeded :n', {
-      ':n': { 'N.$': "States.Format('{}', $.count)" },
-      ':minus': { 'N.$': "States.Format('-{}', $.count)" },
-    }, { End: true }),
+    }, 'Chunk succeeded'),
+    'Chunk succeeded': { Type: 'Succeed' },
     MarkFailed: markRows(table, 'failed', {
       // The cause (Batch's job description for a plain job) holds the exit code that retry reads.
       // `retryable` puts the row in the index the retry state machine queries.
@@ -177,11 +229,7 @@ function chunkStates(table: string, job?: Asl): Asl {
       names: { '#error': 'error' },
       values: { ':now': now, ':error': { 'S.$': '$.error' }, ':cause': { 'S.$': '$.cause' }, ':campaign': { 'S.$': '$.campaign' } },
       selector: { 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
-    }, 'CountFailed'),
-    CountFailed: updateSummary(table, '$.BatchInput.campaign', 'ADD running :minus, failed :n', {
-      ':n': { 'N.$': "States.Format('{}', $.count)" },
-      ':minus': { 'N.$': "States.Format('-{}', $.count)" },
-    }, { Next: 'ChunkFailed' }),
+    }, 'ChunkFailed'),
     // A failed chunk fails its child workflow, which is what ToleratedFailurePercentage counts.
     ChunkFailed: { Type: 'Fail', Error: 'Campaign.ChunkFailed', Cause: 'the chunk\'s Batch job failed; its rows are marked failed in the ledger' },
   };

@@ -3,7 +3,7 @@
  * ToleratedFailurePercentage) and what it cannot run (Batch .sync) is tested here.
  */
 import { CAMPAIGN_JOB_ENV, itemOfChild } from '../../lib/campaign/execution';
-import { campaignDefinition, emulatedCampaignDefinition, type Asl } from '../../modules/campaign/definitions';
+import { campaignDefinition, emulatedCampaignDefinition, ROW_TRANSITIONS, type Asl } from '../../modules/campaign/definitions';
 
 const props = { ledgerTable: 'pcm-bulk-campaigns', resultBucket: 'pcm-bulk-dataset-1', resultPrefix: 'campaigns/results' };
 const aws = campaignDefinition(props);
@@ -39,7 +39,7 @@ describe('campaign definition (AWS)', () => {
     expect(aws.States.Stopped).toMatchObject({ Resource: 'arn:aws:states:::dynamodb:updateItem', Next: 'CampaignStopped', Parameters: { ExpressionAttributeValues: { ':phase': { S: 'stopped' } } } });
     expect(aws.States.CampaignStopped).toMatchObject({ Type: 'Fail', Error: 'Campaign.Stopped' });
     // A failed chunk fails its child workflow: that is what the tolerance counts.
-    expect(chunk.CountFailed.Next).toBe('ChunkFailed');
+    expect(chunk.MarkFailed.Next).toBe('ChunkFailed');
     expect(chunk.ChunkFailed).toMatchObject({ Type: 'Fail', Error: 'Campaign.ChunkFailed' });
   });
 
@@ -84,6 +84,42 @@ describe('campaign definition (AWS)', () => {
   });
 });
 
+describe('ledger row transitions', () => {
+  const row = (mark: string) => chunk[mark].ItemProcessor.States as Asl;
+
+  it('moves a row to running only from waiting (or not yet written), for a later attempt than it last ran', () => {
+    const states = row('MarkRunning');
+    expect(states['Row running'].Parameters.ConditionExpression).toBe(ROW_TRANSITIONS.running.condition);
+    expect(ROW_TRANSITIONS.running.condition).toBe('(attribute_not_exists(#state) OR #state = :waiting) AND (attribute_not_exists(attempts) OR attempts < :attempt)');
+    expect(states['Row running'].Parameters.ExpressionAttributeValues).toMatchObject({ ':waiting': { S: 'waiting' }, ':attempt': { 'N.$': "States.Format('{}', $.attempt)" }, ':state': { S: 'running' } });
+  });
+
+  it('ends a row (succeeded or failed) only from running with the same attempt', () => {
+    for (const [mark, state] of [['MarkSucceeded', 'succeeded'], ['MarkFailed', 'failed']]) {
+      const task = row(mark)[`Row ${state}`];
+      expect(task.Parameters.ConditionExpression).toBe('#state = :running AND attempts = :attempt');
+      expect(task.Parameters.ExpressionAttributeValues).toMatchObject({ ':running': { S: 'running' }, ':state': { S: state } });
+    }
+  });
+
+  it('changes the counters only after the row update won; a failed condition is another writer, not a failure', () => {
+    for (const [mark, state, counters] of [
+      ['MarkRunning', 'running', 'ADD running :one'],
+      ['MarkSucceeded', 'succeeded', 'ADD running :minus, succeeded :one'],
+      ['MarkFailed', 'failed', 'ADD running :minus, failed :one'],
+    ]) {
+      const states = row(mark);
+      expect(Object.keys(states)).toHaveLength(3);
+      expect(states[`Row ${state}`]).toMatchObject({ Resource: 'arn:aws:states:::dynamodb:updateItem', Next: `Count ${state}`, Catch: [{ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: null, Next: `Row ${state} elsewhere` }] });
+      expect(states[`Count ${state}`]).toMatchObject({ End: true, Parameters: { Key: { item: { S: '#summary' } }, UpdateExpression: counters } });
+      expect(states[`Row ${state} elsewhere`]).toMatchObject({ Type: 'Pass', End: true });
+    }
+    // No chunk-wide counter update is left: each row counts itself.
+    expect(JSON.stringify(chunk)).not.toMatch(/\$\.count\)"\}\}/);
+    expect(Object.keys(chunk).filter((k) => k.startsWith('Count'))).toEqual([]);
+  });
+});
+
 describe('emulated campaign definition (moto 5.2.1)', () => {
   const emulated = emulatedCampaignDefinition(props);
   const map = emulated.States['Items-csv'] as Asl;
@@ -93,8 +129,8 @@ describe('emulated campaign definition (moto 5.2.1)', () => {
     expect(map.ToleratedFailurePercentagePath).toBeUndefined();
     expect(map.ItemSelector).toEqual({ 'Items.$': 'States.StringToJson($$.Map.Item.Value.items)', BatchInput: { 'campaign.$': '$.campaign', 'job.$': '$.job', 'attempt.$': '$.attempt', 'item.$': '$$.Map.Item.Value' } });
     const states = map.ItemProcessor.States as Asl;
-    for (const name of ['Measure', 'MarkRunning', 'CountRunning', 'MarkSucceeded', 'CountSucceeded', 'MarkFailed', 'CountFailed', 'ChunkFailed']) {
-      expect(name === 'CountRunning' ? { ...states[name], Next: undefined } : states[name]).toEqual(name === 'CountRunning' ? { ...chunk[name], Next: undefined } : chunk[name]);
+    for (const name of ['Measure', 'MarkRunning', 'MarkSucceeded', 'MarkFailed', 'ChunkFailed']) {
+      expect(name === 'MarkRunning' ? { ...states[name], Next: undefined } : states[name]).toEqual(name === 'MarkRunning' ? { ...chunk[name], Next: undefined } : chunk[name]);
     }
     expect(states.SubmitArray).toBeUndefined();
     expect(emulated.States.Finished).toEqual(aws.States.Finished);
