@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { LEDGER_KEYS, RETRY_INDEX } from '../../lib/campaign/ledger-keys';
 import type { Naming } from '../naming';
 import { policyJson, trustPolicyJson, type PolicyStatement } from '../policy';
+import { CampaignEvents } from './campaign-events';
 import { campaignDefinition } from './definitions';
 import { campaignNames, type CampaignNames } from './names';
 import { RETRY_LIMIT_MAX, RETRY_SCHEDULE, retryDefinition } from './retry-definition';
@@ -43,6 +44,8 @@ export class CampaignEngine extends Construct {
   readonly retryStateMachine: SfnStateMachine;
   readonly retryStatements: readonly PolicyStatement[];
   readonly schedule: SchedulerSchedule;
+  /** The Batch-event rule and Lambda that keep the ledger current from job state changes. */
+  readonly events: CampaignEvents;
 
   constructor(scope: Construct, id: string, props: CampaignEngineProps) {
     super(scope, id);
@@ -203,6 +206,16 @@ export class CampaignEngine extends Construct {
         retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
       },
       dependsOn: [schedulePolicy],
+    });
+
+    // ---- The ledger kept current from Batch's job state changes ----
+    this.events = new CampaignEvents(this, 'events', {
+      naming,
+      names,
+      kmsKeyArn,
+      jobQueues: props.jobQueues,
+      logRetentionDays: props.logRetentionDays,
+      alarmTopicArn: props.alarmTopicArn,
     });
   }
 

@@ -19,7 +19,9 @@
  * emulatedCampaignDefinition); AWS gets campaignDefinition.
  */
 import { CAMPAIGN_JOB_ENV } from '../../lib/campaign/execution';
-import { LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
+import { COUNTER_VALUES, LEDGER_KEYS, ROW_PREFIX, ROW_TRANSITIONS, SUMMARY_ITEM, type TransitionTo } from '../../lib/campaign/ledger-keys';
+
+export { ROW_TRANSITIONS };
 import type { InventoryFormat } from '../../lib/campaign/inventory';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -80,36 +82,6 @@ interface RowTransition {
   readonly selector?: Asl;
   readonly names?: Asl;
 }
-
-/**
- * The conditional transitions of a ledger row, shared with the Batch-event Lambda
- * (lambdas/campaign-events) so that both writers move a row the same way. A writer first updates
- * the row under `condition`; only the writer whose update won then changes the summary's counters
- * (`counters`, a plain ADD). So the summary counts every row once, whichever of the state machine
- * and the Batch events comes first, and a redelivered event or chunk changes nothing.
- *
- * Why not one TransactWriteItems of row and summary: every row's transaction would include the one
- * summary item, and DynamoDB cancels concurrent transactions on the same item
- * (TransactionConflict): with 40 rows a chunk and many chunks at once, most would be cancelled and
- * retried. A single-item ADD never conflicts. The cost: a writer that dies between its two updates
- * (a stopped execution) leaves one row uncounted; status would show it as waiting.
- */
-export const ROW_TRANSITIONS = {
-  // A row not yet written (absent: waiting) or put back to waiting by a retry, for a later attempt
-  // than it last ran: a redelivered chunk of the same attempt does not count it twice.
-  running: {
-    condition: '(attribute_not_exists(#state) OR #state = :waiting) AND (attribute_not_exists(attempts) OR attempts < :attempt)',
-    conditionValues: { ':waiting': 'waiting' },
-    counters: 'ADD running :one',
-  },
-  // Only the attempt that is running ends it: a late event of an earlier attempt changes nothing.
-  succeeded: { condition: '#state = :running AND attempts = :attempt', conditionValues: { ':running': 'running' }, counters: 'ADD running :minus, succeeded :one' },
-  failed: { condition: '#state = :running AND attempts = :attempt', conditionValues: { ':running': 'running' }, counters: 'ADD running :minus, failed :one' },
-} as const;
-export type TransitionTo = keyof typeof ROW_TRANSITIONS;
-
-/** The counter values every transition's `counters` expression uses. */
-export const COUNTER_VALUES = { ':one': '1', ':minus': '-1' } as const;
 
 /**
  * An inline Map that moves each row of the chunk to `state`: per row, the conditional update of
@@ -176,6 +148,8 @@ function submitJob(array: boolean): Asl {
         Environment: [
           { Name: CAMPAIGN_JOB_ENV.items, 'Value.$': 'States.JsonToString($.ids)' },
           { Name: CAMPAIGN_JOB_ENV.campaign, 'Value.$': '$.BatchInput.campaign' },
+          // The Batch-event Lambda moves a row only for the attempt that is running.
+          { Name: CAMPAIGN_JOB_ENV.attempt, 'Value.$': "States.Format('{}', $.BatchInput.attempt)" },
         ],
       },
     },

@@ -51,7 +51,7 @@ describe('campaign definition (AWS)', () => {
         'JobDefinition.$': '$.BatchInput.job.definition',
         'JobQueue.$': '$.BatchInput.job.queue',
         ArrayProperties: { 'Size.$': '$.count' },
-        ContainerOverrides: { Environment: [{ Name: CAMPAIGN_JOB_ENV.items, 'Value.$': 'States.JsonToString($.ids)' }, { Name: CAMPAIGN_JOB_ENV.campaign, 'Value.$': '$.BatchInput.campaign' }] },
+        ContainerOverrides: { Environment: [{ Name: CAMPAIGN_JOB_ENV.items, 'Value.$': 'States.JsonToString($.ids)' }, { Name: CAMPAIGN_JOB_ENV.campaign, 'Value.$': '$.BatchInput.campaign' }, { Name: CAMPAIGN_JOB_ENV.attempt, 'Value.$': "States.Format('{}', $.BatchInput.attempt)" }] },
       },
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkFailed' }],
       Next: 'MarkSucceeded',
