@@ -3,7 +3,7 @@
  * clients. The command (cli/campaign.ts) parses flags, calls these and prints; nothing here
  * prints or exits.
  */
-import { ConditionalCheckFailedException, QueryCommand, TransactWriteItemsCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, ConditionalCheckFailedException, QueryCommand, TransactWriteItemsCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { executionInput, executionName } from './execution';
 import { csvRecords, ID_FIELD, InventoryError, summarizeInventory, type InventorySummary } from './inventory';
@@ -30,6 +30,11 @@ export interface Engine {
   readonly chunkInventory?: (inventory: CampaignSpec['inventory'], chunkSize: number) => Promise<CampaignSpec['inventory']>;
   /** The retry state machine (modules/campaign/retry-definition.ts), when the engine has one. */
   readonly retryStateMachineArn?: string;
+  /**
+   * The verify state machine (modules/campaign/verify-definition.ts), when the engine has one;
+   * without one, verify is verifyCampaign's loop from this machine.
+   */
+  readonly verifyStateMachineArn?: string;
 }
 
 export interface RetryRequest {
@@ -109,8 +114,56 @@ export async function startCampaign(engine: Engine, spec: CampaignSpec, now = ne
     if (unknown.length) throw new InventoryError(`s3://${spec.inventory.bucket}/${spec.inventory.key}`, 1, `--output names ${unknown.map((f) => `{${f}}`).join(', ')}, which the inventory does not have (it has ${inventory.fields.join(', ')})`);
   }
   await createCampaign(engine.db, engine.table, spec, inventory.count, now, inputFor(engine, spec, spec.inventory, 1));
+  if (spec.outputPattern && spec.inventory.format !== 'manifest') await storeExpectedOutputs(engine, spec);
   const executionArn = await startPass(engine, spec, spec.inventory, 1);
   return { executionArn, items: inventory.count };
+}
+
+/**
+ * Each row's expected output (the --output pattern filled from its inventory fields), written on
+ * its ledger row before the first pass: the verify state machine checks `outputBucket`/`outputKey`
+ * with a headObject, as Amazon States Language cannot fill a pattern from named fields. The rows
+ * stay waiting (no state): the pass's MarkRunning moves them as it moves any waiting row.
+ */
+async function storeExpectedOutputs(engine: Engine, spec: CampaignSpec): Promise<void> {
+  const items = (await inventoryRows(engine, spec, undefined)).map((row) => {
+    const uri = expectedOutput(spec.outputPattern!, row);
+    const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
+    return {
+      [LEDGER_KEYS.partition]: { S: spec.name },
+      [LEDGER_KEYS.sort]: { S: `${ROW_PREFIX}${row[ID_FIELD]}` },
+      output: { S: uri },
+      ...(bucket && key ? { outputBucket: { S: bucket }, outputKey: { S: key } } : {}),
+    };
+  });
+  for (let i = 0; i < items.length; i += 25) {
+    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (requests.length) {
+      const { UnprocessedItems } = await engine.db.send(new BatchWriteItemCommand({ RequestItems: { [engine.table]: requests } }));
+      requests = (UnprocessedItems?.[engine.table] ?? []) as typeof requests;
+    }
+  }
+}
+
+/** Rows one verify page evaluates, and pages one verify execution checks before continuing as a new one. */
+export interface VerifyRequest {
+  readonly pageSize: number;
+  readonly pagesPerRun: number;
+}
+
+/** Starts the verify state machine for one campaign (what `verify` does where the engine has one). */
+export async function startVerify(engine: Engine, name: string, request: VerifyRequest, now = new Date()): Promise<string> {
+  if (!engine.verifyStateMachineArn) throw new Error('this engine has no verify state machine');
+  const { spec } = await readStatus(engine.db, engine.table, name);
+  if (!spec.outputPattern) throw new Error(`campaign "${name}" was started without --output; there is nothing to verify`);
+  const { executionArn } = await engine.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: engine.verifyStateMachineArn,
+      name: `${name}-verify-${now.getTime()}`,
+      input: JSON.stringify({ campaign: name, pageSize: request.pageSize, pagesPerRun: request.pagesPerRun }),
+    }),
+  );
+  return executionArn!;
 }
 
 export function status(engine: Engine, name: string): Promise<CampaignStatus> {
