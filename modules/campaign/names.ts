@@ -10,6 +10,7 @@ export function campaignNames(naming: Naming) {
   const stateMachine = naming.resource('campaign', 'generic');
   const ledgerTable = naming.resource('campaigns', 'generic');
   const retryStateMachine = naming.resource('campaign-retry', 'generic');
+  const verifyStateMachine = naming.resource('campaign-verify', 'generic');
   return {
     stateMachine,
     stateMachineArn: `arn:aws:states:${region}:${accountId}:stateMachine:${stateMachine}`,
@@ -37,6 +38,10 @@ export function campaignNames(naming: Naming) {
     /** The EventBridge Scheduler schedule that runs the retry state machine, and its role. */
     retrySchedule: naming.resource('campaign-retry', 'generic'),
     retryScheduleRole: naming.resource('campaign-retry-schedule', 'iamRole'),
+    verifyStateMachine,
+    verifyStateMachineArn: `arn:aws:states:${region}:${accountId}:stateMachine:${verifyStateMachine}`,
+    verifyRole: naming.resource('campaign-verify-states', 'iamRole'),
+    verifyLogGroup: `/aws/vendedlogs/states/${verifyStateMachine}`,
     /** Where the Distributed Map writes its results, in the dataset bucket. */
     resultPrefix: 'campaigns/results',
     /** Where retry inventories go, in the dataset bucket. */

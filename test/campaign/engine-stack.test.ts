@@ -10,6 +10,7 @@ import { validateStackDir } from '../../lib/terraform-cli';
 import { campaignDefinition } from '../../modules/campaign/definitions';
 import { RETRY_LIMIT_MAX, RETRY_SCHEDULE, retryDefinition } from '../../modules/campaign/retry-definition';
 import { campaignNames } from '../../modules/campaign/names';
+import { verifyDefinition } from '../../modules/campaign/verify-definition';
 import { Naming } from '../../modules/naming';
 import { exampleData, exampleSources } from '../support/examples';
 import { resourcesOf, synthesize, type StackJson } from '../support/synth';
@@ -84,9 +85,11 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
       'pcm-bulk-campaign ExecutionsTimedOut',
       'pcm-bulk-campaign-retry ExecutionsFailed',
       'pcm-bulk-campaign-retry ExecutionsTimedOut',
+      'pcm-bulk-campaign-verify ExecutionsFailed',
+      'pcm-bulk-campaign-verify ExecutionsTimedOut',
     ]);
     for (const alarm of alarms) {
-      expect(alarm).toMatchObject({ dimensions: { StateMachineArn: expect.stringMatching(/^arn:aws:states:us-west-2:\d+:stateMachine:pcm-bulk-campaign(-retry)?$/) }, alarm_actions: [`arn:aws:sns:us-west-2:${config.aws.accountId}:pcm-bulk-alerts`] });
+      expect(alarm).toMatchObject({ dimensions: { StateMachineArn: expect.stringMatching(/^arn:aws:states:us-west-2:\d+:stateMachine:pcm-bulk-campaign(-retry|-verify)?$/) }, alarm_actions: [`arn:aws:sns:us-west-2:${config.aws.accountId}:pcm-bulk-alerts`] });
     }
   });
 
@@ -147,6 +150,22 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
     expect(statements[0]).toEqual({ Sid: 'MovesLedgerRows', Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: names.ledgerTableArn });
     expect(statements.flatMap((st) => [st.Action].flat()).filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:UpdateItem']);
     expect(statements.find((st) => st.Sid === 'SendFailedRuns')!.Resource).toMatch(/aws_sqs_queue\.campaigns_events_dead-letter/);
+  });
+
+  it('runs the verify state machine, encrypted, with a role that queries and updates the ledger, HEADs the dataset bucket and continues only itself', () => {
+    const verify = Object.values(resourcesOf(compute, 'aws_sfn_state_machine')).find((m: StackJson) => m.name === names.verifyStateMachine) as StackJson;
+    expect(JSON.parse(verify.definition)).toEqual(verifyDefinition({ ledgerTable: names.ledgerTable, verifyStateMachineArn: names.verifyStateMachineArn }));
+    expect(verify).toMatchObject({ encryption_configuration: { type: 'CUSTOMER_MANAGED_KMS_KEY' }, logging_configuration: { level: 'ERROR', include_execution_data: false } });
+    const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('verify-role')) as StackJson;
+    const bySid = Object.fromEntries((JSON.parse(policy.policy).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[]).map((st) => [st.Sid, [st.Action, st.Resource]]));
+    const dataset = `arn:aws:s3:::pcm-bulk-dataset-${config.aws.accountId}`;
+    expect(bySid).toMatchObject({
+      ReadsLedger: ['dynamodb:Query', names.ledgerTableArn],
+      MovesRows: ['dynamodb:UpdateItem', names.ledgerTableArn],
+      ChecksOutputs: ['s3:GetObject', `${dataset}/*`],
+      TellsMissingOutputs: ['s3:ListBucket', dataset],
+      ContinuesAsNew: ['states:StartExecution', names.verifyStateMachineArn],
+    });
   });
 
   it('passes every check rule on the campaign resources', () => {
