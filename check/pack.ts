@@ -52,6 +52,7 @@ import { dynamodbEncryption } from './rules/dynamodb-encryption';
 import { sfnEncryption } from './rules/sfn-encryption';
 import { schedulerEncryption } from './rules/scheduler-encryption';
 import { sfnLogging } from './rules/sfn-logging';
+import { sfnDynamodbErrorNames } from './rules/sfn-dynamodb-error-names';
 
 export const RULES: readonly Rule[] = [
   {
@@ -424,6 +425,14 @@ export const RULES: readonly Rule[] = [
     explanation: 'Execution inputs and outputs carry inventory rows and job parameters; with the environment key their readers are the key policy\'s.',
     fix: 'Set encryption_configuration type CUSTOMER_MANAGED_KMS_KEY with the environment key (CampaignEngine does).',
     check: sfnEncryption,
+  },
+  {
+    id: 'PCM-SFN-3',
+    level: 'error',
+    info: "A DynamoDB task's Catch and Retry name errors as its integration reports them (DynamoDB.* optimized, DynamoDb.* AWS SDK).",
+    explanation: 'A name of the other spelling never matches: a ledger transition whose condition failed (another writer moved the row) or a throttled write then fails the execution instead of being handled.',
+    fix: 'Use DynamoDB.<Code> on arn:aws:states:::dynamodb:* tasks and DynamoDb.<Exception> on arn:aws:states:::aws-sdk:dynamodb:* tasks (or list both).',
+    check: sfnDynamodbErrorNames,
   },
   {
     id: 'PCM-DDB-1',

@@ -65,3 +65,10 @@ export type TransitionTo = keyof typeof ROW_TRANSITIONS;
 
 /** The counter values every transition's `counters` expression uses. */
 export const COUNTER_VALUES = { ':one': '1', ':minus': '-1' } as const;
+
+/**
+ * DynamoDB's throttling errors in both spellings Step Functions uses: `DynamoDB.<Code>` from the
+ * optimized integration, `DynamoDb.<Exception>` from the AWS SDK integration (check PCM-SFN-3).
+ */
+const THROTTLE_CODES = ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'];
+export const DYNAMODB_THROTTLES: readonly string[] = [...THROTTLE_CODES.map((c) => `DynamoDB.${c}`), ...THROTTLE_CODES.map((c) => `DynamoDb.${c.endsWith('Exception') ? c : `${c}Exception`}`)];

@@ -19,7 +19,7 @@
  * emulatedCampaignDefinition); AWS gets campaignDefinition.
  */
 import { CAMPAIGN_JOB_ENV } from '../../lib/campaign/execution';
-import { COUNTER_VALUES, LEDGER_KEYS, ROW_PREFIX, ROW_TRANSITIONS, SUMMARY_ITEM, type TransitionTo } from '../../lib/campaign/ledger-keys';
+import { COUNTER_VALUES, DYNAMODB_THROTTLES, LEDGER_KEYS, ROW_PREFIX, ROW_TRANSITIONS, SUMMARY_ITEM, type TransitionTo } from '../../lib/campaign/ledger-keys';
 
 export { ROW_TRANSITIONS };
 import type { InventoryFormat } from '../../lib/campaign/inventory';
@@ -50,7 +50,7 @@ const SUBMIT_RETRY = [
 ];
 /** DynamoDB throttling of ledger writes. */
 const LEDGER_RETRY = [
-  { ErrorEquals: ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.ThrottlingException', 'DynamoDB.RequestLimitExceeded'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 8, JitterStrategy: 'FULL' },
+  { ErrorEquals: [...DYNAMODB_THROTTLES], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 8, JitterStrategy: 'FULL' },
 ];
 
 

@@ -19,7 +19,7 @@
  *
  * The conditional transactions make a row's move happen once even when two runs overlap.
  */
-import { CAMPAIGN_INDEX, LEDGER_KEYS, RETRY_INDEX, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
+import { CAMPAIGN_INDEX, DYNAMODB_THROTTLES, LEDGER_KEYS, RETRY_INDEX, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
 import type { Asl } from './definitions';
 
 /** Rows one retry run takes at most; the schedule comes back for the rest. */
@@ -41,7 +41,7 @@ export interface RetryDefinitionProps {
 }
 
 const THROTTLES = [
-  { ErrorEquals: ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.ThrottlingException', 'DynamoDB.RequestLimitExceededException', 'DynamoDb.ThrottlingException'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 8, JitterStrategy: 'FULL' },
+  { ErrorEquals: [...DYNAMODB_THROTTLES], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 8, JitterStrategy: 'FULL' },
 ];
 
 const rowKey = { [LEDGER_KEYS.partition]: { 'S.$': '$.campaign' }, [LEDGER_KEYS.sort]: { 'S.$': '$.row.item.S' } };

@@ -21,7 +21,7 @@
  * Bounds: a page is at most VERIFY_PAGE_MAX rows; a row costs at most ~25 history events (missing,
  * with its two updates), so VERIFY_PAGES_PER_RUN pages stay under 25,000 with a margin.
  */
-import { COUNTER_VALUES, LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
+import { COUNTER_VALUES, DYNAMODB_THROTTLES, LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
 import type { Asl } from './definitions';
 
 /** Rows a page evaluates at most. */
@@ -41,7 +41,7 @@ const NOT_FOUND = ['S3.NoSuchKeyException', 'S3.NotFoundException'];
 const UNTYPED = ['S3.S3Exception'];
 
 const THROTTLES = [
-  { ErrorEquals: ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.ThrottlingException', 'DynamoDb.ProvisionedThroughputExceededException', 'DynamoDb.ThrottlingException', 'DynamoDb.RequestLimitExceededException'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 8, JitterStrategy: 'FULL' },
+  { ErrorEquals: [...DYNAMODB_THROTTLES], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 8, JitterStrategy: 'FULL' },
 ];
 
 const summaryKey = { [LEDGER_KEYS.partition]: { 'S.$': '$.campaign' }, [LEDGER_KEYS.sort]: { S: SUMMARY_ITEM } };

@@ -28,6 +28,25 @@ const schedule = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** A Map whose rows are written by an AWS SDK transaction and an optimized update, each catching `sdkError` and `optimizedError`. */
+const ledgerWrites = (sdkError: string, optimizedError: string) => ({
+  StartAt: 'Rows',
+  States: {
+    Rows: {
+      Type: 'Map',
+      ItemProcessor: {
+        StartAt: 'Move',
+        States: {
+          Move: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:dynamodb:transactWriteItems', Catch: [{ ErrorEquals: [sdkError], Next: 'Mark' }], Next: 'Mark' },
+          Mark: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:updateItem', Catch: [{ ErrorEquals: [optimizedError], Next: 'Done' }], Next: 'Done' },
+          Done: { Type: 'Succeed' },
+        },
+      },
+      End: true,
+    },
+  },
+});
+
 export function campaignCases(): Record<string, CampaignCase> {
   return {
     'PCM-SFN-1': {
@@ -39,6 +58,11 @@ export function campaignCases(): Record<string, CampaignCase> {
       pass: { resources: { aws_sfn_state_machine: { m: machine() } } },
       fail: { resources: { aws_sfn_state_machine: { m: machine({ encryption_configuration: { type: 'AWS_OWNED_KEY' } }) } } },
       finds: { address: 'aws_sfn_state_machine.m', problem: /not encrypted with a customer-managed KMS key/ },
+    },
+    'PCM-SFN-3': {
+      pass: { resources: { aws_sfn_state_machine: { m: machine({ definition: JSON.stringify(ledgerWrites('DynamoDb.TransactionCanceledException', 'DynamoDB.ConditionalCheckFailedException')) }) } } },
+      fail: { resources: { aws_sfn_state_machine: { m: machine({ definition: JSON.stringify(ledgerWrites('DynamoDB.TransactionCanceledException', 'DynamoDB.ConditionalCheckFailedException')) }) } } },
+      finds: { address: 'aws_sfn_state_machine.m', problem: /state "Move" \(AWS SDK integration\) handles DynamoDB\.TransactionCanceledException, which it never reports; it reports DynamoDb\.TransactionCanceledException/ },
     },
     'PCM-DDB-1': {
       pass: { resources: { aws_dynamodb_table: { t: { name: 'pcm-bulk-campaigns', server_side_encryption: { enabled: true, kms_key_arn: KEY } } } } },
