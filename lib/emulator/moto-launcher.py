@@ -112,6 +112,42 @@ for _name in ("put_item", "update_item", "delete_item", "transact_write_items", 
     if hasattr(DynamoDBBackend, _name):
         setattr(DynamoDBBackend, _name, _one_write_at_a_time(getattr(DynamoDBBackend, _name)))
 
+# moto's Step Functions interpreter calls moto itself through boto3 with retries off
+# (total_max_attempts 1), one new client and connection per task. A burst of tasks (10 child
+# workflows of 40 row writes each) then loses some calls at the connection level (a reset or a
+# refused connection under load), the task fails with DynamoDB.AmazonDynamoDBException, and moto's
+# Distributed Map closes a failed child as if it had ended (it counts it failed and the map
+# succeeds), so a campaign ended SUCCEEDED with rows never written. AWS's integrations do not fail
+# on their own transport: connection errors are retried here (botocore's standard mode retries
+# transport errors and throttles, never a ConditionalCheckFailed or any other answer).
+from botocore.config import Config  # noqa: E402
+from moto.stepfunctions.parser.asl.utils import boto_client as _sfn_boto_client  # noqa: E402
+
+_boto_client_for = _sfn_boto_client.boto_client_for
+
+
+def _boto_client_retrying_transport(region, service, state_credentials=None):
+    # moto's boto_client_for, with botocore's standard retries instead of none.
+    kwargs = {}
+    if not _sfn_boto_client.botocore_stubber.enabled:
+        kwargs["endpoint_url"] = f"http://localhost:{_sfn_boto_client.moto_server_port()}"
+    timeout = _sfn_boto_client.TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS
+    return _sfn_boto_client.boto3.client(
+        aws_access_key_id="ak",
+        region_name=region,
+        service_name=service,
+        aws_secret_access_key="sk",
+        config=Config(parameter_validation=False, retries={"mode": "standard", "total_max_attempts": 5}, connect_timeout=timeout, read_timeout=timeout),
+        **kwargs,
+    )
+
+
+_sfn_boto_client.boto_client_for = _boto_client_retrying_transport
+# Modules that imported it by name already (the rest load with the first request, after this).
+for _module in list(sys.modules.values()):
+    if getattr(_module, "boto_client_for", None) is _boto_client_for:
+        _module.boto_client_for = _boto_client_retrying_transport
+
 from moto.server import main  # noqa: E402  (after the patch, as moto_server's own entry point)
 
 if __name__ == "__main__":
