@@ -53,6 +53,7 @@ import { sfnEncryption } from './rules/sfn-encryption';
 import { schedulerEncryption } from './rules/scheduler-encryption';
 import { sfnLambdaRetry } from './rules/sfn-lambda-retry';
 import { sfnLogging } from './rules/sfn-logging';
+import { sfnDynamodbErrorNames } from './rules/sfn-dynamodb-error-names';
 
 export const RULES: readonly Rule[] = [
   {
@@ -433,6 +434,14 @@ export const RULES: readonly Rule[] = [
     explanation: 'Step Functions reports a short Lambda hiccup, or a function at its reserved concurrency, as a task failure; AWS advises retrying these. Without it a campaign chunk fails because Lambda was busy, not because its job did. moto runs no Lambda task, so only the definition shows it.',
     fix: 'Give each lambda:invoke task a Retry on those four errors with backoff and jitter (the campaign definition\'s SubmitToMozart has one).',
     check: sfnLambdaRetry,
+  },
+  {
+    id: 'PCM-SFN-4',
+    level: 'error',
+    info: "A DynamoDB task's Catch and Retry name errors as its integration reports them (DynamoDB.* optimized, DynamoDb.* AWS SDK).",
+    explanation: 'A name of the other spelling never matches: a ledger transition whose condition failed (another writer moved the row) or a throttled write then fails the execution instead of being handled.',
+    fix: 'Use DynamoDB.<Code> on arn:aws:states:::dynamodb:* tasks and DynamoDb.<Exception> on arn:aws:states:::aws-sdk:dynamodb:* tasks (or list both).',
+    check: sfnDynamodbErrorNames,
   },
   {
     id: 'PCM-DDB-1',

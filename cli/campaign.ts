@@ -14,9 +14,10 @@
 import '../lib/aws-sdk-quiet';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { loadEnvironments } from '../config-generator/loader';
-import { cancelCampaign, retryCampaign, startCampaign, startRetry, status, verifyCampaign, type Engine } from '../lib/campaign/campaign';
+import { cancelCampaign, retryCampaign, startCampaign, startRetry, startVerify, status, verifyCampaign, type Engine } from '../lib/campaign/campaign';
+import { VERIFY_PAGE_MAX, VERIFY_PAGES_PER_RUN } from '../modules/campaign/verify-definition';
 import { emulatedChunker } from '../lib/campaign/emulated-engine';
 import { findStateMachine } from '../lib/campaign/executions';
 import { InventoryError } from '../lib/campaign/inventory';
@@ -79,11 +80,14 @@ async function main(): Promise<void> {
     stateMachineArn: target.endpoint ? await emulatedStateMachine(sfn, names.stateMachine) : names.stateMachineArn,
     // The emulator may lack it (an engine made by hand): retry is then the library's pass.
     retryStateMachineArn: target.endpoint ? await findStateMachine(sfn, names.retryStateMachine) : names.retryStateMachineArn,
+    // Likewise: without one, verify is the library's loop from this machine.
+    verifyStateMachineArn: target.endpoint ? await findStateMachine(sfn, names.verifyStateMachine) : names.verifyStateMachineArn,
     batchName: names.batch,
     // The emulator runs the emulated definition, which reads the inventory as chunks (moto rejects ItemBatcher).
     ...(target.endpoint ? { chunkInventory: emulatedChunker(s3, naming.bucket('dataset')) } : {}),
   };
   const name = values.name!;
+  const started = Date.now() - 1000;
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
   switch (verb) {
@@ -117,6 +121,22 @@ async function main(): Promise<void> {
       return;
     }
     case 'verify': {
+      if (engine.verifyStateMachineArn) {
+        const arn = await startVerify(engine, name, { pageSize: VERIFY_PAGE_MAX, pagesPerRun: VERIFY_PAGES_PER_RUN });
+        out(`verify run started: it checks each succeeded row's expected output, ${VERIFY_PAGE_MAX * VERIFY_PAGES_PER_RUN} rows an execution, and marks the rows whose output is missing; status shows its progress\nexecution ${arn}`);
+        if (!values.wait) return;
+        // Follows the summary, which every verify execution (and those it continues as) updates.
+        for (;;) {
+          const current = await status(engine, name);
+          if (current.verify?.phase === 'finished' && current.verify.at && Date.parse(current.verify.at) >= started) {
+            out(`verified ${current.verify.checked} succeeded rows: ${current.missing} outputs missing${current.missing ? `; npm run campaign -- --env ${config.environment.name} retry --name ${name}` : ''}`);
+            return;
+          }
+          const execution = await engine.sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+          if (execution.status === 'FAILED' || execution.status === 'TIMED_OUT' || execution.status === 'ABORTED') throw new Error(`the verify run ${execution.status}: ${execution.error ?? ''} ${execution.cause ?? ''}`.trim());
+          await new Promise((r) => setTimeout(r, 5000));
+        }
+      }
       const result = await verifyCampaign(engine, name);
       out(`verified ${result.checked} succeeded rows: ${result.missing.length} outputs missing${result.missing.length ? ` (${result.missing.slice(0, 10).join(', ')}${result.missing.length > 10 ? ', ...' : ''}); npm run campaign -- --env ${config.environment.name} retry --name ${name}` : ''}`);
       return;

@@ -13,7 +13,7 @@ import { ESBUILD_TARGET } from './runtime-version';
 import { zip } from './zip';
 
 /** The handlers there are, by folder name. */
-export const LAMBDA_NAMES = ['staging-submit', 'cnm-r-consumer', 'cnm-s-sender', 'cnes-batcher', 'harikiri', 'campaign-submit'] as const;
+export const LAMBDA_NAMES = ['staging-submit', 'cnm-r-consumer', 'cnm-s-sender', 'cnes-batcher', 'harikiri', 'campaign-submit', 'campaign-events'] as const;
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 
 export interface LambdaBundle {

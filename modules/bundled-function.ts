@@ -122,6 +122,7 @@ export class BundledFunction extends Construct {
   private readonly props: BundledFunctionProps;
   private sources = 0;
   private schedules = 0;
+  private rules = 0;
   private invokeConfig?: LambdaFunctionEventInvokeConfig;
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
@@ -276,6 +277,36 @@ export class BundledFunction extends Construct {
       principal: 'events.amazonaws.com',
       sourceArn: rule.arn,
     });
+    this.sendFailedRunsToQueue();
+    return rule;
+  }
+
+  /**
+   * Runs the function on the events an EventBridge rule on the default bus matches. Failed runs
+   * are retried a bounded number of times, then sent to asyncFailureQueueArn, as for schedules.
+   */
+  addEventRule(name: string, eventPattern: Readonly<Record<string, unknown>>, description: string): CloudwatchEventRule {
+    if (!this.props.asyncFailureQueueArn) throw new Error(`BundledFunction ${this.node.path}: addEventRule: asyncFailureQueueArn: a function fed by events needs a queue for the runs that fail every retry`);
+    const n = this.rules++;
+    const rule = new CloudwatchEventRule(this, `events-${n}`, { name, description, eventPattern: JSON.stringify(eventPattern) });
+    new CloudwatchEventTarget(this, `events-${n}-target`, {
+      rule: rule.name,
+      arn: this.function.arn,
+      retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: this.props.asyncMaxEventAgeSeconds ?? 3600 },
+    });
+    new LambdaPermission(this, `events-${n}-permission`, {
+      statementId: `AllowEvents${n}`,
+      action: 'lambda:InvokeFunction',
+      functionName: this.function.functionName,
+      principal: 'events.amazonaws.com',
+      sourceArn: rule.arn,
+    });
+    this.sendFailedRunsToQueue();
+    return rule;
+  }
+
+  /** Asynchronous runs that fail every retry go to asyncFailureQueueArn (once per function). */
+  private sendFailedRunsToQueue(): void {
     if (!this.invokeConfig) {
       this.statements.push({ Sid: 'SendFailedRuns', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: this.props.asyncFailureQueueArn! });
       this.invokeConfig = new LambdaFunctionEventInvokeConfig(this, 'async-invoke', {
@@ -287,7 +318,6 @@ export class BundledFunction extends Construct {
         dependsOn: [this.policy],
       });
     }
-    return rule;
   }
 }
 

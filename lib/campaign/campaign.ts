@@ -3,7 +3,7 @@
  * clients. The command (cli/campaign.ts) parses flags, calls these and prints; nothing here
  * prints or exits.
  */
-import { QueryCommand, TransactWriteItemsCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, ConditionalCheckFailedException, QueryCommand, TransactWriteItemsCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { executionInput, executionName } from './execution';
 import { csvRecords, ID_FIELD, InventoryError, summarizeInventory, type InventorySummary } from './inventory';
@@ -30,6 +30,11 @@ export interface Engine {
   readonly chunkInventory?: (inventory: CampaignSpec['inventory'], chunkSize: number) => Promise<CampaignSpec['inventory']>;
   /** The retry state machine (modules/campaign/retry-definition.ts), when the engine has one. */
   readonly retryStateMachineArn?: string;
+  /**
+   * The verify state machine (modules/campaign/verify-definition.ts), when the engine has one;
+   * without one, verify is verifyCampaign's loop from this machine.
+   */
+  readonly verifyStateMachineArn?: string;
 }
 
 export interface RetryRequest {
@@ -111,8 +116,56 @@ export async function startCampaign(engine: Engine, spec: CampaignSpec, now = ne
     if (unknown.length) throw new InventoryError(`s3://${spec.inventory.bucket}/${spec.inventory.key}`, 1, `--output names ${unknown.map((f) => `{${f}}`).join(', ')}, which the inventory does not have (it has ${inventory.fields.join(', ')})`);
   }
   await createCampaign(engine.db, engine.table, spec, inventory.count, now, inputFor(engine, spec, spec.inventory, 1, inventory.count));
+  if (spec.outputPattern && spec.inventory.format !== 'manifest') await storeExpectedOutputs(engine, spec);
   const executionArn = await startPass(engine, spec, spec.inventory, 1, inventory.count);
   return { executionArn, items: inventory.count };
+}
+
+/**
+ * Each row's expected output (the --output pattern filled from its inventory fields), written on
+ * its ledger row before the first pass: the verify state machine checks `outputBucket`/`outputKey`
+ * with a headObject, as Amazon States Language cannot fill a pattern from named fields. The rows
+ * stay waiting (no state): the pass's MarkRunning moves them as it moves any waiting row.
+ */
+async function storeExpectedOutputs(engine: Engine, spec: CampaignSpec): Promise<void> {
+  const items = (await inventoryRows(engine, spec, undefined)).map((row) => {
+    const uri = expectedOutput(spec.outputPattern!, row);
+    const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
+    return {
+      [LEDGER_KEYS.partition]: { S: spec.name },
+      [LEDGER_KEYS.sort]: { S: `${ROW_PREFIX}${row[ID_FIELD]}` },
+      output: { S: uri },
+      ...(bucket && key ? { outputBucket: { S: bucket }, outputKey: { S: key } } : {}),
+    };
+  });
+  for (let i = 0; i < items.length; i += 25) {
+    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (requests.length) {
+      const { UnprocessedItems } = await engine.db.send(new BatchWriteItemCommand({ RequestItems: { [engine.table]: requests } }));
+      requests = (UnprocessedItems?.[engine.table] ?? []) as typeof requests;
+    }
+  }
+}
+
+/** Rows one verify page evaluates, and pages one verify execution checks before continuing as a new one. */
+export interface VerifyRequest {
+  readonly pageSize: number;
+  readonly pagesPerRun: number;
+}
+
+/** Starts the verify state machine for one campaign (what `verify` does where the engine has one). */
+export async function startVerify(engine: Engine, name: string, request: VerifyRequest, now = new Date()): Promise<string> {
+  if (!engine.verifyStateMachineArn) throw new Error('this engine has no verify state machine');
+  const { spec } = await readStatus(engine.db, engine.table, name);
+  if (!spec.outputPattern) throw new Error(`campaign "${name}" was started without --output; there is nothing to verify`);
+  const { executionArn } = await engine.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: engine.verifyStateMachineArn,
+      name: `${name}-verify-${now.getTime()}`,
+      input: JSON.stringify({ campaign: name, pageSize: request.pageSize, pagesPerRun: request.pagesPerRun }),
+    }),
+  );
+  return executionArn!;
 }
 
 export function status(engine: Engine, name: string): Promise<CampaignStatus> {
@@ -146,7 +199,7 @@ export async function retryCampaign(engine: Engine, name: string, options: { lim
   const spec = current.spec;
   const retry: string[] = [];
   const abandon: { id: string; state: string }[] = [];
-  const counts = { failed: 0, missing: 0 };
+  const retryStates = new Map<string, string>();
   let attempt = 1;
   let start: Record<string, AttributeValue> | undefined;
   const limit = options.limit ?? 100000;
@@ -168,7 +221,7 @@ export async function retryCampaign(engine: Engine, name: string, options: { lim
       if (attempts >= spec.limits.maxAttempts || expectedFailure(item.cause?.S, spec.job.expectedFailureExitCodes)) abandon.push({ id, state: item.state.S! });
       else if (retry.length < limit) {
         retry.push(id);
-        counts[item.state.S as 'failed' | 'missing']++;
+        retryStates.set(id, item.state.S!);
       }
     }
     start = page.LastEvaluatedKey;
@@ -198,10 +251,14 @@ export async function retryCampaign(engine: Engine, name: string, options: { lim
   }
   if (retry.length === 0) return { retried: 0, abandoned: abandon.length, attempt };
 
-  // The retried rows leave their counters now; the pass counts them again as they run.
+  // The retried rows go back to waiting (uncounted) now: the pass's MarkRunning moves a row to
+  // running only from waiting (modules/campaign/definitions.ts ROW_TRANSITIONS).
+  const requeued = new Set<string>();
+  for (const id of retry) if (await requeueRow(engine, name, id, retryStates.get(id)!)) requeued.add(id);
+  if (requeued.size === 0) return { retried: 0, abandoned: abandon.length, attempt };
   // CSV: the one inventory format every ItemReader (the emulator's too) reads.
   const key = `campaigns/${name}/retry-${attempt}.csv`;
-  const rows = await inventoryRows(engine, spec, new Set(retry));
+  const rows = await inventoryRows(engine, spec, requeued);
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const csv = [columns, ...rows.map((r) => columns.map((c) => String(r[c] ?? '')))].map((fields) => fields.map(csvField).join(',')).join('\n') + '\n';
   await engine.s3.send(new PutObjectCommand({ Bucket: engine.bucket, Key: key, Body: csv }));
@@ -209,13 +266,45 @@ export async function retryCampaign(engine: Engine, name: string, options: { lim
     new UpdateItemCommand({
       TableName: engine.table,
       Key: { [LEDGER_KEYS.partition]: { S: name }, [LEDGER_KEYS.sort]: { S: SUMMARY_ITEM } },
-      UpdateExpression: 'SET phase = :running REMOVE finishedAt ADD failed :f, #missing :m',
-      ExpressionAttributeNames: { '#missing': 'missing' },
-      ExpressionAttributeValues: { ':running': { S: 'running' }, ':f': { N: String(-counts.failed) }, ':m': { N: String(-counts.missing) } },
+      UpdateExpression: 'SET phase = :running REMOVE finishedAt',
+      ExpressionAttributeValues: { ':running': { S: 'running' } },
     }),
   );
   const executionArn = await startPass(engine, spec, { bucket: engine.bucket, key, format: 'csv' }, attempt, current.total);
-  return { retried: retry.length, abandoned: abandon.length, executionArn, attempt };
+  return { retried: requeued.size, abandoned: abandon.length, executionArn, attempt };
+}
+
+/**
+ * failed or missing -> waiting, under the condition that the row is still in that state; only if
+ * that update won does its counter go down (the same rule as the state machines' ROW_TRANSITIONS).
+ */
+async function requeueRow(engine: Engine, name: string, id: string, was: string): Promise<boolean> {
+  try {
+    await engine.db.send(
+      new UpdateItemCommand({
+        TableName: engine.table,
+        Key: { [LEDGER_KEYS.partition]: { S: name }, [LEDGER_KEYS.sort]: { S: `${ROW_PREFIX}${id}` } },
+        UpdateExpression: 'SET #state = :waiting REMOVE retryable',
+        ConditionExpression: '#state = :was',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':waiting': { S: 'waiting' }, ':was': { S: was } },
+      }),
+    );
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false; // someone else moved it
+    throw e;
+  }
+  await engine.db.send(
+    new UpdateItemCommand({
+      TableName: engine.table,
+      Key: { [LEDGER_KEYS.partition]: { S: name }, [LEDGER_KEYS.sort]: { S: SUMMARY_ITEM } },
+      // `missing` is a DynamoDB reserved word.
+      UpdateExpression: 'ADD #was :minus',
+      ExpressionAttributeNames: { '#was': was },
+      ExpressionAttributeValues: { ':minus': { N: '-1' } },
+    }),
+  );
+  return true;
 }
 
 /**

@@ -16,6 +16,7 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectC
 import { emulatorClientConfig, startEmulator, type Emulator } from '../emulator/server';
 import { EMULATED_CHUNK_FIELD, emulatedCampaignDefinition } from '../../modules/campaign/definitions';
 import { emulatedRetryDefinition } from '../../modules/campaign/retry-definition';
+import { emulatedVerifyDefinition } from '../../modules/campaign/verify-definition';
 import type { CampaignSpec } from './spec';
 import { csvRecords } from './inventory';
 import { LEDGER_KEYS, RETRY_INDEX } from './ledger-keys';
@@ -37,6 +38,8 @@ export interface EmulatedEngine {
   readonly stateMachineArn: string;
   /** The emulated retry state machine (it ends with the pass it would start: see retry-definition.ts). */
   readonly retryStateMachineArn: string;
+  /** The emulated verify state machine (it ends with the input it would continue with: see verify-definition.ts). */
+  readonly verifyStateMachineArn: string;
   /** ItemBatcher's work, done before the execution (see the file's comment). */
   chunkInventory(inventory: CampaignSpec['inventory'], chunkSize: number): Promise<CampaignSpec['inventory']>;
   stop(): Promise<void>;
@@ -73,8 +76,10 @@ export async function startEmulatedEngine(options: EmulatedEngineOptions = {}): 
     const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'pcm-bulk-campaign', definition: JSON.stringify(definition), roleArn: ROLE_ARN, type: 'STANDARD' }));
     const retry = emulatedRetryDefinition({ ledgerTable: table, campaignStateMachineArn: stateMachineArn!, retryStateMachineArn: `${stateMachineArn}-retry`, bucket, prefix: 'campaigns/' });
     const { stateMachineArn: retryStateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'pcm-bulk-campaign-retry', definition: JSON.stringify(retry), roleArn: ROLE_ARN, type: 'STANDARD' }));
+    const verify = emulatedVerifyDefinition({ ledgerTable: table, verifyStateMachineArn: `${stateMachineArn}-verify` });
+    const { stateMachineArn: verifyStateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'pcm-bulk-campaign-verify', definition: JSON.stringify(verify), roleArn: ROLE_ARN, type: 'STANDARD' }));
     const chunkInventory = emulatedChunker(s3, bucket);
-    return { emulator, db, s3, sfn, table, bucket, stateMachineArn: stateMachineArn!, retryStateMachineArn: retryStateMachineArn!, chunkInventory, stop: () => emulator.stop() };
+    return { emulator, db, s3, sfn, table, bucket, stateMachineArn: stateMachineArn!, retryStateMachineArn: retryStateMachineArn!, verifyStateMachineArn: verifyStateMachineArn!, chunkInventory, stop: () => emulator.stop() };
   } catch (e) {
     await emulator.stop();
     throw e;

@@ -39,9 +39,10 @@ export function toleratedFailedRows(total: number, toleratedFailurePercent: numb
 
 /**
  * Environment variables of each Batch array child: the chunk's item ids as a JSON list (the child
- * takes entry AWS_BATCH_JOB_ARRAY_INDEX) and the campaign's name.
+ * takes entry AWS_BATCH_JOB_ARRAY_INDEX), the campaign's name and the pass's attempt number (which
+ * the Batch-event Lambda reads back from the job-state event to move the row of this attempt only).
  */
-export const CAMPAIGN_JOB_ENV = { items: 'PCM_CAMPAIGN_ITEMS', campaign: 'PCM_CAMPAIGN' } as const;
+export const CAMPAIGN_JOB_ENV = { items: 'PCM_CAMPAIGN_ITEMS', campaign: 'PCM_CAMPAIGN', attempt: 'PCM_CAMPAIGN_ATTEMPT' } as const;
 
 /** The item id a Batch array child works on, read the way the state machine writes it. */
 export function itemOfChild(env: NodeJS.ProcessEnv): string {

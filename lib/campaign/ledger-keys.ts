@@ -35,3 +35,40 @@ export const SUMMARY_COUNTERS = {
 /** The phases of a campaign, on the summary item. */
 export const CAMPAIGN_PHASES = ['running', 'finished', 'stopped', 'cancelled'] as const;
 export type CampaignPhase = (typeof CAMPAIGN_PHASES)[number];
+
+/**
+ * The conditional transitions of a ledger row, shared by the campaign state machine
+ * (modules/campaign/definitions.ts) and the Batch-event Lambda (lambdas/campaign-events) so that both writers move a row the same way. A writer first updates
+ * the row under `condition`; only the writer whose update won then changes the summary's counters
+ * (`counters`, a plain ADD). So the summary counts every row once, whichever of the state machine
+ * and the Batch events comes first, and a redelivered event or chunk changes nothing.
+ *
+ * Why not one TransactWriteItems of row and summary: every row's transaction would include the one
+ * summary item, and DynamoDB cancels concurrent transactions on the same item
+ * (TransactionConflict): with 40 rows a chunk and many chunks at once, most would be cancelled and
+ * retried. A single-item ADD never conflicts. The cost: a writer that dies between its two updates
+ * (a stopped execution) leaves one row uncounted; status would show it as waiting.
+ */
+export const ROW_TRANSITIONS = {
+  // A row not yet written (absent: waiting) or put back to waiting by a retry, for a later attempt
+  // than it last ran: a redelivered chunk of the same attempt does not count it twice.
+  running: {
+    condition: '(attribute_not_exists(#state) OR #state = :waiting) AND (attribute_not_exists(attempts) OR attempts < :attempt)',
+    conditionValues: { ':waiting': 'waiting' },
+    counters: 'ADD running :one',
+  },
+  // Only the attempt that is running ends it: a late event of an earlier attempt changes nothing.
+  succeeded: { condition: '#state = :running AND attempts = :attempt', conditionValues: { ':running': 'running' }, counters: 'ADD running :minus, succeeded :one' },
+  failed: { condition: '#state = :running AND attempts = :attempt', conditionValues: { ':running': 'running' }, counters: 'ADD running :minus, failed :one' },
+} as const;
+export type TransitionTo = keyof typeof ROW_TRANSITIONS;
+
+/** The counter values every transition's `counters` expression uses. */
+export const COUNTER_VALUES = { ':one': '1', ':minus': '-1' } as const;
+
+/**
+ * DynamoDB's throttling errors in both spellings Step Functions uses: `DynamoDB.<Code>` from the
+ * optimized integration, `DynamoDb.<Exception>` from the AWS SDK integration (check PCM-SFN-4).
+ */
+const THROTTLE_CODES = ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'];
+export const DYNAMODB_THROTTLES: readonly string[] = [...THROTTLE_CODES.map((c) => `DynamoDB.${c}`), ...THROTTLE_CODES.map((c) => `DynamoDb.${c.endsWith('Exception') ? c : `${c}Exception`}`)];

@@ -28,6 +28,8 @@ export interface CampaignStatus {
   readonly startedAt: string;
   readonly finishedAt?: string;
   readonly spec: CampaignSpec;
+  /** The last verify run's progress, when one ran (the verify state machine writes it). */
+  readonly verify?: { readonly phase: 'running' | 'finished'; readonly checked: number; readonly at?: string };
 }
 
 const key = (campaign: string, item: string): Record<string, AttributeValue> => ({
@@ -87,6 +89,7 @@ export async function readStatus(db: DynamoDBClient, table: string, name: string
     startedAt: Item.startedAt.S!,
     ...(Item.finishedAt?.S ? { finishedAt: Item.finishedAt.S } : {}),
     spec: JSON.parse(Item.spec.S!) as CampaignSpec,
+    ...(Item.verifyPhase?.S ? { verify: { phase: Item.verifyPhase.S as 'running' | 'finished', checked: n('verifyChecked'), ...(Item.verifiedAt?.S ? { at: Item.verifiedAt.S } : {}) } } : {}),
   };
 }
 

@@ -29,5 +29,6 @@ export function renderStatus(status: CampaignStatus, now: Date, width = 30): str
   ].join(', ');
   const pace = `${progress.perMinute.toFixed(1)}/min`;
   const eta = status.phase !== 'running' ? ended(status) : progress.etaSeconds === undefined ? 'ETA unknown' : `ETA ${duration(progress.etaSeconds)}`;
-  return `${status.name} ${bar} ${progress.percent.toFixed(1)}% ${counts} | ${pace} | ${eta}`;
+  const verify = status.verify ? ` | verify ${status.verify.phase}: ${status.verify.checked} checked` : '';
+  return `${status.name} ${bar} ${progress.percent.toFixed(1)}% ${counts} | ${pace} | ${eta}${verify}`;
 }

@@ -18,9 +18,11 @@ import { BundledFunction, type BundledFunctionVpc } from '../bundled-function';
 import { LEDGER_KEYS, RETRY_INDEX } from '../../lib/campaign/ledger-keys';
 import type { Naming } from '../naming';
 import { policyJson, trustPolicyJson, type PolicyStatement } from '../policy';
+import { CampaignEvents } from './campaign-events';
 import { campaignDefinition } from './definitions';
 import { campaignNames, type CampaignNames } from './names';
 import { RETRY_LIMIT_MAX, RETRY_SCHEDULE, retryDefinition } from './retry-definition';
+import { verifyDefinition } from './verify-definition';
 
 export interface CampaignEngineProps {
   readonly naming: Naming;
@@ -60,6 +62,10 @@ export class CampaignEngine extends Construct {
   readonly schedule: SchedulerSchedule;
   /** campaign-submit: a HySDS job's chunks to Mozart. */
   readonly submitFunction: BundledFunction;
+  readonly verifyStateMachine: SfnStateMachine;
+  readonly verifyStatements: readonly PolicyStatement[];
+  /** The Batch-event rule and Lambda that keep the ledger current from job state changes. */
+  readonly events: CampaignEvents;
 
   constructor(scope: Construct, id: string, props: CampaignEngineProps) {
     super(scope, id);
@@ -242,6 +248,49 @@ export class CampaignEngine extends Construct {
         retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
       },
       dependsOn: [schedulePolicy],
+    });
+
+    // ---- The verify state machine (npm run campaign verify) ----
+    const verifyLogs = new CloudwatchLogGroup(this, 'verify-logs', { name: names.verifyLogGroup, retentionInDays: props.logRetentionDays, kmsKeyId: kmsKeyArn });
+    this.verifyStatements = [
+      { Sid: 'ReadsLedger', Effect: 'Allow', Action: 'dynamodb:Query', Resource: names.ledgerTableArn },
+      // Row succeeded -> missing, then the summary's counters and progress.
+      { Sid: 'MovesRows', Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: names.ledgerTableArn },
+      // headObject needs s3:GetObject; expected outputs live in the environment's dataset bucket.
+      { Sid: 'ChecksOutputs', Effect: 'Allow', Action: 's3:GetObject', Resource: `${dataset}/*` },
+      // Without ListBucket a missing key answers 403, not 404, and would fail the run instead of marking the row.
+      { Sid: 'TellsMissingOutputs', Effect: 'Allow', Action: 's3:ListBucket', Resource: dataset },
+      { Sid: 'UsesEnvironmentKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn },
+      // Continues as a new execution of itself before the history quota.
+      { Sid: 'ContinuesAsNew', Effect: 'Allow', Action: 'states:StartExecution', Resource: names.verifyStateMachineArn },
+      this.statements.find((st) => st.Sid === 'DeliversLogs')!,
+    ];
+    const verifyRole = new IamRole(this, 'verify-role', {
+      name: names.verifyRole,
+      description: `Campaign verify state machine of ${naming.venue}`,
+      assumeRolePolicy: trustPolicyJson([{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': accountId } } }]),
+    });
+    const verifyPolicy = new IamRolePolicy(this, 'verify-policy', { name: 'least-privilege', role: verifyRole.id, policy: policyJson(this.verifyStatements) });
+    this.verifyStateMachine = new SfnStateMachine(this, 'verify-state-machine', {
+      name: names.verifyStateMachine,
+      roleArn: verifyRole.arn,
+      type: 'STANDARD',
+      definition: JSON.stringify(verifyDefinition({ ledgerTable: names.ledgerTable, verifyStateMachineArn: names.verifyStateMachineArn })),
+      loggingConfiguration: { logDestination: `${verifyLogs.arn}:*`, includeExecutionData: false, level: 'ERROR' },
+      tracingConfiguration: { enabled: false },
+      encryptionConfiguration: { type: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyId: kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 },
+      dependsOn: [verifyPolicy],
+    });
+    this.alarms(names.verifyStateMachine, names.verifyStateMachineArn, naming, props.alarmTopicArn, 'campaign verify run', 'failed');
+
+    // ---- The ledger kept current from Batch's job state changes ----
+    this.events = new CampaignEvents(this, 'events', {
+      naming,
+      names,
+      kmsKeyArn,
+      jobQueues: props.jobQueues,
+      logRetentionDays: props.logRetentionDays,
+      alarmTopicArn: props.alarmTopicArn,
     });
   }
 

@@ -5,13 +5,15 @@
  *     -> Items-csv | Items-jsonl | Items-manifest: a Distributed Map with an S3 ItemReader, an
  *        ItemBatcher (chunkSize items per chunk), MaxConcurrency, ToleratedFailurePercentage and a
  *        ResultWriter into the environment's dataset bucket. Each chunk (a STANDARD child workflow):
- *          Measure -> MarkRunning (rows) -> CountRunning (summary)
+ *          Measure -> MarkRunning
  *          -> JobKind: SubmitToMozart (a HySDS job: lambda:invoke of campaign-submit, which submits
  *             the chunk's rows to Mozart and returns their job ids), or
  *             ChunkSize: SubmitArray (Batch array job, .sync) | SubmitOne (a chunk of one: Batch
  *             arrays have at least 2 children)
- *          -> MarkSucceeded -> CountSucceeded           (or, on any failure)
- *          -> MarkFailed -> CountFailed -> ChunkFailed (Fail, so the tolerance counts it)
+ *          -> MarkSucceeded                    (or, on any failure)
+ *          -> MarkFailed -> ChunkFailed (Fail, so the tolerance counts it)
+ *        Each Mark* is an inline Map over the chunk's rows: a conditional update of the row, then,
+ *        only if that update won, the summary's counters (ROW_TRANSITIONS).
  *     -> Finished (summary phase), or Stopped -> CampaignStopped (Fail) past the tolerance.
  *
  * Every ledger write is a direct DynamoDB integration: nothing home-made sits in the data path.
@@ -20,7 +22,9 @@
  */
 import { CAMPAIGN_SUBMIT_ERRORS, type CampaignSubmitEvent } from '../../lambdas/campaign-submit/contract';
 import { CAMPAIGN_JOB_ENV } from '../../lib/campaign/execution';
-import { LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
+import { COUNTER_VALUES, DYNAMODB_THROTTLES, LEDGER_KEYS, ROW_PREFIX, ROW_TRANSITIONS, SUMMARY_ITEM, type TransitionTo } from '../../lib/campaign/ledger-keys';
+
+export { ROW_TRANSITIONS };
 import type { InventoryFormat } from '../../lib/campaign/inventory';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -55,7 +59,7 @@ const SUBMIT_RETRY = [
 ];
 /** DynamoDB throttling of ledger writes. */
 const LEDGER_RETRY = [
-  { ErrorEquals: ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.ThrottlingException', 'DynamoDB.RequestLimitExceeded'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 8, JitterStrategy: 'FULL' },
+  { ErrorEquals: [...DYNAMODB_THROTTLES], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 8, JitterStrategy: 'FULL' },
 ];
 
 
@@ -76,8 +80,28 @@ function updateSummary(table: string, campaignPath: string, expression: string, 
   };
 }
 
-/** An inline Map that writes one ledger row per item of the chunk. */
-function markRows(table: string, state: string, extra: { set: string; values: Asl; selector?: Asl; names?: Asl }, next: string): Asl {
+/** What the optimized DynamoDB integration (and moto's) answers when a ConditionExpression fails. */
+export const CONDITION_FAILED = 'DynamoDB.ConditionalCheckFailedException';
+
+/** What a row transition writes besides its state. */
+interface RowTransition {
+  /** Extra SET/REMOVE clauses after `SET #state = :state, `. */
+  readonly set: string;
+  readonly values: Asl;
+  readonly selector?: Asl;
+  readonly names?: Asl;
+}
+
+/**
+ * An inline Map that moves each row of the chunk to `state`: per row, the conditional update of
+ * the row (ROW_TRANSITIONS), then, only if it won, the summary's counters. A failed condition is
+ * "another writer already moved this row" (the Batch-event Lambda, or a redelivered chunk), not a
+ * failure.
+ */
+function markRows(table: string, state: TransitionTo, extra: RowTransition, next: string): Asl {
+  const transition = ROW_TRANSITIONS[state];
+  const conditionValues = Object.fromEntries(Object.entries(transition.conditionValues).map(([k, v]) => [k, { S: v }]));
+  const counterValues = Object.fromEntries(Object.entries(COUNTER_VALUES).filter(([k]) => transition.counters.includes(k)).map(([k, v]) => [k, { N: v }]));
   return {
     Type: 'Map',
     ItemsPath: '$.Items',
@@ -101,14 +125,18 @@ function markRows(table: string, state: string, extra: { set: string; values: As
             TableName: table,
             Key: { [LEDGER_KEYS.partition]: { 'S.$': '$.campaign' }, [LEDGER_KEYS.sort]: { 'S.$': `States.Format('${ROW_PREFIX}{}', $.id)` } },
             UpdateExpression: `SET #state = :state, ${extra.set}`,
+            ConditionExpression: transition.condition,
             // `state` and `error` are DynamoDB reserved words.
             ExpressionAttributeNames: { '#state': 'state', ...(extra.names ?? {}) },
-            ExpressionAttributeValues: { ':state': { S: state }, ...extra.values },
+            ExpressionAttributeValues: { ':state': { S: state }, ':attempt': { 'N.$': "States.Format('{}', $.attempt)" }, ...conditionValues, ...extra.values },
           },
           ResultPath: null,
           Retry: LEDGER_RETRY,
-          End: true,
+          Catch: [{ ErrorEquals: [CONDITION_FAILED], ResultPath: null, Next: `Row ${state} elsewhere` }],
+          Next: `Count ${state}`,
         },
+        [`Count ${state}`]: updateSummary(table, '$.campaign', transition.counters, counterValues, { End: true }),
+        [`Row ${state} elsewhere`]: { Type: 'Pass', Comment: 'another writer moved this row first and counted it', End: true },
       },
     },
     ResultPath: null,
@@ -129,6 +157,8 @@ function submitJob(array: boolean): Asl {
         Environment: [
           { Name: CAMPAIGN_JOB_ENV.items, 'Value.$': 'States.JsonToString($.ids)' },
           { Name: CAMPAIGN_JOB_ENV.campaign, 'Value.$': '$.BatchInput.campaign' },
+          // The Batch-event Lambda moves a row only for the attempt that is running.
+          { Name: CAMPAIGN_JOB_ENV.attempt, 'Value.$': "States.Format('{}', $.BatchInput.attempt)" },
         ],
       },
     },
@@ -204,10 +234,9 @@ function chunkStates(table: string, job?: Asl, submitFunctionArn?: string): Asl 
       // a running row leaves the retryable index.
       set: 'attempts = :attempt, startedAt = :now, #row = :row REMOVE finishedAt, jobId, #error, retryable',
       names: { '#error': 'error', '#row': 'row' },
-      values: { ':attempt': { 'N.$': "States.Format('{}', $.attempt)" }, ':now': now, ':row': { 'S.$': '$.row' } },
+      values: { ':now': now, ':row': { 'S.$': '$.row' } },
       selector: { 'row.$': 'States.JsonToString($$.Map.Item.Value)' },
-    }, 'CountRunning'),
-    CountRunning: updateSummary(table, '$.BatchInput.campaign', 'ADD running :n', { ':n': { 'N.$': "States.Format('{}', $.count)" } }, { Next: job ? 'Job' : 'JobKind' }),
+    }, job ? 'Job' : 'JobKind'),
     ...(job
       ? job
       : {
@@ -226,11 +255,8 @@ function chunkStates(table: string, job?: Asl, submitFunctionArn?: string): Asl 
       set: 'finishedAt = :now, jobId = :job',
       values: { ':now': now, ':job': { 'S.$': "States.Format('{}:{}', $.jobId, $.index)" } },
       selector: { 'jobId.$': '$.job.jobId' },
-    }, 'CountSucceeded'),
-    CountSucceeded: updateSummary(table, '$.BatchInput.campaign', 'ADD running :minus, succeeded :n', {
-      ':n': { 'N.$': "States.Format('{}', $.count)" },
-      ':minus': { 'N.$': "States.Format('-{}', $.count)" },
-    }, { End: true }),
+    }, 'Chunk succeeded'),
+    'Chunk succeeded': { Type: 'Succeed' },
     MarkFailed: markRows(table, 'failed', {
       // The cause (Batch's job description for a plain job) holds the exit code that retry reads.
       // `retryable` puts the row in the index the retry state machine queries.
@@ -238,11 +264,7 @@ function chunkStates(table: string, job?: Asl, submitFunctionArn?: string): Asl 
       names: { '#error': 'error' },
       values: { ':now': now, ':error': { 'S.$': '$.error' }, ':cause': { 'S.$': '$.cause' }, ':campaign': { 'S.$': '$.campaign' } },
       selector: { 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
-    }, 'CountFailed'),
-    CountFailed: updateSummary(table, '$.BatchInput.campaign', 'ADD running :minus, failed :n', {
-      ':n': { 'N.$': "States.Format('{}', $.count)" },
-      ':minus': { 'N.$': "States.Format('-{}', $.count)" },
-    }, { Next: 'ChunkFailed' }),
+    }, 'ChunkFailed'),
     // A failed chunk fails its child workflow, which is what ToleratedFailurePercentage counts.
     ChunkFailed: { Type: 'Fail', Error: 'Campaign.ChunkFailed', Cause: 'the chunk\'s Batch job failed; its rows are marked failed in the ledger' },
   };

@@ -11,6 +11,7 @@ export function campaignNames(naming: Naming) {
   const ledgerTable = naming.resource('campaigns', 'generic');
   const retryStateMachine = naming.resource('campaign-retry', 'generic');
   const submitFunction = naming.resource('campaign-submit', 'lambda');
+  const verifyStateMachine = naming.resource('campaign-verify', 'generic');
   return {
     stateMachine,
     stateMachineArn: `arn:aws:states:${region}:${accountId}:stateMachine:${stateMachine}`,
@@ -41,6 +42,10 @@ export function campaignNames(naming: Naming) {
     /** The function that submits a HySDS job's chunks to Mozart (lambdas/campaign-submit). */
     submitFunction,
     submitFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${submitFunction}`,
+    verifyStateMachine,
+    verifyStateMachineArn: `arn:aws:states:${region}:${accountId}:stateMachine:${verifyStateMachine}`,
+    verifyRole: naming.resource('campaign-verify-states', 'iamRole'),
+    verifyLogGroup: `/aws/vendedlogs/states/${verifyStateMachine}`,
     /** Where the Distributed Map writes its results, in the dataset bucket. */
     resultPrefix: 'campaigns/results',
     /** Where retry inventories go, in the dataset bucket. */

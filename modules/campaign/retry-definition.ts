@@ -19,7 +19,7 @@
  *
  * The conditional transactions make a row's move happen once even when two runs overlap.
  */
-import { CAMPAIGN_INDEX, LEDGER_KEYS, RETRY_INDEX, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
+import { CAMPAIGN_INDEX, DYNAMODB_THROTTLES, LEDGER_KEYS, RETRY_INDEX, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
 import type { Asl } from './definitions';
 
 /** Rows one retry run takes at most; the schedule comes back for the rest. */
@@ -41,8 +41,10 @@ export interface RetryDefinitionProps {
 }
 
 const THROTTLES = [
-  { ErrorEquals: ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.ThrottlingException', 'DynamoDB.RequestLimitExceededException', 'DynamoDb.ThrottlingException'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 8, JitterStrategy: 'FULL' },
+  { ErrorEquals: [...DYNAMODB_THROTTLES], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 8, JitterStrategy: 'FULL' },
 ];
+
+const TRANSACTION_CANCELLED = ['DynamoDb.TransactionCanceledException', 'DynamoDB.TransactionCanceledException'];
 
 const rowKey = { [LEDGER_KEYS.partition]: { 'S.$': '$.campaign' }, [LEDGER_KEYS.sort]: { 'S.$': '$.row.item.S' } };
 const summaryKey = { [LEDGER_KEYS.partition]: { 'S.$': '$.campaign' }, [LEDGER_KEYS.sort]: { S: SUMMARY_ITEM } };
@@ -81,9 +83,16 @@ function moveRow(table: string, to: 'abandoned' | 'waiting', output: Asl, next: 
       ],
     },
     ResultSelector: output,
-    Retry: THROTTLES,
+    Retry: [
+      ...THROTTLES,
+      // The transaction includes the summary item, which every concurrent move also updates:
+      // DynamoDB cancels concurrent transactions on one item (TransactionConflict), with the same
+      // error as a failed condition. Retried with jitter, a conflict goes through; a failed
+      // condition fails again and is caught below.
+      { ErrorEquals: TRANSACTION_CANCELLED, IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 4, JitterStrategy: 'FULL' },
+    ],
     // Another run moved the row first: nothing to do for it.
-    Catch: [{ ErrorEquals: ['DynamoDb.TransactionCanceledException', 'DynamoDB.TransactionCanceledException'], Next: 'Moved elsewhere' }],
+    Catch: [{ ErrorEquals: TRANSACTION_CANCELLED, Next: 'Moved elsewhere' }],
     ...next,
   };
 }

@@ -6,7 +6,7 @@
  */
 import { CAMPAIGN_SUBMIT_ERRORS } from '../../lambdas/campaign-submit/contract';
 import { CAMPAIGN_JOB_ENV, itemOfChild, toleratedFailedRows } from '../../lib/campaign/execution';
-import { campaignDefinition, emulatedCampaignDefinition, type Asl } from '../../modules/campaign/definitions';
+import { campaignDefinition, emulatedCampaignDefinition, ROW_TRANSITIONS, type Asl } from '../../modules/campaign/definitions';
 
 const props = { ledgerTable: 'pcm-bulk-campaigns', resultBucket: 'pcm-bulk-dataset-1', resultPrefix: 'campaigns/results' };
 const submitFunctionArn = 'arn:aws:lambda:us-west-2:123456789012:function:pcm-bulk-campaign-submit';
@@ -43,7 +43,7 @@ describe('campaign definition (AWS)', () => {
     expect(aws.States.Stopped).toMatchObject({ Resource: 'arn:aws:states:::dynamodb:updateItem', Next: 'CampaignStopped', Parameters: { ExpressionAttributeValues: { ':phase': { S: 'stopped' } } } });
     expect(aws.States.CampaignStopped).toMatchObject({ Type: 'Fail', Error: 'Campaign.Stopped' });
     // A failed chunk fails its child workflow: that is what the tolerance counts.
-    expect(chunk.CountFailed.Next).toBe('ChunkFailed');
+    expect(chunk.MarkFailed.Next).toBe('ChunkFailed');
     expect(chunk.ChunkFailed).toMatchObject({ Type: 'Fail', Error: 'Campaign.ChunkFailed' });
   });
 
@@ -55,7 +55,7 @@ describe('campaign definition (AWS)', () => {
         'JobDefinition.$': '$.BatchInput.job.definition',
         'JobQueue.$': '$.BatchInput.job.queue',
         ArrayProperties: { 'Size.$': '$.count' },
-        ContainerOverrides: { Environment: [{ Name: CAMPAIGN_JOB_ENV.items, 'Value.$': 'States.JsonToString($.ids)' }, { Name: CAMPAIGN_JOB_ENV.campaign, 'Value.$': '$.BatchInput.campaign' }] },
+        ContainerOverrides: { Environment: [{ Name: CAMPAIGN_JOB_ENV.items, 'Value.$': 'States.JsonToString($.ids)' }, { Name: CAMPAIGN_JOB_ENV.campaign, 'Value.$': '$.BatchInput.campaign' }, { Name: CAMPAIGN_JOB_ENV.attempt, 'Value.$': "States.Format('{}', $.BatchInput.attempt)" }] },
       },
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkFailed' }],
       Next: 'MarkSucceeded',
@@ -123,6 +123,42 @@ describe('campaign definition (AWS)', () => {
   });
 });
 
+describe('ledger row transitions', () => {
+  const row = (mark: string) => chunk[mark].ItemProcessor.States as Asl;
+
+  it('moves a row to running only from waiting (or not yet written), for a later attempt than it last ran', () => {
+    const states = row('MarkRunning');
+    expect(states['Row running'].Parameters.ConditionExpression).toBe(ROW_TRANSITIONS.running.condition);
+    expect(ROW_TRANSITIONS.running.condition).toBe('(attribute_not_exists(#state) OR #state = :waiting) AND (attribute_not_exists(attempts) OR attempts < :attempt)');
+    expect(states['Row running'].Parameters.ExpressionAttributeValues).toMatchObject({ ':waiting': { S: 'waiting' }, ':attempt': { 'N.$': "States.Format('{}', $.attempt)" }, ':state': { S: 'running' } });
+  });
+
+  it('ends a row (succeeded or failed) only from running with the same attempt', () => {
+    for (const [mark, state] of [['MarkSucceeded', 'succeeded'], ['MarkFailed', 'failed']]) {
+      const task = row(mark)[`Row ${state}`];
+      expect(task.Parameters.ConditionExpression).toBe('#state = :running AND attempts = :attempt');
+      expect(task.Parameters.ExpressionAttributeValues).toMatchObject({ ':running': { S: 'running' }, ':state': { S: state } });
+    }
+  });
+
+  it('changes the counters only after the row update won; a failed condition is another writer, not a failure', () => {
+    for (const [mark, state, counters] of [
+      ['MarkRunning', 'running', 'ADD running :one'],
+      ['MarkSucceeded', 'succeeded', 'ADD running :minus, succeeded :one'],
+      ['MarkFailed', 'failed', 'ADD running :minus, failed :one'],
+    ]) {
+      const states = row(mark);
+      expect(Object.keys(states)).toHaveLength(3);
+      expect(states[`Row ${state}`]).toMatchObject({ Resource: 'arn:aws:states:::dynamodb:updateItem', Next: `Count ${state}`, Catch: [{ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: null, Next: `Row ${state} elsewhere` }] });
+      expect(states[`Count ${state}`]).toMatchObject({ End: true, Parameters: { Key: { item: { S: '#summary' } }, UpdateExpression: counters } });
+      expect(states[`Row ${state} elsewhere`]).toMatchObject({ Type: 'Pass', End: true });
+    }
+    // No chunk-wide counter update is left: each row counts itself.
+    expect(JSON.stringify(chunk)).not.toMatch(/\$\.count\)"\}\}/);
+    expect(Object.keys(chunk).filter((k) => k.startsWith('Count'))).toEqual([]);
+  });
+});
+
 describe('emulated campaign definition (moto 5.2.1)', () => {
   const emulated = emulatedCampaignDefinition(props);
   const map = emulated.States['Items-csv'] as Asl;
@@ -132,8 +168,8 @@ describe('emulated campaign definition (moto 5.2.1)', () => {
     expect(map.ToleratedFailurePercentagePath).toBeUndefined();
     expect(map.ItemSelector).toEqual({ 'Items.$': 'States.StringToJson($$.Map.Item.Value.items)', BatchInput: { 'campaign.$': '$.campaign', 'job.$': '$.job', 'attempt.$': '$.attempt', 'item.$': '$$.Map.Item.Value' } });
     const states = map.ItemProcessor.States as Asl;
-    for (const name of ['Measure', 'MarkRunning', 'CountRunning', 'MarkSucceeded', 'CountSucceeded', 'MarkFailed', 'CountFailed', 'ChunkFailed']) {
-      expect(name === 'CountRunning' ? { ...states[name], Next: undefined } : states[name]).toEqual(name === 'CountRunning' ? { ...chunk[name], Next: undefined } : chunk[name]);
+    for (const name of ['Measure', 'MarkRunning', 'MarkSucceeded', 'MarkFailed', 'ChunkFailed']) {
+      expect(name === 'MarkRunning' ? { ...states[name], Next: undefined } : states[name]).toEqual(name === 'MarkRunning' ? { ...chunk[name], Next: undefined } : chunk[name]);
     }
     expect(states.SubmitArray).toBeUndefined();
     // No Mozart path in the emulator: moto runs Lambda functions only in Docker.

@@ -13,6 +13,7 @@ import { validateStackDir } from '../../lib/terraform-cli';
 import { campaignDefinition } from '../../modules/campaign/definitions';
 import { RETRY_LIMIT_MAX, RETRY_SCHEDULE, retryDefinition } from '../../modules/campaign/retry-definition';
 import { campaignNames } from '../../modules/campaign/names';
+import { verifyDefinition } from '../../modules/campaign/verify-definition';
 import { Naming } from '../../modules/naming';
 import { exampleData, exampleSources } from '../support/examples';
 import { resourcesOf, synthesize, type StackJson } from '../support/synth';
@@ -126,9 +127,11 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
       'pcm-bulk-campaign ExecutionsTimedOut',
       'pcm-bulk-campaign-retry ExecutionsFailed',
       'pcm-bulk-campaign-retry ExecutionsTimedOut',
+      'pcm-bulk-campaign-verify ExecutionsFailed',
+      'pcm-bulk-campaign-verify ExecutionsTimedOut',
     ]);
     for (const alarm of alarms) {
-      expect(alarm).toMatchObject({ dimensions: { StateMachineArn: expect.stringMatching(/^arn:aws:states:us-west-2:\d+:stateMachine:pcm-bulk-campaign(-retry)?$/) }, alarm_actions: [`arn:aws:sns:us-west-2:${config.aws.accountId}:pcm-bulk-alerts`] });
+      expect(alarm).toMatchObject({ dimensions: { StateMachineArn: expect.stringMatching(/^arn:aws:states:us-west-2:\d+:stateMachine:pcm-bulk-campaign(-retry|-verify)?$/) }, alarm_actions: [`arn:aws:sns:us-west-2:${config.aws.accountId}:pcm-bulk-alerts`] });
     }
   });
 
@@ -157,6 +160,54 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
     expect(retryStatements.StartsPasses.Resource).toEqual([names.stateMachineArn, names.retryStateMachineArn]);
     expect(retryStatements.ReadsLedger.Resource).toEqual([names.ledgerTableArn, `${names.ledgerTableArn}/index/retryable`]);
     expect(retryStatements.WritesRetryInventories.Resource).toBe(`arn:aws:s3:::pcm-bulk-dataset-${config.aws.accountId}/campaigns/*`);
+  });
+
+  it('sends the SUCCEEDED and FAILED Batch job events of the campaign queues to the campaign-events Lambda', () => {
+    const rule = Object.values(resourcesOf(compute, 'aws_cloudwatch_event_rule')).find((r: StackJson) => r.name === 'pcm-bulk-campaign-events') as StackJson;
+    const account = config.aws.accountId;
+    expect(JSON.parse(rule.event_pattern)).toEqual({
+      source: ['aws.batch'],
+      'detail-type': ['Batch Job State Change'],
+      detail: { status: ['SUCCEEDED', 'FAILED'], jobQueue: config.batch.jobQueues.map((q) => `arn:aws:batch:us-west-2:${account}:job-queue/pcm-bulk-batch-${q.name}`) },
+    });
+    const targets = Object.values(resourcesOf(compute, 'aws_cloudwatch_event_target')).filter((t: StackJson) => String(t.rule).includes('campaigns_events')) as StackJson[];
+    expect(targets).toHaveLength(1);
+    expect(targets[0].arn).toMatch(/^\$\{aws_lambda_function\.campaigns_events_function_.*\.arn\}$/);
+    const fn = Object.values(resourcesOf(compute, 'aws_lambda_function')).find((f: StackJson) => f.function_name === 'pcm-bulk-campaign-events') as StackJson;
+    expect(fn.environment.variables).toEqual({ LEDGER_TABLE: names.ledgerTable });
+    expect(fn.kms_key_arn).toEqual(expect.any(String));
+    // Events it fails on every retry go to its DLQ, which alarms.
+    const invoke = Object.values(resourcesOf(compute, 'aws_lambda_function_event_invoke_config')).find((c: StackJson) => String(c.function_name).includes('campaigns_events')) as StackJson;
+    expect(invoke.destination_config.on_failure.destination).toMatch(/aws_sqs_queue\.campaigns_events_dead-letter/);
+    const dlq = Object.values(resourcesOf(compute, 'aws_sqs_queue')).find((q: StackJson) => q.name === 'pcm-bulk-campaign-events-dlq') as StackJson;
+    expect(dlq.kms_master_key_id).toEqual(expect.any(String));
+    const group = Object.values(resourcesOf(compute, 'aws_cloudwatch_log_group')).find((g: StackJson) => g.name === '/aws/lambda/pcm-bulk-campaign-events') as StackJson;
+    expect(group).toMatchObject({ retention_in_days: 365, kms_key_id: expect.any(String) });
+  });
+
+  it("gives the campaign-events Lambda's role UpdateItem on the ledger and nothing else of DynamoDB", () => {
+    const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('campaigns_events_function_role')) as StackJson;
+    const statements = JSON.parse(policy.policy).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[];
+    expect(statements.map((st) => st.Sid)).toEqual(['MovesLedgerRows', 'UsesLedgerKey', 'WriteOwnLogGroup', 'DecryptOwnEnvironment', 'SendFailedRuns']);
+    expect(statements[0]).toEqual({ Sid: 'MovesLedgerRows', Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: names.ledgerTableArn });
+    expect(statements.flatMap((st) => [st.Action].flat()).filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:UpdateItem']);
+    expect(statements.find((st) => st.Sid === 'SendFailedRuns')!.Resource).toMatch(/aws_sqs_queue\.campaigns_events_dead-letter/);
+  });
+
+  it('runs the verify state machine, encrypted, with a role that queries and updates the ledger, HEADs the dataset bucket and continues only itself', () => {
+    const verify = Object.values(resourcesOf(compute, 'aws_sfn_state_machine')).find((m: StackJson) => m.name === names.verifyStateMachine) as StackJson;
+    expect(JSON.parse(verify.definition)).toEqual(verifyDefinition({ ledgerTable: names.ledgerTable, verifyStateMachineArn: names.verifyStateMachineArn }));
+    expect(verify).toMatchObject({ encryption_configuration: { type: 'CUSTOMER_MANAGED_KMS_KEY' }, logging_configuration: { level: 'ERROR', include_execution_data: false } });
+    const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('verify-role')) as StackJson;
+    const bySid = Object.fromEntries((JSON.parse(policy.policy).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[]).map((st) => [st.Sid, [st.Action, st.Resource]]));
+    const dataset = `arn:aws:s3:::pcm-bulk-dataset-${config.aws.accountId}`;
+    expect(bySid).toMatchObject({
+      ReadsLedger: ['dynamodb:Query', names.ledgerTableArn],
+      MovesRows: ['dynamodb:UpdateItem', names.ledgerTableArn],
+      ChecksOutputs: ['s3:GetObject', `${dataset}/*`],
+      TellsMissingOutputs: ['s3:ListBucket', dataset],
+      ContinuesAsNew: ['states:StartExecution', names.verifyStateMachineArn],
+    });
   });
 
   it('passes every check rule on the campaign resources', () => {

@@ -62,6 +62,8 @@ describe('retry definition (AWS)', () => {
       expect(rowUpdate).toMatchObject({ UpdateExpression: 'SET #state = :to REMOVE retryable', ConditionExpression: '#state = :was', ExpressionAttributeValues: { ':to': { S: to }, ':was': { 'S.$': '$.row.state.S' } } });
       expect(summaryUpdate.ExpressionAttributeNames).toEqual({ '#was.$': '$.row.state.S' });
       expect(row[state].Catch[0]).toMatchObject({ ErrorEquals: expect.arrayContaining(['DynamoDB.TransactionCanceledException']), Next: 'Moved elsewhere' });
+      // A TransactionConflict on the shared summary item answers the same error: retried first.
+      expect(row[state].Retry.at(-1)).toMatchObject({ ErrorEquals: expect.arrayContaining(['DynamoDb.TransactionCanceledException']), MaxAttempts: 4, JitterStrategy: 'FULL' });
     }
   });
 

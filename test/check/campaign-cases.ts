@@ -43,6 +43,24 @@ const lambdaDefinition = (retry: readonly { ErrorEquals: readonly string[] }[]) 
       },
     },
   });
+/** A Map whose rows are written by an AWS SDK transaction and an optimized update, each catching `sdkError` and `optimizedError`. */
+const ledgerWrites = (sdkError: string, optimizedError: string) => ({
+  StartAt: 'Rows',
+  States: {
+    Rows: {
+      Type: 'Map',
+      ItemProcessor: {
+        StartAt: 'Move',
+        States: {
+          Move: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:dynamodb:transactWriteItems', Catch: [{ ErrorEquals: [sdkError], Next: 'Mark' }], Next: 'Mark' },
+          Mark: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:updateItem', Catch: [{ ErrorEquals: [optimizedError], Next: 'Done' }], Next: 'Done' },
+          Done: { Type: 'Succeed' },
+        },
+      },
+      End: true,
+    },
+  },
+});
 
 export function campaignCases(): Record<string, CampaignCase> {
   return {
@@ -61,6 +79,11 @@ export function campaignCases(): Record<string, CampaignCase> {
       // The task sits in a Distributed Map's processor, as the campaign's does, and retries throttling only.
       fail: { resources: { aws_sfn_state_machine: { m: machine({ definition: lambdaDefinition([{ ErrorEquals: ['Lambda.TooManyRequestsException'] }]) }) } } },
       finds: { address: 'aws_sfn_state_machine.m', problem: /Lambda task "Items\/Submit" does not retry Lambda\.ServiceException, Lambda\.AWSLambdaException, Lambda\.SdkClientException$/ },
+    },
+    'PCM-SFN-4': {
+      pass: { resources: { aws_sfn_state_machine: { m: machine({ definition: JSON.stringify(ledgerWrites('DynamoDb.TransactionCanceledException', 'DynamoDB.ConditionalCheckFailedException')) }) } } },
+      fail: { resources: { aws_sfn_state_machine: { m: machine({ definition: JSON.stringify(ledgerWrites('DynamoDB.TransactionCanceledException', 'DynamoDB.ConditionalCheckFailedException')) }) } } },
+      finds: { address: 'aws_sfn_state_machine.m', problem: /state "Move" \(AWS SDK integration\) handles DynamoDB\.TransactionCanceledException, which it never reports; it reports DynamoDb\.TransactionCanceledException/ },
     },
     'PCM-DDB-1': {
       pass: { resources: { aws_dynamodb_table: { t: { name: 'pcm-bulk-campaigns', server_side_encryption: { enabled: true, kms_key_arn: KEY } } } } },

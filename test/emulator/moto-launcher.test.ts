@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EMULATOR_CREDENTIALS, emulatorCommand, freePort, startEmulator } from '../../lib/emulator/server';
 import { HAS_MOTO } from '../support/moto';
 
@@ -92,6 +93,20 @@ print(json.dumps({"listenQueue": werkzeug.serving.BaseWSGIServer.request_queue_s
     expect(viaLauncher).toHaveLength(2);
     expect(viaLauncher).toEqual(plain);
   }, 300000);
+
+  it('counts every one of many concurrent ADDs to one DynamoDB item, as DynamoDB does (plain moto_server loses some)', async () => {
+    const emulator = await startEmulator();
+    try {
+      const db = new DynamoDBClient({ endpoint: emulator.endpoint, region: 'us-west-2', credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 });
+      await db.send(new CreateTableCommand({ TableName: 't', BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }] }));
+      const add = () => db.send(new UpdateItemCommand({ TableName: 't', Key: { k: { S: 'summary' } }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': { N: '1' } } }));
+      await Promise.all(Array.from({ length: 20 }, async () => { for (let i = 0; i < 25; i++) await add(); }));
+      const { Item } = await db.send(new GetItemCommand({ TableName: 't', Key: { k: { S: 'summary' } } }));
+      expect(Item?.n).toEqual({ N: '500' });
+    } finally {
+      await emulator.stop();
+    }
+  }, 120000);
 });
 
 /** moto_server itself, as the launcher's reference. */
