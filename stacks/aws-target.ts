@@ -65,22 +65,6 @@ export function supportsLambdaAccountSettings(target: AwsTarget): boolean {
 }
 
 /**
- * Whether the AWS provider may check a state machine's definition while it plans. Whenever a
- * known definition changes, provider 5.100 calls Step Functions' ValidateStateMachineDefinition
- * and fails the plan on any error; in AWS that catches a bad definition before anything is
- * applied. moto 5.2.1 does not implement the action (HTTP 500, "The
- * validate_state_machine_definition action has not been implemented"), and the provider's SDK
- * retries a 500 up to 25 times with a backoff that doubles to minutes, so a plan with a state
- * machine in it did not end within 14 minutes. In the emulator the definition therefore reaches
- * the state machine through a `terraform_data` (`modules/state-machine-definition.ts`): its output
- * is unknown while a changed definition is planned, the provider checks known definitions only,
- * and apply gives the state machine exactly the same definition.
- */
-export function supportsStateMachineValidation(target: AwsTarget): boolean {
-  return target.endpoint === undefined;
-}
-
-/**
  * How many resources Terraform applies at once (its `-parallelism`), or undefined for Terraform's
  * default of 10. A deploy mostly waits: the AWS provider polls until S3 lifecycle rules, SQS
  * attributes and queue policies read back as written (10-60 s each, three matching reads ten

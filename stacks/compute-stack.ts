@@ -37,7 +37,7 @@ import { OperatorUrls } from '../modules/operator-urls';
 import { consumerStatements, grantsToConsumer } from '../modules/storage-grants';
 import { WorkerFleet } from '../modules/worker-fleet';
 import { HARIKIRI_ENV, workerGroupsValue } from '../lambdas/harikiri/contract';
-import { REAL_AWS, supportsStateMachineValidation, supportsStateManagerAssociations, type AwsTarget } from './aws-target';
+import { REAL_AWS, supportsStateManagerAssociations, type AwsTarget } from './aws-target';
 import { defaultTags, EnvironmentStack } from './environment-stack';
 
 export interface ComputeStackProps {
@@ -262,7 +262,6 @@ export class ComputeStack extends EnvironmentStack {
         protectData: protect,
         logRetentionDays: opsLike ? 365 : 30,
         alarmTopicArn: naming.topicArn('alerts'),
-        definitionsCheckedAtPlan: supportsStateMachineValidation(props.target ?? REAL_AWS),
       });
     }
 

@@ -13,7 +13,6 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
 import { LEDGER_KEYS, RETRY_INDEX } from '../../lib/campaign/ledger-keys';
 import type { Naming } from '../naming';
-import { stateMachineDefinition } from '../state-machine-definition';
 import { policyJson, trustPolicyJson, type PolicyStatement } from '../policy';
 import { campaignDefinition } from './definitions';
 import { campaignNames, type CampaignNames } from './names';
@@ -32,11 +31,6 @@ export interface CampaignEngineProps {
   readonly logRetentionDays: number;
   /** SNS topic of the environment's alerts. */
   readonly alarmTopicArn: string;
-  /**
-   * Whether the provider may check the definitions while it plans: false for an emulator that
-   * lacks ValidateStateMachineDefinition (`supportsStateMachineValidation`). @default true
-   */
-  readonly definitionsCheckedAtPlan?: boolean;
 }
 
 export class CampaignEngine extends Construct {
@@ -56,7 +50,6 @@ export class CampaignEngine extends Construct {
     const names = (this.names = campaignNames(naming));
     const { region, accountId } = naming.identity;
     const dataset = naming.bucketArn('dataset');
-    const checkedAtPlan = props.definitionsCheckedAtPlan ?? true;
 
     this.ledger = new DynamodbTable(this, 'ledger', {
       name: names.ledgerTable,
@@ -135,12 +128,7 @@ export class CampaignEngine extends Construct {
       name: names.stateMachine,
       roleArn: this.role.arn,
       type: 'STANDARD',
-      definition: stateMachineDefinition(
-        this,
-        'definition',
-        JSON.stringify(campaignDefinition({ ledgerTable: names.ledgerTable, resultBucket: naming.bucket('dataset'), resultPrefix: names.resultPrefix })),
-        checkedAtPlan,
-      ),
+      definition: JSON.stringify(campaignDefinition({ ledgerTable: names.ledgerTable, resultBucket: naming.bucket('dataset'), resultPrefix: names.resultPrefix })),
       loggingConfiguration: {
         logDestination: `${this.logGroup.arn}:*`,
         // Execution data holds inventory rows: kept out of the logs.
@@ -176,13 +164,8 @@ export class CampaignEngine extends Construct {
       name: names.retryStateMachine,
       roleArn: retryRole.arn,
       type: 'STANDARD',
-      definition: stateMachineDefinition(
-        this,
-        'retry-definition',
-        JSON.stringify(
-          retryDefinition({ ledgerTable: names.ledgerTable, campaignStateMachineArn: names.stateMachineArn, retryStateMachineArn: names.retryStateMachineArn, bucket: naming.bucket('dataset'), prefix: names.retryPrefix }),
-        ),
-        checkedAtPlan,
+      definition: JSON.stringify(
+        retryDefinition({ ledgerTable: names.ledgerTable, campaignStateMachineArn: names.stateMachineArn, retryStateMachineArn: names.retryStateMachineArn, bucket: naming.bucket('dataset'), prefix: names.retryPrefix }),
       ),
       loggingConfiguration: { logDestination: `${retryLogs.arn}:*`, includeExecutionData: false, level: 'ERROR' },
       tracingConfiguration: { enabled: false },
