@@ -1,6 +1,6 @@
 """
-moto_server with three documented speed-ups and a longer listen queue: what `moto_server` runs, started by
-lib/emulator/server.ts whenever the Python that has moto can import moto.
+moto_server with three documented speed-ups, a longer listen queue and one action moto lacks: what
+`moto_server` runs, started by lib/emulator/server.ts whenever the Python that has moto can import moto.
 
 Both were found with cProfile on moto's own WSGI app (moto 5.2.1), and both keep every answer the
 same: same arguments, same app, same bytes (test/emulator/moto-launcher.test.ts compares the two
@@ -89,6 +89,47 @@ werkzeug.serving.BaseWSGIServer.request_queue_size = 4096
 # Before moto's Step Functions modules import `parse` by name (they load with the first request).
 jsonpath_ng.parse = jsonpath_ng.parser.parse = _parse_once
 jsonpath_ng.ext.parse = jsonpath_ng.ext.parser.parse = _parse_ext_once
+
+
+# ---- The one action added: Step Functions' ValidateStateMachineDefinition ----------------------
+# The AWS provider (5.100) calls it whenever it plans a new or changed aws_sfn_state_machine, once
+# while planning and again while applying, and fails on any error. moto 5.2.1 does not implement
+# it: it answers HTTP 500 ("The validate_state_machine_definition action has not been
+# implemented"), which the provider's SDK retries 25 times with a backoff that doubles to minutes,
+# so no Terraform deploy of a state machine finished (bulk-compute with campaigns: past 14 minutes).
+# No choice of Terraform arguments avoids the call, so the emulator answers it, with exactly what
+# its own CreateStateMachine would do with the definition: moto stores any definition unless its
+# interpreter is on (`execute_state_machine`), and then parses it and refuses what its parser
+# rejects. So OK, or FAIL with the parser's message where CreateStateMachine would refuse.
+# Real AWS keeps its own, fuller check; the kit's production definitions are never changed for it.
+from moto.core.responses import ActionResult  # noqa: E402
+from moto.stepfunctions import responses as _sfn_responses  # noqa: E402
+
+
+def _validate_state_machine_definition(self):
+    definition = self._get_param("definition")
+    diagnostics = []
+    if _interpreting():
+        from moto.stepfunctions.parser.api import InvalidDefinition
+        from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+        try:
+            StepFunctionsParserBackend._validate_definition(definition=definition)
+        except InvalidDefinition as refused:
+            diagnostics.append({"severity": "ERROR", "code": "SCHEMA_VALIDATION_FAILED", "message": str(refused.message)})
+    return ActionResult({"result": "FAIL" if diagnostics else "OK", "diagnostics": diagnostics, "truncated": False})
+
+
+def _interpreting():
+    # The same switch moto's responses use to pick the backend that parses definitions.
+    from moto.core.config import default_user_config
+
+    return bool(default_user_config.get("stepfunctions", {}).get("execute_state_machine", False))
+
+
+if not hasattr(_sfn_responses.StepFunctionResponse, "validate_state_machine_definition"):
+    # A moto that implements it keeps its own.
+    _sfn_responses.StepFunctionResponse.validate_state_machine_definition = _validate_state_machine_definition
 
 from moto.server import main  # noqa: E402  (after the patch, as moto_server's own entry point)
 
