@@ -1,5 +1,5 @@
 """
-moto_server with three documented speed-ups, a longer listen queue and one action moto lacks: what
+moto_server with three documented speed-ups, a longer listen queue and two actions moto lacks: what
 `moto_server` runs, started by lib/emulator/server.ts whenever the Python that has moto can import moto.
 
 Both were found with cProfile on moto's own WSGI app (moto 5.2.1), and both keep every answer the
@@ -91,17 +91,21 @@ jsonpath_ng.parse = jsonpath_ng.parser.parse = _parse_once
 jsonpath_ng.ext.parse = jsonpath_ng.ext.parser.parse = _parse_ext_once
 
 
-# ---- The one action added: Step Functions' ValidateStateMachineDefinition ----------------------
-# The AWS provider (5.100) calls it whenever it plans a new or changed aws_sfn_state_machine, once
-# while planning and again while applying, and fails on any error. moto 5.2.1 does not implement
-# it: it answers HTTP 500 ("The validate_state_machine_definition action has not been
-# implemented"), which the provider's SDK retries 25 times with a backoff that doubles to minutes,
-# so no Terraform deploy of a state machine finished (bulk-compute with campaigns: past 14 minutes).
-# No choice of Terraform arguments avoids the call, so the emulator answers it, with exactly what
-# its own CreateStateMachine would do with the definition: moto stores any definition unless its
-# interpreter is on (`execute_state_machine`), and then parses it and refuses what its parser
-# rejects. So OK, or FAIL with the parser's message where CreateStateMachine would refuse.
-# Real AWS keeps its own, fuller check; the kit's production definitions are never changed for it.
+# ---- The two actions added: Step Functions' ValidateStateMachineDefinition and
+# ListStateMachineVersions ----------------------------------------------------------------------
+# The AWS provider (5.100) calls both for every aws_sfn_state_machine: ValidateStateMachineDefinition
+# whenever it plans a new or changed definition (once while planning and again while applying),
+# ListStateMachineVersions on every read (after each create and each refresh). moto 5.2.1
+# implements neither: each answers HTTP 500 ("The ... action has not been implemented"), which the
+# provider's SDK retries 25 times with a backoff that doubles to minutes, so no Terraform deploy
+# of a state machine finished (bulk-compute with campaigns: past 14 minutes). No choice of
+# Terraform arguments avoids either call, so the emulator answers them, from moto's own state:
+# - ValidateStateMachineDefinition: exactly what moto's own CreateStateMachine would do with the
+#   definition. moto stores any definition unless its interpreter is on (`execute_state_machine`),
+#   and then parses it and refuses what its parser rejects: OK, or FAIL with the parser's message.
+#   Real AWS keeps its own, fuller check; the kit's production definitions never change for it.
+# - ListStateMachineVersions: the versions moto keeps for the machine (published ones; the kit
+#   publishes none), newest first as AWS lists them, all in one page.
 from moto.core.responses import ActionResult  # noqa: E402
 from moto.stepfunctions import responses as _sfn_responses  # noqa: E402
 
@@ -127,9 +131,17 @@ def _interpreting():
     return bool(default_user_config.get("stepfunctions", {}).get("execute_state_machine", False))
 
 
-if not hasattr(_sfn_responses.StepFunctionResponse, "validate_state_machine_definition"):
-    # A moto that implements it keeps its own.
-    _sfn_responses.StepFunctionResponse.validate_state_machine_definition = _validate_state_machine_definition
+def _list_state_machine_versions(self):
+    # Raises moto's own StateMachineDoesNotExist for an unknown machine, as DescribeStateMachine does.
+    machine = self.stepfunction_backend.describe_state_machine(self._get_param("stateMachineArn"))
+    versions = sorted(getattr(machine, "versions", {}).values(), key=lambda v: v.version, reverse=True)
+    return ActionResult({"stateMachineVersions": [{"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in versions]})
+
+
+# A moto that implements an action keeps its own.
+for _action, _answer in (("validate_state_machine_definition", _validate_state_machine_definition), ("list_state_machine_versions", _list_state_machine_versions)):
+    if not hasattr(_sfn_responses.StepFunctionResponse, _action):
+        setattr(_sfn_responses.StepFunctionResponse, _action, _answer)
 
 from moto.server import main  # noqa: E402  (after the patch, as moto_server's own entry point)
 

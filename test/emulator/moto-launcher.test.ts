@@ -2,13 +2,14 @@
  * lib/emulator/moto-launcher.py: moto_server with three speed-ups that must change nothing but speed.
  * Checked at both levels: the patched functions against moto's and jsonpath_ng's own, in moto's Python; and a
  * paginated listing through the launcher against the same listing through plain `moto_server`.
- * And the one action it adds (ValidateStateMachineDefinition, which the AWS provider calls for every
- * state machine it plans and moto 5.2.1 lacks): it answers what moto's own CreateStateMachine does.
+ * And the two Step Functions actions it adds, which the AWS provider calls for every state machine
+ * and moto 5.2.1 lacks: ValidateStateMachineDefinition answers what moto's own CreateStateMachine
+ * does with the definition, ListStateMachineVersions lists the versions moto keeps.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateStateMachineCommand, SFNClient, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, ListStateMachineVersionsCommand, SFNClient, UpdateStateMachineCommand, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
 import { spawn } from 'node:child_process';
 import { EMULATOR_CREDENTIALS, emulatorCommand, freePort, startEmulator } from '../../lib/emulator/server';
 import { HAS_MOTO } from '../support/moto';
@@ -130,6 +131,28 @@ print(json.dumps({"listenQueue": werkzeug.serving.BaseWSGIServer.request_queue_s
       const config = await fetch(`${emulator.endpoint}/moto-api/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stepfunctions: { execute_state_machine: true } }) });
       expect(config.ok).toBe(true);
       expect(await outcomes()).toEqual({ pass: ['OK', 'created'], batched: ['FAIL', 'refused'], notJson: ['FAIL', 'refused'] });
+    } finally {
+      await emulator.stop();
+    }
+  }, 120000);
+
+  it('lists the versions moto keeps of a state machine, newest first, and refuses an unknown machine', async () => {
+    const emulator = await startEmulator();
+    try {
+      const sfn = new SFNClient({ endpoint: emulator.endpoint, region: 'us-west-2', credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 });
+      const definition = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } });
+      const roleArn = 'arn:aws:iam::123456789012:role/states';
+      const versions = async (arn: string) => (await sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn: arn }))).stateMachineVersions?.map((v) => [v.stateMachineVersionArn, v.creationDate instanceof Date]);
+      // What the kit deploys: nothing published (what the AWS provider reads after each create).
+      const plain = (await sfn.send(new CreateStateMachineCommand({ name: 'plain', definition, roleArn }))).stateMachineArn!;
+      expect(await versions(plain)).toEqual([]);
+      const published = (await sfn.send(new CreateStateMachineCommand({ name: 'published', definition, roleArn, publish: true }))).stateMachineArn!;
+      await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: published, definition, publish: true }));
+      expect(await versions(published)).toEqual([
+        [`${published}:2`, true],
+        [`${published}:1`, true],
+      ]);
+      await expect(versions(`${plain}-gone`)).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
     } finally {
       await emulator.stop();
     }
