@@ -1,6 +1,6 @@
 """
-moto_server with three documented speed-ups and a longer listen queue: what `moto_server` runs, started by
-lib/emulator/server.ts whenever the Python that has moto can import moto.
+moto_server with three documented speed-ups, a longer listen queue and two actions moto lacks: what
+`moto_server` runs, started by lib/emulator/server.ts whenever the Python that has moto can import moto.
 
 Both were found with cProfile on moto's own WSGI app (moto 5.2.1), and both keep every answer the
 same: same arguments, same app, same bytes (test/emulator/moto-launcher.test.ts compares the two
@@ -150,6 +150,58 @@ _sfn_boto_client.boto_client_for = _boto_client_retrying_transport
 for _module in list(sys.modules.values()):
     if getattr(_module, "boto_client_for", None) is _boto_client_for:
         _module.boto_client_for = _boto_client_retrying_transport
+
+# ---- The two actions added: Step Functions' ValidateStateMachineDefinition and
+# ListStateMachineVersions ----------------------------------------------------------------------
+# The AWS provider (5.100) calls both for every aws_sfn_state_machine: ValidateStateMachineDefinition
+# whenever it plans a new or changed definition (once while planning and again while applying),
+# ListStateMachineVersions on every read (after each create and each refresh). moto 5.2.1
+# implements neither: each answers HTTP 500 ("The ... action has not been implemented"), which the
+# provider's SDK retries 25 times with a backoff that doubles to minutes, so no Terraform deploy
+# of a state machine finished (bulk-compute with campaigns: past 14 minutes). No choice of
+# Terraform arguments avoids either call, so the emulator answers them, from moto's own state:
+# - ValidateStateMachineDefinition: exactly what moto's own CreateStateMachine would do with the
+#   definition. moto stores any definition unless its interpreter is on (`execute_state_machine`),
+#   and then parses it and refuses what its parser rejects: OK, or FAIL with the parser's message.
+#   Real AWS keeps its own, fuller check; the kit's production definitions never change for it.
+# - ListStateMachineVersions: the versions moto keeps for the machine (published ones; the kit
+#   publishes none), newest first as AWS lists them, all in one page.
+from moto.core.responses import ActionResult  # noqa: E402
+from moto.stepfunctions import responses as _sfn_responses  # noqa: E402
+
+
+def _validate_state_machine_definition(self):
+    definition = self._get_param("definition")
+    diagnostics = []
+    if _interpreting():
+        from moto.stepfunctions.parser.api import InvalidDefinition
+        from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+        try:
+            StepFunctionsParserBackend._validate_definition(definition=definition)
+        except InvalidDefinition as refused:
+            diagnostics.append({"severity": "ERROR", "code": "SCHEMA_VALIDATION_FAILED", "message": str(refused.message)})
+    return ActionResult({"result": "FAIL" if diagnostics else "OK", "diagnostics": diagnostics, "truncated": False})
+
+
+def _interpreting():
+    # The same switch moto's responses use to pick the backend that parses definitions.
+    from moto.core.config import default_user_config
+
+    return bool(default_user_config.get("stepfunctions", {}).get("execute_state_machine", False))
+
+
+def _list_state_machine_versions(self):
+    # Raises moto's own StateMachineDoesNotExist for an unknown machine, as DescribeStateMachine does.
+    machine = self.stepfunction_backend.describe_state_machine(self._get_param("stateMachineArn"))
+    versions = sorted(getattr(machine, "versions", {}).values(), key=lambda v: v.version, reverse=True)
+    return ActionResult({"stateMachineVersions": [{"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in versions]})
+
+
+# A moto that implements an action keeps its own.
+for _action, _answer in (("validate_state_machine_definition", _validate_state_machine_definition), ("list_state_machine_versions", _list_state_machine_versions)):
+    if not hasattr(_sfn_responses.StepFunctionResponse, _action):
+        setattr(_sfn_responses.StepFunctionResponse, _action, _answer)
 
 from moto.server import main  # noqa: E402  (after the patch, as moto_server's own entry point)
 

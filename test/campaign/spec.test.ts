@@ -6,6 +6,8 @@ import { CampaignInputError, DEFAULT_LIMITS, expectedOutput, resolveCampaign, ty
 
 const bulk = loadEnvironments().find((e) => e.config.environment.name === 'bulk')!.config;
 const enabled: EnvironmentConfig = { ...bulk, campaigns: { enabled: true, defaults: { chunkSize: 50 } } };
+// The bulk example enables campaigns with the kit's defaults; this one has no engine.
+const disabled: EnvironmentConfig = { ...bulk, campaigns: undefined };
 const job = bulk.batch.jobDefinitions[0].name;
 const queue = bulk.batch.jobQueues[0].name;
 const good: StartRequest = { name: 'reproc-2026', inventory: 's3://pcm-bulk-dataset-1/inv/granules.csv', job };
@@ -32,7 +34,7 @@ describe('resolveCampaign', () => {
   });
 
   it('fails where the environment has no campaign engine, naming the file and field', () => {
-    expect(problems(bulk, good)).toEqual(['environments/bulk.yaml: campaigns.enabled is not true, so this environment has no campaign engine; set it and deploy']);
+    expect(problems(disabled, good)).toEqual(['environments/bulk.yaml: campaigns.enabled is not true, so this environment has no campaign engine; set it and deploy']);
   });
 
   it('fails on a job that is not in the config, listing the ones that are', () => {

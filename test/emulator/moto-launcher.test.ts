@@ -2,10 +2,14 @@
  * lib/emulator/moto-launcher.py: moto_server with three speed-ups that must change nothing but speed.
  * Checked at both levels: the patched functions against moto's and jsonpath_ng's own, in moto's Python; and a
  * paginated listing through the launcher against the same listing through plain `moto_server`.
+ * And the two Step Functions actions it adds, which the AWS provider calls for every state machine
+ * and moto 5.2.1 lacks: ValidateStateMachineDefinition answers what moto's own CreateStateMachine
+ * does with the definition, ListStateMachineVersions lists the versions moto keeps.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateStateMachineCommand, ListStateMachineVersionsCommand, SFNClient, UpdateStateMachineCommand, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
 import { spawn } from 'node:child_process';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EMULATOR_CREDENTIALS, emulatorCommand, freePort, startEmulator } from '../../lib/emulator/server';
@@ -103,6 +107,67 @@ print(json.dumps({"listenQueue": werkzeug.serving.BaseWSGIServer.request_queue_s
       await Promise.all(Array.from({ length: 20 }, async () => { for (let i = 0; i < 25; i++) await add(); }));
       const { Item } = await db.send(new GetItemCommand({ TableName: 't', Key: { k: { S: 'summary' } } }));
       expect(Item?.n).toEqual({ N: '500' });
+    } finally {
+      await emulator.stop();
+    }
+  }, 120000);
+
+  it('answers ValidateStateMachineDefinition with what its own CreateStateMachine does with the definition', async () => {
+    const emulator = await startEmulator();
+    try {
+      const sfn = new SFNClient({ endpoint: emulator.endpoint, region: 'us-west-2', credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 });
+      const definitions = {
+        pass: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }),
+        // A Distributed Map with an ItemBatcher, as the campaign state machine has: AWS takes it, moto's parser does not.
+        batched: JSON.stringify({
+          StartAt: 'M',
+          States: { M: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, ItemBatcher: { MaxItemsPerBatch: 5 }, End: true } },
+        }),
+        notJson: 'not json',
+      };
+      let n = 0;
+      const outcomes = async () => {
+        const out: Record<string, [string | undefined, string]> = {};
+        for (const [name, definition] of Object.entries(definitions)) {
+          const check = await sfn.send(new ValidateStateMachineDefinitionCommand({ definition }));
+          if (check.result === 'FAIL') expect(check.diagnostics).toEqual([expect.objectContaining({ severity: 'ERROR', message: expect.stringContaining('ASLParserException') })]);
+          const created = await sfn.send(new CreateStateMachineCommand({ name: `m${n++}`, definition, roleArn: 'arn:aws:iam::123456789012:role/states' })).then(
+            () => 'created',
+            // moto's refusal comes without an error code (the SDK cannot read it), so any error counts.
+            () => 'refused',
+          );
+          out[name] = [check.result, created];
+        }
+        return out;
+      };
+      // moto stores any definition: the check says OK to all.
+      expect(await outcomes()).toEqual({ pass: ['OK', 'created'], batched: ['OK', 'created'], notJson: ['OK', 'created'] });
+      // With its interpreter on, moto parses each definition it is given: the check refuses what it refuses.
+      const config = await fetch(`${emulator.endpoint}/moto-api/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stepfunctions: { execute_state_machine: true } }) });
+      expect(config.ok).toBe(true);
+      expect(await outcomes()).toEqual({ pass: ['OK', 'created'], batched: ['FAIL', 'refused'], notJson: ['FAIL', 'refused'] });
+    } finally {
+      await emulator.stop();
+    }
+  }, 120000);
+
+  it('lists the versions moto keeps of a state machine, newest first, and refuses an unknown machine', async () => {
+    const emulator = await startEmulator();
+    try {
+      const sfn = new SFNClient({ endpoint: emulator.endpoint, region: 'us-west-2', credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 });
+      const definition = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } });
+      const roleArn = 'arn:aws:iam::123456789012:role/states';
+      const versions = async (arn: string) => (await sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn: arn }))).stateMachineVersions?.map((v) => [v.stateMachineVersionArn, v.creationDate instanceof Date]);
+      // What the kit deploys: nothing published (what the AWS provider reads after each create).
+      const plain = (await sfn.send(new CreateStateMachineCommand({ name: 'plain', definition, roleArn }))).stateMachineArn!;
+      expect(await versions(plain)).toEqual([]);
+      const published = (await sfn.send(new CreateStateMachineCommand({ name: 'published', definition, roleArn, publish: true }))).stateMachineArn!;
+      await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: published, definition, publish: true }));
+      expect(await versions(published)).toEqual([
+        [`${published}:2`, true],
+        [`${published}:1`, true],
+      ]);
+      await expect(versions(`${plain}-gone`)).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
     } finally {
       await emulator.stop();
     }
