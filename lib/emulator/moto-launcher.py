@@ -129,20 +129,40 @@ from moto.stepfunctions.parser.asl.utils import boto_client as _sfn_boto_client 
 _boto_client_for = _sfn_boto_client.boto_client_for
 
 
+_clients = {}
+_clients_lock = threading.Lock()
+
+
 def _boto_client_retrying_transport(region, service, state_credentials=None):
-    # moto's boto_client_for, with botocore's standard retries instead of none.
-    kwargs = {}
-    if not _sfn_boto_client.botocore_stubber.enabled:
-        kwargs["endpoint_url"] = f"http://localhost:{_sfn_boto_client.moto_server_port()}"
-    timeout = _sfn_boto_client.TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS
-    return _sfn_boto_client.boto3.client(
-        aws_access_key_id="ak",
-        region_name=region,
-        service_name=service,
-        aws_secret_access_key="sk",
-        config=Config(parameter_validation=False, retries={"mode": "standard", "total_max_attempts": 5}, connect_timeout=timeout, read_timeout=timeout),
-        **kwargs,
-    )
+    # moto's boto_client_for, with botocore's standard retries instead of none, and one client per
+    # region and service instead of a new one per task: building a client (its service model, its
+    # event hooks) cost more CPU than the call it made, thousands of times in a campaign. botocore
+    # clients are thread-safe; the pool holds as many connections as the interpreter's bursts use.
+    key = (region, service)
+    client = _clients.get(key)
+    if client is None:
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                kwargs = {}
+                if not _sfn_boto_client.botocore_stubber.enabled:
+                    kwargs["endpoint_url"] = f"http://localhost:{_sfn_boto_client.moto_server_port()}"
+                timeout = _sfn_boto_client.TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS
+                client = _clients[key] = _sfn_boto_client.boto3.client(
+                    aws_access_key_id="ak",
+                    region_name=region,
+                    service_name=service,
+                    aws_secret_access_key="sk",
+                    config=Config(
+                        parameter_validation=False,
+                        retries={"mode": "standard", "total_max_attempts": 5},
+                        connect_timeout=timeout,
+                        read_timeout=timeout,
+                        max_pool_connections=256,
+                    ),
+                    **kwargs,
+                )
+    return client
 
 
 _sfn_boto_client.boto_client_for = _boto_client_retrying_transport

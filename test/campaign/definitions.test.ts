@@ -66,7 +66,7 @@ describe('campaign definition (AWS)', () => {
   });
 
   it('sends a HySDS job\'s chunk to campaign-submit and a Batch job\'s (or one recorded without a kind) to Batch', () => {
-    expect(chunk.CountRunning.Next).toBe('JobKind');
+    expect(chunk.MarkRunning.Next).toBe('JobKind');
     expect(chunk.JobKind).toEqual({
       Type: 'Choice',
       Choices: [{ And: [{ Variable: '$.BatchInput.job.kind', IsPresent: true }, { Variable: '$.BatchInput.job.kind', StringEquals: 'hysds' }], Next: 'SubmitToMozart' }],
