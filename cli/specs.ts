@@ -127,7 +127,7 @@ export const CAMPAIGN = {
     output: { type: 'string', value: 'PATTERN', help: "start: each row's expected output, e.g. s3://b/{id}.h5" },
     watch: { type: 'boolean', help: 'status: follow it until it ends' },
     limit: { type: 'string', value: 'N', help: 'retry: at most N rows' },
-    wait: { type: 'boolean', help: 'verify: wait until the verify run (and its continuations) ends' },
+    wait: { type: 'boolean', help: 'verify: wait until the verify run and its sequels end' },
     format: { type: 'string', value: 'csv|json', help: 'report: the format (default: csv)' },
     execution: { type: 'string', value: 'ARN', help: 'cancel: one execution (default: all running)' },
   },
