@@ -60,7 +60,7 @@ json_paths = {"same": all(found(jsonpath_ng.ext.parse, p) == found(original_ext_
 import werkzeug.serving
 print(json.dumps({"requestLogOff": werkzeug.serving.WSGIRequestHandler.log_request is not original_log_request, "listenQueue": werkzeug.serving.BaseWSGIServer.request_queue_size, "sameModules": same_modules, "patchedInPlace": serialize.TimestampSerializer._convert_timestamp_to_str is not original_convert, "patched": patched, "again": again, "expected": expected, "jsonPaths": json_paths}))
 `;
-    const out = spawnSync(python.file, ['-c', script], { encoding: 'utf8' });
+    const out = spawnSync(python.file, ['-c', script], { encoding: 'utf8', env: { ...process.env, PCM_MOTO_REQUEST_LOG: '' } });
     expect(out.stderr).toBe('');
     const result = JSON.parse(out.stdout) as { sameModules: boolean; patchedInPlace: boolean; patched: unknown[]; again: unknown[]; expected: unknown[]; jsonPaths: Record<string, boolean>; listenQueue: number; requestLogOff: boolean };
     expect(result.sameModules).toBe(true);
