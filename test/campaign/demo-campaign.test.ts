@@ -31,8 +31,8 @@ describe('the demo campaign', () => {
     expect(EMULATOR_LIMITS).toMatch(/did NOT run the Batch jobs.*ItemBatcher.*ToleratedFailurePercentage.*fresh emulator/);
   });
 
-  // The demo's own code at a third of its size: the demo runs 100 rows beside its deploys, but a
-  // row costs two DynamoDB tasks in moto's interpreter and this suite runs beside the others.
+  // The demo's own code at a smaller size: the demo runs 200 rows beside its deploys, but a row
+  // costs four DynamoDB tasks in moto's interpreter and this suite runs beside the others.
   (HAS_MOTO ? it : it.skip)('runs 27 items in 9 chunks, retries the failed chunks until done, abandons what cannot succeed, and reports every row', async () => {
     const lines: string[] = [];
     const result = await runDemoCampaign({ config: bulk, items: 27, chunkSize: 3, log: (l) => lines.push(l) });
