@@ -50,6 +50,17 @@ export interface CampaignMozartProps {
   readonly vpc: BundledFunctionVpc;
 }
 
+interface StateMachineSpec {
+  readonly name: string;
+  readonly roleName: string;
+  readonly description: string;
+  readonly statements: readonly PolicyStatement[];
+  readonly definition: object;
+  readonly logGroupArn: string;
+  readonly kmsKeyArn: string;
+  readonly accountId: string;
+}
+
 export class CampaignEngine extends Construct {
   readonly names: CampaignNames;
   readonly ledger: DynamodbTable;
@@ -152,38 +163,16 @@ export class CampaignEngine extends Construct {
         Resource: '*',
       },
     ];
-    this.role = new IamRole(this, 'role', {
-      name: names.role,
-      description: `Campaign state machine of ${naming.venue}`,
-      assumeRolePolicy: trustPolicyJson([
-        {
-          Effect: 'Allow',
-          Principal: { Service: 'states.amazonaws.com' },
-          Action: 'sts:AssumeRole',
-          // Only this account's Step Functions, against the confused deputy.
-          Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-        },
-      ]),
-    });
-    const policy = new IamRolePolicy(this, 'policy', { name: 'least-privilege', role: this.role.id, policy: policyJson(this.statements) });
-
-    this.stateMachine = new SfnStateMachine(this, 'state-machine', {
+    ({ role: this.role, stateMachine: this.stateMachine } = this.stateMachineWithRole('', {
       name: names.stateMachine,
-      roleArn: this.role.arn,
-      type: 'STANDARD',
-      definition: JSON.stringify(
-        campaignDefinition({ ledgerTable: names.ledgerTable, resultBucket: naming.bucket('dataset'), resultPrefix: names.resultPrefix, submitFunctionArn: names.submitFunctionArn }),
-      ),
-      loggingConfiguration: {
-        logDestination: `${this.logGroup.arn}:*`,
-        // Execution data holds inventory rows: kept out of the logs.
-        includeExecutionData: false,
-        level: 'ERROR',
-      },
-      tracingConfiguration: { enabled: false },
-      encryptionConfiguration: { type: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyId: kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 },
-      dependsOn: [policy],
-    });
+      roleName: names.role,
+      description: `Campaign state machine of ${naming.venue}`,
+      statements: this.statements,
+      definition: campaignDefinition({ ledgerTable: names.ledgerTable, resultBucket: naming.bucket('dataset'), resultPrefix: names.resultPrefix, submitFunctionArn: names.submitFunctionArn }),
+      logGroupArn: this.logGroup.arn,
+      kmsKeyArn,
+      accountId,
+    }));
 
     this.alarms(names.stateMachine, names.stateMachineArn, naming, props.alarmTopicArn, 'campaign pass', 'failed (more chunks failed than it tolerates)');
 
@@ -199,24 +188,16 @@ export class CampaignEngine extends Construct {
       { Sid: 'StartsPasses', Effect: 'Allow', Action: 'states:StartExecution', Resource: [names.stateMachineArn, names.retryStateMachineArn] },
       this.statements.find((st) => st.Sid === 'DeliversLogs')!,
     ];
-    const retryRole = new IamRole(this, 'retry-role', {
-      name: names.retryRole,
-      description: `Campaign retry state machine of ${naming.venue}`,
-      assumeRolePolicy: trustPolicyJson([{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': accountId } } }]),
-    });
-    const retryPolicy = new IamRolePolicy(this, 'retry-policy', { name: 'least-privilege', role: retryRole.id, policy: policyJson(this.retryStatements) });
-    this.retryStateMachine = new SfnStateMachine(this, 'retry-state-machine', {
+    this.retryStateMachine = this.stateMachineWithRole('retry-', {
       name: names.retryStateMachine,
-      roleArn: retryRole.arn,
-      type: 'STANDARD',
-      definition: JSON.stringify(
-        retryDefinition({ ledgerTable: names.ledgerTable, campaignStateMachineArn: names.stateMachineArn, retryStateMachineArn: names.retryStateMachineArn, bucket: naming.bucket('dataset'), prefix: names.retryPrefix }),
-      ),
-      loggingConfiguration: { logDestination: `${retryLogs.arn}:*`, includeExecutionData: false, level: 'ERROR' },
-      tracingConfiguration: { enabled: false },
-      encryptionConfiguration: { type: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyId: kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 },
-      dependsOn: [retryPolicy],
-    });
+      roleName: names.retryRole,
+      description: `Campaign retry state machine of ${naming.venue}`,
+      statements: this.retryStatements,
+      definition: retryDefinition({ ledgerTable: names.ledgerTable, campaignStateMachineArn: names.stateMachineArn, retryStateMachineArn: names.retryStateMachineArn, bucket: naming.bucket('dataset'), prefix: names.retryPrefix }),
+      logGroupArn: retryLogs.arn,
+      kmsKeyArn,
+      accountId,
+    }).stateMachine;
     this.alarms(names.retryStateMachine, names.retryStateMachineArn, naming, props.alarmTopicArn, 'campaign retry run', 'failed');
 
     const scheduleRole = new IamRole(this, 'retry-schedule-role', {
@@ -265,22 +246,16 @@ export class CampaignEngine extends Construct {
       { Sid: 'ContinuesAsNew', Effect: 'Allow', Action: 'states:StartExecution', Resource: names.verifyStateMachineArn },
       this.statements.find((st) => st.Sid === 'DeliversLogs')!,
     ];
-    const verifyRole = new IamRole(this, 'verify-role', {
-      name: names.verifyRole,
-      description: `Campaign verify state machine of ${naming.venue}`,
-      assumeRolePolicy: trustPolicyJson([{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': accountId } } }]),
-    });
-    const verifyPolicy = new IamRolePolicy(this, 'verify-policy', { name: 'least-privilege', role: verifyRole.id, policy: policyJson(this.verifyStatements) });
-    this.verifyStateMachine = new SfnStateMachine(this, 'verify-state-machine', {
+    this.verifyStateMachine = this.stateMachineWithRole('verify-', {
       name: names.verifyStateMachine,
-      roleArn: verifyRole.arn,
-      type: 'STANDARD',
-      definition: JSON.stringify(verifyDefinition({ ledgerTable: names.ledgerTable, verifyStateMachineArn: names.verifyStateMachineArn })),
-      loggingConfiguration: { logDestination: `${verifyLogs.arn}:*`, includeExecutionData: false, level: 'ERROR' },
-      tracingConfiguration: { enabled: false },
-      encryptionConfiguration: { type: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyId: kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 },
-      dependsOn: [verifyPolicy],
-    });
+      roleName: names.verifyRole,
+      description: `Campaign verify state machine of ${naming.venue}`,
+      statements: this.verifyStatements,
+      definition: verifyDefinition({ ledgerTable: names.ledgerTable, verifyStateMachineArn: names.verifyStateMachineArn }),
+      logGroupArn: verifyLogs.arn,
+      kmsKeyArn,
+      accountId,
+    }).stateMachine;
     this.alarms(names.verifyStateMachine, names.verifyStateMachineArn, naming, props.alarmTopicArn, 'campaign verify run', 'failed');
 
     // ---- The ledger kept current from Batch's job state changes ----
@@ -295,6 +270,32 @@ export class CampaignEngine extends Construct {
   }
 
   /** Alarms to the alerts topic when an execution of the machine fails or times out. */
+  /**
+   * One of the engine's state machines and its own role: trusted by this account's Step Functions
+   * only (against the confused deputy), allowed exactly `statements`, encrypted with the
+   * environment key, logging errors but never execution data (it holds inventory rows). Construct
+   * ids are `<idPrefix>role`, `<idPrefix>policy`, `<idPrefix>state-machine`.
+   */
+  private stateMachineWithRole(idPrefix: string, spec: StateMachineSpec): { role: IamRole; stateMachine: SfnStateMachine } {
+    const role = new IamRole(this, `${idPrefix}role`, {
+      name: spec.roleName,
+      description: spec.description,
+      assumeRolePolicy: trustPolicyJson([{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': spec.accountId } } }]),
+    });
+    const policy = new IamRolePolicy(this, `${idPrefix}policy`, { name: 'least-privilege', role: role.id, policy: policyJson(spec.statements) });
+    const stateMachine = new SfnStateMachine(this, `${idPrefix}state-machine`, {
+      name: spec.name,
+      roleArn: role.arn,
+      type: 'STANDARD',
+      definition: JSON.stringify(spec.definition),
+      loggingConfiguration: { logDestination: `${spec.logGroupArn}:*`, includeExecutionData: false, level: 'ERROR' },
+      tracingConfiguration: { enabled: false },
+      encryptionConfiguration: { type: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyId: spec.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 },
+      dependsOn: [policy],
+    });
+    return { role, stateMachine };
+  }
+
   private alarms(machine: string, arn: string, naming: Naming, topic: string, what: string, failed: string): void {
     for (const [metric, how] of [
       ['ExecutionsFailed', failed],
