@@ -264,20 +264,7 @@ export class BundledFunction extends Construct {
       description: description ?? `Runs ${this.props.functionName}`,
       scheduleExpression: expression,
     });
-    new CloudwatchEventTarget(this, `schedule-${n}-target`, {
-      rule: rule.name,
-      arn: this.function.arn,
-      // EventBridge's own delivery retries, bounded like Lambda's.
-      retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: this.props.asyncMaxEventAgeSeconds ?? 3600 },
-    });
-    new LambdaPermission(this, `schedule-${n}-permission`, {
-      statementId: `AllowSchedule${n}`,
-      action: 'lambda:InvokeFunction',
-      functionName: this.function.functionName,
-      principal: 'events.amazonaws.com',
-      sourceArn: rule.arn,
-    });
-    this.sendFailedRunsToQueue();
+    this.invokeOn(rule, `schedule-${n}`, `AllowSchedule${n}`);
     return rule;
   }
 
@@ -289,20 +276,28 @@ export class BundledFunction extends Construct {
     if (!this.props.asyncFailureQueueArn) throw new Error(`BundledFunction ${this.node.path}: addEventRule: asyncFailureQueueArn: a function fed by events needs a queue for the runs that fail every retry`);
     const n = this.rules++;
     const rule = new CloudwatchEventRule(this, `events-${n}`, { name, description, eventPattern: JSON.stringify(eventPattern) });
-    new CloudwatchEventTarget(this, `events-${n}-target`, {
+    this.invokeOn(rule, `events-${n}`, `AllowEvents${n}`);
+    return rule;
+  }
+
+  /**
+   * The rule's target and Lambda's permission for it. EventBridge retries a delivery a bounded
+   * number of times, like Lambda's own retries; runs that fail every retry go to the queue.
+   */
+  private invokeOn(rule: CloudwatchEventRule, id: string, statementId: string): void {
+    new CloudwatchEventTarget(this, `${id}-target`, {
       rule: rule.name,
       arn: this.function.arn,
       retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: this.props.asyncMaxEventAgeSeconds ?? 3600 },
     });
-    new LambdaPermission(this, `events-${n}-permission`, {
-      statementId: `AllowEvents${n}`,
+    new LambdaPermission(this, `${id}-permission`, {
+      statementId,
       action: 'lambda:InvokeFunction',
       functionName: this.function.functionName,
       principal: 'events.amazonaws.com',
       sourceArn: rule.arn,
     });
     this.sendFailedRunsToQueue();
-    return rule;
   }
 
   /** Asynchronous runs that fail every retry go to asyncFailureQueueArn (once per function). */
