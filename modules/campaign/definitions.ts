@@ -63,6 +63,18 @@ const LEDGER_RETRY = [
 ];
 
 
+/**
+ * A StartExecution that ends the state machine, its ARN at `resultPath` (the retry pass it starts,
+ * the verify run it continues as). moto 5.2.1 runs one execution per server process, so the
+ * emulated variant ends with the input it would start instead, and the caller starts it in a
+ * fresh emulator.
+ */
+export function startExecutionAndEnd(parameters: Asl, resultPath: string, emulated: boolean): Asl {
+  return emulated
+    ? { Type: 'Pass', Parameters: parameters, ResultPath: resultPath, End: true }
+    : { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: parameters, ResultSelector: { 'executionArn.$': '$.ExecutionArn' }, ResultPath: resultPath, End: true };
+}
+
 /** A DynamoDB UpdateItem of the campaign's summary item (its counters or phase). */
 function updateSummary(table: string, campaignPath: string, expression: string, values: Asl, next: Asl): Asl {
   return {

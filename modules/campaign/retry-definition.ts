@@ -20,7 +20,7 @@
  * The conditional transactions make a row's move happen once even when two runs overlap.
  */
 import { CAMPAIGN_INDEX, DYNAMODB_THROTTLES, LEDGER_KEYS, RETRY_INDEX, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
-import type { Asl } from './definitions';
+import { startExecutionAndEnd, type Asl } from './definitions';
 
 /** Rows one retry run takes at most; the schedule comes back for the rest. */
 export const RETRY_LIMIT_MAX = 1000;
@@ -167,11 +167,7 @@ function startPass(props: RetryDefinitionProps, emulated: boolean): Asl {
       'attempt.$': 'States.MathAdd($.pass.number, 1)',
     },
   };
-  return emulated
-    ? // moto 5.2.1 runs one execution per server process: the emulated run ends with the input it
-      // would start the pass with; the caller starts it in a fresh emulator.
-      { Type: 'Pass', Parameters: parameters, ResultPath: '$.started', End: true }
-    : { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: parameters, ResultSelector: { 'executionArn.$': '$.ExecutionArn' }, ResultPath: '$.started', End: true };
+  return startExecutionAndEnd(parameters, '$.started', emulated);
 }
 
 function definition(props: RetryDefinitionProps, emulated: boolean): Asl {

@@ -22,7 +22,7 @@
  * with its two updates), so VERIFY_PAGES_PER_RUN pages stay under 25,000 with a margin.
  */
 import { COUNTER_VALUES, DYNAMODB_THROTTLES, LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
-import type { Asl } from './definitions';
+import { startExecutionAndEnd, type Asl } from './definitions';
 
 /** Rows a page evaluates at most. */
 export const VERIFY_PAGE_MAX = 100;
@@ -143,11 +143,7 @@ function continueAsNew(props: VerifyDefinitionProps, emulated: boolean): Asl {
     'Name.$': "States.Format('{}-verify-{}', $.campaign, States.UUID())",
     Input: { 'campaign.$': '$.campaign', 'pageSize.$': '$.pageSize', 'pagesPerRun.$': '$.pagesPerRun', pages: 0, 'startKey.$': '$.page.LastEvaluatedKey', 'checked.$': '$.progress.checked' },
   };
-  return emulated
-    ? // moto 5.2.1 runs one execution per server process: the emulated run ends with the input it
-      // would continue with; the caller starts it in a fresh emulator.
-      { Type: 'Pass', Parameters: parameters, ResultPath: '$.continued', End: true }
-    : { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: parameters, ResultSelector: { 'executionArn.$': '$.ExecutionArn' }, ResultPath: '$.continued', End: true };
+  return startExecutionAndEnd(parameters, '$.continued', emulated);
 }
 
 function definition(props: VerifyDefinitionProps, emulated: boolean): Asl {
