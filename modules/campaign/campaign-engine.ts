@@ -50,6 +50,14 @@ export interface CampaignMozartProps {
   readonly vpc: BundledFunctionVpc;
 }
 
+/** What every state machine's role needs to log: CloudWatch vended log delivery takes no resource ARN. */
+const DELIVERS_LOGS: PolicyStatement = {
+  Sid: 'DeliversLogs',
+  Effect: 'Allow',
+  Action: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
+  Resource: '*',
+};
+
 interface StateMachineSpec {
   readonly name: string;
   readonly roleName: string;
@@ -155,13 +163,7 @@ export class CampaignEngine extends Construct {
       { Sid: 'RunsChildWorkflows', Effect: 'Allow', Action: 'states:StartExecution', Resource: names.stateMachineArn },
       { Sid: 'FollowsChildWorkflows', Effect: 'Allow', Action: ['states:DescribeExecution', 'states:StopExecution'], Resource: names.executionArns },
       { Sid: 'FollowsMapRuns', Effect: 'Allow', Action: ['states:DescribeMapRun', 'states:UpdateMapRun'], Resource: names.mapRunArn },
-      {
-        Sid: 'DeliversLogs',
-        Effect: 'Allow',
-        // CloudWatch vended log delivery: these actions take no resource ARN.
-        Action: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
-        Resource: '*',
-      },
+      DELIVERS_LOGS,
     ];
     ({ role: this.role, stateMachine: this.stateMachine } = this.stateMachineWithRole('', {
       name: names.stateMachine,
@@ -186,7 +188,7 @@ export class CampaignEngine extends Construct {
       { Sid: 'UsesEnvironmentKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn },
       // The next pass of the campaign state machine; itself, once per campaign, when scheduled.
       { Sid: 'StartsPasses', Effect: 'Allow', Action: 'states:StartExecution', Resource: [names.stateMachineArn, names.retryStateMachineArn] },
-      this.statements.find((st) => st.Sid === 'DeliversLogs')!,
+      DELIVERS_LOGS,
     ];
     this.retryStateMachine = this.stateMachineWithRole('retry-', {
       name: names.retryStateMachine,
@@ -244,7 +246,7 @@ export class CampaignEngine extends Construct {
       { Sid: 'UsesEnvironmentKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn },
       // Continues as a new execution of itself before the history quota.
       { Sid: 'ContinuesAsNew', Effect: 'Allow', Action: 'states:StartExecution', Resource: names.verifyStateMachineArn },
-      this.statements.find((st) => st.Sid === 'DeliversLogs')!,
+      DELIVERS_LOGS,
     ];
     this.verifyStateMachine = this.stateMachineWithRole('verify-', {
       name: names.verifyStateMachine,
