@@ -2,20 +2,30 @@
  * An SQS queue fed by SNS topics, with a dead-letter queue, a bounded receive count, 14 days of
  * retention on both, encryption with the environment key, and an alarm as soon as anything
  * lands in the dead-letter queue: a message there is one the pipeline could not handle.
+ *
+ * Each queue's policy is the queue's own `policy` attribute, not an `aws_sqs_queue_policy`: the
+ * provider waits about 25 s for a queue's attributes to settle after every write, so a separate
+ * policy resource put a second wait after the queue's own on the deploy's longest chain (the
+ * policy names the queue by the ARN naming.ts builds, which needs no created queue).
  */
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import { denyInsecureTransport, policyJson, type PolicyStatement } from './policy';
 
 /** The longest retention SQS allows; a weekend outage of the consumer loses nothing. */
 export const RETENTION_SECONDS = 14 * 24 * 3600;
 
+/** A queue's name and the ARN it will have (naming.ts's `queueIdentity`). */
+export interface QueueIdentity {
+  readonly name: string;
+  readonly arn: string;
+}
+
 export interface MessageQueueProps {
-  readonly queueName: string;
-  readonly deadLetterQueueName: string;
+  readonly queue: QueueIdentity;
+  readonly deadLetterQueue: QueueIdentity;
   readonly kmsKeyArn: string;
   /** Topics whose messages this queue receives (raw delivery: the body is the message itself). */
   readonly topicArns: readonly string[];
@@ -32,7 +42,7 @@ export interface MessageQueueProps {
 }
 
 export interface FailureQueueProps {
-  readonly queueName: string;
+  readonly queue: QueueIdentity;
   readonly kmsKeyArn: string;
   /** What put messages there, for the alarm's text. */
   readonly source: string;
@@ -46,17 +56,19 @@ export class FailureQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: FailureQueueProps) {
     super(scope, id);
+    const { name, arn } = props.queue;
     this.queue = new SqsQueue(this, 'queue', {
-      name: props.queueName,
+      name,
       messageRetentionSeconds: RETENTION_SECONDS,
       kmsMasterKeyId: props.kmsKeyArn,
+      policy: policyJson([denyInsecureTransport('sqs:*', arn)]),
     });
     this.alarm = new CloudwatchMetricAlarm(this, 'alarm', {
-      alarmName: `${props.queueName}-not-empty`,
-      alarmDescription: `Messages in ${props.queueName}: ${props.source} could not process them. Inspect, fix, then redrive.`,
+      alarmName: `${name}-not-empty`,
+      alarmDescription: `Messages in ${name}: ${props.source} could not process them. Inspect, fix, then redrive.`,
       namespace: 'AWS/SQS',
       metricName: 'ApproximateNumberOfMessagesVisible',
-      dimensions: { QueueName: props.queueName },
+      dimensions: { QueueName: name },
       statistic: 'Maximum',
       period: 300,
       evaluationPeriods: 1,
@@ -65,10 +77,6 @@ export class FailureQueue extends Construct {
       treatMissingData: 'notBreaching',
       alarmActions: [props.alarmTopicArn],
       okActions: [props.alarmTopicArn],
-    });
-    new SqsQueuePolicy(this, 'policy', {
-      queueUrl: this.queue.url,
-      policy: policyJson([denyInsecureTransport('sqs:*', this.queue.arn)]),
     });
   }
 }
@@ -81,26 +89,16 @@ export class MessageQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: MessageQueueProps) {
     super(scope, id);
+    const { name, arn } = props.queue;
     this.deadLetterQueue = new FailureQueue(this, 'dead-letter', {
-      queueName: props.deadLetterQueueName,
+      queue: props.deadLetterQueue,
       kmsKeyArn: props.kmsKeyArn,
-      source: props.queueName,
+      source: name,
       alarmTopicArn: props.alarmTopicArn,
     }).queue;
-    this.queue = new SqsQueue(this, 'queue', {
-      name: props.queueName,
-      messageRetentionSeconds: RETENTION_SECONDS,
-      visibilityTimeoutSeconds: props.visibilityTimeoutSeconds ?? 360,
-      kmsMasterKeyId: props.kmsKeyArn,
-      redrivePolicy: JSON.stringify({
-        deadLetterTargetArn: this.deadLetterQueue.arn,
-        maxReceiveCount: props.maxReceiveCount ?? 5,
-      }),
-    });
-
     this.statements = [
       // Nothing reads or writes the queue in clear (check PCM-MSG-1).
-      denyInsecureTransport('sqs:*', this.queue.arn),
+      denyInsecureTransport('sqs:*', arn),
       ...(props.topicArns.length
         ? ([
             {
@@ -108,14 +106,21 @@ export class MessageQueue extends Construct {
               Effect: 'Allow',
               Principal: { Service: 'sns.amazonaws.com' },
               Action: 'sqs:SendMessage',
-              Resource: this.queue.arn,
+              Resource: arn,
               Condition: { ArnEquals: { 'aws:SourceArn': props.topicArns } },
             },
           ] satisfies PolicyStatement[])
         : []),
     ];
-    new SqsQueuePolicy(this, 'policy', {
-      queueUrl: this.queue.url,
+    this.queue = new SqsQueue(this, 'queue', {
+      name,
+      messageRetentionSeconds: RETENTION_SECONDS,
+      visibilityTimeoutSeconds: props.visibilityTimeoutSeconds ?? 360,
+      kmsMasterKeyId: props.kmsKeyArn,
+      redrivePolicy: JSON.stringify({
+        deadLetterTargetArn: this.deadLetterQueue.arn,
+        maxReceiveCount: props.maxReceiveCount ?? 5,
+      }),
       policy: policyJson(this.statements),
     });
     props.topicArns.forEach((topicArn, i) => {

@@ -142,6 +142,11 @@ export class Naming {
     return `arn:${this.partition}:sqs:${this.identity.region}:${this.identity.accountId}:${name}`;
   }
 
+  /** A queue's name with the ARN it will have, for policies written before the queue exists. */
+  queueIdentity(name: string): { readonly name: string; readonly arn: string } {
+    return { name, arn: this.queueArn(name) };
+  }
+
   /** An SNS topic of the environment, `<venue>-<channel>`. */
   topic(channel: Channel): string {
     return this.resource(channel, 'snsTopic');

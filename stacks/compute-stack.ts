@@ -107,8 +107,8 @@ export class ComputeStack extends EnvironmentStack {
       : undefined;
     const harikiri = new MessageQueue(this, 'harikiri', {
       // `${VENUE}-queue`: the name HySDS workers look for.
-      queueName: naming.resource('queue', 'sqsQueue'),
-      deadLetterQueueName: naming.resource('queue-dlq', 'sqsQueue'),
+      queue: naming.queueIdentity(naming.resource('queue', 'sqsQueue')),
+      deadLetterQueue: naming.queueIdentity(naming.resource('queue-dlq', 'sqsQueue')),
       kmsKeyArn,
       topicArns: [],
       alarmTopicArn: naming.topicArn('alerts'),

@@ -130,8 +130,8 @@ export class DataStack extends EnvironmentStack {
     });
     const queue = (channel: Channel, topicArns: string[]) => {
       this.queues[channel] = new MessageQueue(this, `queue-${channel}`, {
-        queueName: naming.queue(channel),
-        deadLetterQueueName: naming.deadLetterQueue(channel),
+        queue: naming.queueIdentity(naming.queue(channel)),
+        deadLetterQueue: naming.queueIdentity(naming.deadLetterQueue(channel)),
         kmsKeyArn,
         topicArns,
         alarmTopicArn: alerts.arn,
@@ -174,7 +174,7 @@ export class DataStack extends EnvironmentStack {
     // schedule nothing would ever land in it (check rule PCM-SQS-2 found the idle queues).
     if (cnes) {
       this.failedInvocations = new FailureQueue(this, 'failed-invocations', {
-        queueName: naming.queue('failed-invocations'),
+        queue: naming.queueIdentity(naming.queue('failed-invocations')),
         kmsKeyArn,
         source: 'a scheduled Lambda run',
         alarmTopicArn: alerts.arn,

@@ -39,7 +39,7 @@ export class CampaignEvents extends Construct {
     const { naming, names, kmsKeyArn } = props;
     const functionName = naming.resource('campaign-events', 'lambda');
     this.deadLetterQueue = new FailureQueue(this, 'dead-letter', {
-      queueName: naming.resource('campaign-events-dlq', 'sqsQueue'),
+      queue: naming.queueIdentity(naming.resource('campaign-events-dlq', 'sqsQueue')),
       kmsKeyArn,
       source: `${functionName} (Batch job events for the campaign ledger)`,
       alarmTopicArn: props.alarmTopicArn,
