@@ -1,7 +1,7 @@
 /**
- * lib/emulator/moto-launcher.py: moto_server with three speed-ups that must change nothing but speed.
- * Checked at both levels: the patched functions against moto's and jsonpath_ng's own, in moto's Python; and a
- * paginated listing through the launcher against the same listing through plain `moto_server`.
+ * lib/emulator/moto-launcher.py: moto_server with speed-ups that must change nothing but speed.
+ * Checked at both levels: the patched functions against moto's and jsonpath_ng's own, in moto's Python
+ * (the serializer on the same state read both ways); and a paginated listing through the launcher against the same listing through plain `moto_server`.
  * And the two Step Functions actions it adds, which the AWS provider calls for every state machine
  * and moto 5.2.1 lacks: ValidateStateMachineDefinition answers what moto's own CreateStateMachine
  * does with the definition, ListStateMachineVersions lists the versions moto keeps.
@@ -73,6 +73,69 @@ print(json.dumps({"requestLogOff": werkzeug.serving.WSGIRequestHandler.log_reque
     // Each request's log line cost 13% of a deploy's emulator CPU, written to a discarded stderr.
     expect(result.requestLogOff).toBe(true);
   });
+
+  it("serializes every kind of answer the deploys read exactly as moto's own serializer does (the alias-key cache)", () => {
+    // One moto state, read twice: through moto's own attribute pickers, then through the launcher's
+    // cached ones. The calls are the reads Terraform's AWS provider and the kit make most.
+    const script = `
+import importlib.util, json
+from moto.core import serialize
+original = {c: c.__dict__["get_possible_keys"] for c in (serialize.AttributePicker, serialize.XFormedAttributePicker)}
+spec = importlib.util.spec_from_file_location("launcher", ${JSON.stringify(LAUNCHER)})
+launcher = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(launcher)
+patched = {c: c.__dict__["get_possible_keys"] for c in original}
+import boto3
+from moto import mock_aws
+def use(pickers):
+    for c, f in pickers.items(): setattr(c, "get_possible_keys", f)
+with mock_aws():
+    r = "us-west-2"
+    ec2, iam, s3, sns, kms, cw, asg, sts = (boto3.client(n, region_name=r) for n in ("ec2", "iam", "s3", "sns", "kms", "cloudwatch", "autoscaling", "sts"))
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    sg = ec2.create_security_group(GroupName="g", Description="d", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_egress(GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    ec2.create_launch_template(LaunchTemplateName="ltp", LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.micro", "MetadataOptions": {"HttpTokens": "required"}})
+    iam.create_role(RoleName="role", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}), Tags=[{"Key": "k", "Value": "v"}])
+    iam.put_role_policy(RoleName="role", PolicyName="p", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}))
+    iam.create_instance_profile(InstanceProfileName="profile")
+    iam.add_role_to_instance_profile(InstanceProfileName="profile", RoleName="role")
+    s3.create_bucket(Bucket="pcm-check", CreateBucketConfiguration={"LocationConstraint": r})
+    for k in ("a/1", "a/2", "b/1", "c"): s3.put_object(Bucket="pcm-check", Key=k, Body=k)
+    s3.put_bucket_lifecycle_configuration(Bucket="pcm-check", LifecycleConfiguration={"Rules": [{"ID": "x", "Status": "Enabled", "Filter": {"Prefix": "a/"}, "Expiration": {"Days": 30}}]})
+    topic = sns.create_topic(Name="t", Attributes={"KmsMasterKeyId": "alias/aws/sns"})["TopicArn"]
+    key = kms.create_key(Description="k")["KeyMetadata"]["KeyId"]
+    cw.put_metric_alarm(AlarmName="a", MetricName="m", Namespace="n", Statistic="Maximum", Period=60, EvaluationPeriods=1, Threshold=0, ComparisonOperator="GreaterThanThreshold", Dimensions=[{"Name": "QueueName", "Value": "q"}])
+    asg.create_launch_configuration(LaunchConfigurationName="lc", ImageId="ami-12c6146b", InstanceType="t3.micro")
+    asg.create_auto_scaling_group(AutoScalingGroupName="g", LaunchConfigurationName="lc", MinSize=0, MaxSize=2, VPCZoneIdentifier=subnet, Tags=[{"Key": "k", "Value": "v", "PropagateAtLaunch": True}])
+    reads = [
+        lambda: ec2.describe_vpcs(), lambda: ec2.describe_subnets(), lambda: ec2.describe_security_groups(GroupIds=[sg]),
+        lambda: ec2.describe_launch_template_versions(LaunchTemplateName="ltp"),
+        lambda: iam.get_role(RoleName="role"), lambda: iam.list_roles(), lambda: iam.get_role_policy(RoleName="role", PolicyName="p"), lambda: iam.get_instance_profile(InstanceProfileName="profile"),
+        lambda: s3.list_objects_v2(Bucket="pcm-check"), lambda: s3.list_objects_v2(Bucket="pcm-check", Delimiter="/"), lambda: s3.list_object_versions(Bucket="pcm-check"), lambda: s3.get_bucket_lifecycle_configuration(Bucket="pcm-check"),
+        lambda: sns.get_topic_attributes(TopicArn=topic), lambda: sns.list_topics(), lambda: kms.describe_key(KeyId=key),
+        lambda: cw.describe_alarms(), lambda: asg.describe_auto_scaling_groups(), lambda: sts.get_caller_identity(),
+    ]
+    def read_all():
+        out = []
+        for read in reads:
+            answer = read()
+            answer.pop("ResponseMetadata", None)
+            out.append(json.dumps(answer, default=str, sort_keys=True))
+        return out
+    use(original); expected = read_all()
+    use(patched); first = read_all(); again = read_all()
+print(json.dumps({"expected": expected, "first": first, "again": again, "patched": all(patched[c] is not original[c] for c in original)}))
+`;
+    const out = spawnSync(python.file, ['-c', script], { encoding: 'utf8', env: { ...process.env, PCM_MOTO_REQUEST_LOG: '' } });
+    expect(out.stderr).toBe('');
+    const result = JSON.parse(out.stdout) as { expected: string[]; first: string[]; again: string[]; patched: boolean };
+    expect(result.patched).toBe(true);
+    expect(result.expected).toHaveLength(18);
+    expect(result.first).toEqual(result.expected);
+    expect(result.again).toEqual(result.expected);
+  }, 120000);
 
   it('answers a paginated ListObjectsV2 as plain moto_server does', async () => {
     const list = async (useLauncher: boolean) => {
