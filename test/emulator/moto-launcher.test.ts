@@ -8,12 +8,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand, ListStateMachineVersionsCommand, SFNClient, UpdateStateMachineCommand, ValidateStateMachineDefinitionCommand } from '@aws-sdk/client-sfn';
 import { spawn } from 'node:child_process';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EMULATOR_CREDENTIALS, emulatorCommand, freePort, startEmulator } from '../../lib/emulator/server';
-import { HAS_MOTO } from '../support/moto';
+import { HAS_MOTO, SEED_PATH } from '../support/moto';
 
 const LAUNCHER = join(__dirname, '..', '..', 'lib', 'emulator', 'moto-launcher.py');
 const python = emulatorCommand();
@@ -135,6 +135,87 @@ print(json.dumps({"expected": expected, "first": first, "again": again, "patched
     expect(result.expected).toHaveLength(18);
     expect(result.first).toEqual(result.expected);
     expect(result.again).toEqual(result.expected);
+  }, 120000);
+
+  it("writes every ListObjectsV2 answer byte for byte as moto's serializer does (the straight writer)", () => {
+    // Each listing is written both ways on the same request: odd keys (XML specials, quotes,
+    // non-ASCII, a tab, a percent), empty buckets, prefixes, delimiters, pages, StartAfter, MaxKeys 0,
+    // FetchOwner, checksums, a storage class, with and without url encoding.
+    const script = `
+import importlib.util, json
+from moto.s3 import responses as r
+generic = r.S3Response.serialized
+spec = importlib.util.spec_from_file_location("launcher", ${JSON.stringify(LAUNCHER)})
+launcher = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(launcher)
+straight = r.S3Response.serialized
+import boto3
+from moto import mock_aws
+pairs = []
+def both(self, action_result):
+    if self._get_action() != "ListObjectsV2":
+        return generic(self, action_result)
+    a, b = generic(self, action_result), straight(self, action_result)
+    strip = lambda h: {k: v for k, v in h.items() if k not in ("date", "x-amzn-requestid")}
+    pairs.append(([a[0], strip(a[1]), a[2]], [b[0], strip(b[1]), b[2]]))
+    return a
+r.S3Response.serialized = both
+with mock_aws():
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="pcm-empty")
+    s3.create_bucket(Bucket="pcm-x")
+    keys = ["a/b c&<>\\"'é.txt", "a/2", "a/sub/3", "b/1", "top", "ü/ñ", "x%2Fy", "tab\\there"]
+    for i, k in enumerate(keys):
+        s3.put_object(Bucket="pcm-x", Key=k, Body=b"x" * i, **({"ChecksumAlgorithm": "SHA256"} if i % 2 else {}), **({"StorageClass": "STANDARD_IA"} if i == 3 else {}))
+    calls = [dict(Bucket="pcm-empty"), dict(Bucket="pcm-empty", Prefix="none/"), dict(Bucket="pcm-x"), dict(Bucket="pcm-x", Prefix="a/"), dict(Bucket="pcm-x", Delimiter="/"),
+             dict(Bucket="pcm-x", Delimiter="/", Prefix="a/"), dict(Bucket="pcm-x", MaxKeys=2), dict(Bucket="pcm-x", MaxKeys=0), dict(Bucket="pcm-x", FetchOwner=True),
+             dict(Bucket="pcm-x", StartAfter="a/2"), dict(Bucket="pcm-x", Prefix="a/", Delimiter="/", FetchOwner=True, MaxKeys=1)]
+    def list_all():
+        for c in calls:
+            page = s3.list_objects_v2(**c)
+            while page.get("NextContinuationToken"):
+                page = s3.list_objects_v2(**c, ContinuationToken=page["NextContinuationToken"])
+    list_all()
+    # boto3 always asks for url-encoded keys; the kit's Node SDK does not.
+    s3.meta.events.register("before-parameter-build.s3.ListObjectsV2", lambda params, **kw: params.pop("EncodingType", None))
+    list_all()
+print(json.dumps({"pairs": pairs, "straightInstalled": straight is not generic}))
+`;
+    const out = spawnSync(python.file, ['-c', script], { encoding: 'utf8', env: { ...process.env, PCM_MOTO_REQUEST_LOG: '' }, maxBuffer: 16 * 1024 * 1024 });
+    expect(out.stderr).toBe('');
+    const result = JSON.parse(out.stdout) as { pairs: [unknown, unknown][]; straightInstalled: boolean };
+    expect(result.straightInstalled).toBe(true);
+    expect(result.pairs.length).toBeGreaterThanOrEqual(30);
+    for (const [generic, straight] of result.pairs) expect(straight).toEqual(generic);
+    // Not vacuous: some listings carry keys, owners, common prefixes and escaped text.
+    const bodies = result.pairs.map(([generic]) => (generic as [number, unknown, string])[2]).join('');
+    for (const part of ['<Contents><Key>', '<Owner>', '<CommonPrefixes>', '&amp;', '<ChecksumAlgorithm>SHA256', 'STANDARD_IA', '<NextContinuationToken>', '<StartAfter>']) expect(bodies).toContain(part);
+  }, 120000);
+
+  it('seeds objects in bulk for test set-up exactly as PutObject stores them, and refuses a missing bucket', async () => {
+    const emulator = await startEmulator();
+    try {
+      const s3 = new S3Client({ endpoint: emulator.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: EMULATOR_CREDENTIALS });
+      await s3.send(new CreateBucketCommand({ Bucket: 'seed-check' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'seed-check', Key: 'put/granule 1.tar.gz', Body: 'archive é' }));
+      const seed = (body: unknown) => fetch(`${emulator.endpoint}${SEED_PATH}`, { method: 'POST', body: JSON.stringify(body) });
+      const seeded = await seed({ bucket: 'seed-check', objects: [['seeded/granule 1.tar.gz', 'archive é'], ['seeded/granule 2.tar.gz', '']] });
+      expect([seeded.status, await seeded.json()]).toEqual([200, { seeded: 2 }]);
+      const head = async (Key: string) => {
+        const { ETag, ContentLength } = await s3.send(new HeadObjectCommand({ Bucket: 'seed-check', Key }));
+        return { ETag, ContentLength };
+      };
+      expect(await head('seeded/granule 1.tar.gz')).toEqual(await head('put/granule 1.tar.gz'));
+      const got = await s3.send(new GetObjectCommand({ Bucket: 'seed-check', Key: 'seeded/granule 1.tar.gz' }));
+      expect(await got.Body!.transformToString()).toBe('archive é');
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'seed-check', Prefix: 'seeded/' }));
+      expect(listed.Contents?.map((o) => [o.Key, o.Size])).toEqual([['seeded/granule 1.tar.gz', 10], ['seeded/granule 2.tar.gz', 0]]);
+      const refused = await seed({ bucket: 'no-such-bucket', objects: [['k', 'v']] });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: string }).error).toMatch(/MissingBucket|NoSuchBucket/);
+    } finally {
+      await emulator.stop();
+    }
   }, 120000);
 
   it('answers a paginated ListObjectsV2 as plain moto_server does', async () => {

@@ -7,6 +7,9 @@ import { EMULATOR_CREDENTIALS, hasEmulator, startEmulator, type EmulatorOptions 
 export const HAS_MOTO = hasEmulator();
 if (!HAS_MOTO) console.warn('SKIPPED: moto_server is not installed; tests against the AWS emulator did not run.');
 
+/** The launcher's bulk S3 seeding path (lib/emulator/moto-launcher.py): test set-up only. */
+export const SEED_PATH = '/pcm-api/s3/seed';
+
 export interface Moto {
   readonly endpoint: string;
   /** Environment for a child process (or the SDK) to use the emulator with fake credentials. */
