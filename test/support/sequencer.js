@@ -10,14 +10,14 @@ const Sequencer = require('@jest/test-sequencer').default;
 
 /** Longest first, from the last full runs on a 2-core machine. */
 const SLOW_FIRST = [
-  'test/lambdas/cnes-batcher-backlog.test.ts',
-  'test/stacks/emulated-deploy.test.ts',
   'test/cli/deploy.test.ts',
+  'test/stacks/emulated-deploy.test.ts',
+  'test/lambdas/cnes-batcher-backlog.test.ts',
   'test/campaign/emulated-runs.test.ts',
+  'test/emulator/moto-launcher.test.ts',
   'test/campaign/demo-campaign.test.ts',
   'test/campaign/retry-runs.test.ts',
   'test/stacks/terraform-validate.test.ts',
-  'test/emulator/moto-launcher.test.ts',
   'test/campaign/cli.test.ts',
   'test/config/configure-cli.test.ts',
   'test/cli/commands.test.ts',
