@@ -15,7 +15,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadEnvironments } from '../config-generator/loader';
-import { LAMBDA_NAMES, bundleLambda } from '../lambdas/bundle';
+import { LAMBDA_NAMES, bundleLambda } from '../modules/lambda/bundle';
 import { DEMO_TIMES_FILE, type DemoTimes } from '../lib/demo-times';
 import { findProviderMirror } from '../lib/provider-mirror';
 import { PROVIDER_MIRROR_VARIABLE, terraformVersion, validateStackDir } from '../lib/terraform-cli';

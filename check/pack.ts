@@ -157,7 +157,7 @@ export const RULES: readonly Rule[] = [
     level: 'error',
     info: 'No policy allows Action "*" or NotAction.',
     explanation: 'Every action of every service is administrator access, present and future.',
-    fix: 'List the actions the role calls (see modules/policy.ts and modules/storage-grants.ts).',
+    fix: 'List the actions the role calls (see modules/iam/policy.ts and modules/storage/storage-grants.ts).',
     check: iamWildcardAction,
   },
   {
@@ -254,7 +254,7 @@ export const RULES: readonly Rule[] = [
     level: 'error',
     info: "Each worker's user data holds exactly one BUNDLE_URL=s3://<code bucket>/<queue>-<VENUE>.tbz2 line.",
     explanation: "The verdi bootstrap reads `grep BUNDLE_URL | cut -d= -f 2` of the user data and fetches that bundle; quotes, a second line or trailing text make it fetch nothing, and no worker joins.",
-    fix: "Render worker user data with renderWorkerUserData (modules/cluster-config.ts).",
+    fix: "Render worker user data with renderWorkerUserData (modules/compute/cluster-config.ts).",
     check: hysdsBootstrap,
   },
   {
@@ -303,7 +303,7 @@ export const RULES: readonly Rule[] = [
     level: 'error',
     info: 'Lambda functions run on a runtime AWS has not deprecated.',
     explanation: 'AWS blocks creating functions on a runtime some months after deprecating it (nodejs20.x from 2026-08-31), then updating them; moto accepts any runtime.',
-    fix: 'Move to a supported runtime: LAMBDA_RUNTIME in lambdas/runtime-version.ts sets both the function runtime and the esbuild target.',
+    fix: 'Move to a supported runtime: LAMBDA_RUNTIME in modules/lambda/runtime-version.ts sets both the function runtime and the esbuild target.',
     check: lambdaRuntime,
   },
   {
@@ -319,7 +319,7 @@ export const RULES: readonly Rule[] = [
     level: 'error',
     info: "Resource and key policies name another account's principals by account, with an aws:PrincipalArn condition.",
     explanation: 'KMS refuses a key policy naming a role that does not exist yet, and a policy naming a role by ARN silently stops matching when the partner re-creates it.',
-    fix: 'Use partnerPrincipals() in modules/policy.ts: the account root as Principal, the role ARNs under ArnLike aws:PrincipalArn.',
+    fix: 'Use partnerPrincipals() in modules/iam/policy.ts: the account root as Principal, the role ARNs under ArnLike aws:PrincipalArn.',
     check: partnerPrincipalsRule,
   },
   {
@@ -327,7 +327,7 @@ export const RULES: readonly Rule[] = [
     level: 'error',
     info: "Reserved concurrency is declared where the deploy guard checks it against the account's quota.",
     explanation: 'AWS refuses a reservation that leaves fewer than 100 unreserved executions (new accounts may have a quota of 10); the guard can only refuse before Terraform runs what it knows of.',
-    fix: 'Declare the reservation in reservedConcurrencyOf (modules/message-lambdas.ts) and set it from there.',
+    fix: 'Declare the reservation in reservedConcurrencyOf (modules/messaging/message-lambdas.ts) and set it from there.',
     check: lambdaReservedConcurrency,
   },
   {
@@ -343,7 +343,7 @@ export const RULES: readonly Rule[] = [
     level: 'error',
     info: 'SNS topic and SQS queue policies deny requests without TLS.',
     explanation: 'The DAAC publishes CNM-R over the internet and every consumer polls over it; a client falling back to HTTP must be refused, as the buckets refuse it.',
-    fix: 'Put denyInsecureTransport() (modules/policy.ts) in the topic or queue policy (EncryptedTopic, MessageQueue and FailureQueue do).',
+    fix: 'Put denyInsecureTransport() (modules/iam/policy.ts) in the topic or queue policy (EncryptedTopic, MessageQueue and FailureQueue do).',
     check: messagingTlsOnly,
   },
   {

@@ -10,11 +10,11 @@ import type { AmiCatalog } from '../amis/catalog';
 import { amiComponentsOf } from '../config-generator/checks';
 import { KIND_TRAITS } from '../config-generator/kinds';
 import type { EnvironmentConfig } from '../config-generator/schema';
-import { AmiImages } from '../modules/ami-images';
-import { BatchEnvironment } from '../modules/batch-environment';
-import { BundledFunction } from '../modules/bundled-function';
+import { AmiImages } from '../modules/compute/ami-images';
+import { BatchEnvironment } from '../modules/compute/batch-environment';
+import { BundledFunction } from '../modules/lambda/bundled-function';
 import { CampaignEngine } from '../modules/campaign/campaign-engine';
-import { renderClusterConfig, renderCoreUserData, renderWorkerUserData, type ClusterAddresses } from '../modules/cluster-config';
+import { renderClusterConfig, renderCoreUserData, renderWorkerUserData, type ClusterAddresses } from '../modules/compute/cluster-config';
 import {
   BATCH_BUCKETS,
   CI_BUCKETS,
@@ -25,17 +25,17 @@ import {
   selfTerminationStatements,
   WORKER_BUCKETS,
   workerGroupArn,
-} from '../modules/cluster-permissions';
-import { ClusterSecurity, JENKINS_PORTS } from '../modules/cluster-security';
-import { CoreInstance } from '../modules/core-instance';
-import { clusterConfigDenied, DEFAULT_PROVISIONING_TIMEOUT_MINUTES, HysdsProvisioning, provisioningStatements } from '../modules/hysds-provisioning';
-import { metadataPolicy } from '../modules/instance-metadata';
-import { InstanceRole } from '../modules/instance-role';
-import { MessageLambdas, mozartTlsVariables } from '../modules/message-lambdas';
-import { MessageQueue } from '../modules/message-queue';
-import { OperatorUrls } from '../modules/operator-urls';
-import { consumerStatements, grantsToConsumer } from '../modules/storage-grants';
-import { WorkerFleet } from '../modules/worker-fleet';
+} from '../modules/iam/cluster-permissions';
+import { ClusterSecurity, JENKINS_PORTS } from '../modules/compute/cluster-security';
+import { CoreInstance } from '../modules/compute/core-instance';
+import { clusterConfigDenied, DEFAULT_PROVISIONING_TIMEOUT_MINUTES, HysdsProvisioning, provisioningStatements } from '../modules/compute/hysds-provisioning';
+import { metadataPolicy } from '../modules/compute/instance-metadata';
+import { InstanceRole } from '../modules/iam/instance-role';
+import { MessageLambdas, mozartTlsVariables } from '../modules/messaging/message-lambdas';
+import { MessageQueue } from '../modules/messaging/message-queue';
+import { OperatorUrls } from '../modules/compute/operator-urls';
+import { consumerStatements, grantsToConsumer } from '../modules/storage/storage-grants';
+import { WorkerFleet } from '../modules/compute/worker-fleet';
 import { HARIKIRI_ENV, workerGroupsValue } from '../lambdas/harikiri/contract';
 import { REAL_AWS, supportsStateManagerAssociations, type AwsTarget } from './aws-target';
 import { defaultTags, EnvironmentStack } from './environment-stack';

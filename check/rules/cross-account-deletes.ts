@@ -5,8 +5,8 @@
  */
 import type { EnvironmentConfig } from '../../config-generator/schema';
 import { Naming } from '../../modules/naming';
-import { PREFIXES } from '../../modules/partner-grants';
-import { grantsOnOwner, grantsToConsumer } from '../../modules/storage-grants';
+import { PREFIXES } from '../../modules/storage/partner-grants';
+import { grantsOnOwner, grantsToConsumer } from '../../modules/storage/storage-grants';
 import { allowStatements, listOf, policyDocuments, statementName } from '../policy-documents';
 import { violation, type RuleCheck } from '../rule';
 

@@ -1,4 +1,4 @@
-import { bundleUrl, parseBundleUrl } from '../../modules/cluster-config';
+import { bundleUrl, parseBundleUrl } from '../../modules/compute/cluster-config';
 import { Naming } from '../../modules/naming';
 import { violation, type RuleCheck } from '../rule';
 import { userDataOf, workerTemplates } from './hysds-user-data';

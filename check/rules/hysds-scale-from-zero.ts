@@ -1,6 +1,6 @@
-import { workerGroupArn } from '../../modules/cluster-permissions';
+import { workerGroupArn } from '../../modules/iam/cluster-permissions';
 import { Naming } from '../../modules/naming';
-import { HYSDS_METRIC_DIMENSIONS, HYSDS_METRIC_NAMESPACE } from '../../modules/worker-fleet';
+import { HYSDS_METRIC_DIMENSIONS, HYSDS_METRIC_NAMESPACE } from '../../modules/compute/worker-fleet';
 import { allowStatements, listOf, policyDocuments } from '../policy-documents';
 import { violation, type RuleCheck } from '../rule';
 import { asList, referencedAddress } from '../stack-view';

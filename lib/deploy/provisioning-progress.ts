@@ -1,10 +1,10 @@
 /**
- * Following provisioning on mozart from the deploy host: the script (modules/templates/
+ * Following provisioning on mozart from the deploy host: the script (modules/compute/templates/
  * provision.sh.hbs) reports each step to a CloudWatch Logs stream, `<instance id>/<config digest>`;
  * this reads those lines back as typed events and waits for the run's end.
  */
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { PROVISIONING_STEPS, type ProvisioningStep } from '../../modules/hysds-provisioning';
+import { PROVISIONING_STEPS, type ProvisioningStep } from '../../modules/compute/hysds-provisioning';
 
 export type ProvisioningEvent =
   | { readonly kind: 'run'; readonly state: 'started' | 'ok' }

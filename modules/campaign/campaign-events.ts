@@ -7,10 +7,10 @@
 import type { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { Construct } from 'constructs';
 import { BATCH_EVENT, CAMPAIGN_EVENTS_ENV } from '../../lambdas/campaign-events/contract';
-import { BundledFunction } from '../bundled-function';
-import { FailureQueue } from '../message-queue';
+import { BundledFunction } from '../lambda/bundled-function';
+import { FailureQueue } from '../messaging/message-queue';
 import type { Naming } from '../naming';
-import type { PolicyStatement } from '../policy';
+import type { PolicyStatement } from '../iam/policy';
 import type { CampaignNames } from './names';
 
 export interface CampaignEventsProps {

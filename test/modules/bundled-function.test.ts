@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { App, TerraformStack } from 'cdktf';
-import { bundleLambda } from '../../lambdas/bundle';
-import { BundledFunction, type BundledFunctionProps } from '../../modules/bundled-function';
+import { bundleLambda } from '../../modules/lambda/bundle';
+import { BundledFunction, type BundledFunctionProps } from '../../modules/lambda/bundled-function';
 import { PROVIDER_MIRROR_VARIABLE, terraformBinary, validateStackDir } from '../../lib/terraform-cli';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

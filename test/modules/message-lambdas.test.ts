@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { loadEnvironments } from '../../config-generator/loader';
-import { MessageLambdas } from '../../modules/message-lambdas';
+import { MessageLambdas } from '../../modules/messaging/message-lambdas';
 import { Naming } from '../../modules/naming';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,8 +1,8 @@
 /** The naming module: every name derives from configuration, deterministically, within AWS limits. */
 import { Naming, NAME_LIMITS, partitionOf } from '../../modules/naming';
-import { launchingServiceStatements } from '../../modules/environment-key';
-import { partnerPrincipals } from '../../modules/policy';
-import { sessionManagerStatements } from '../../modules/session-manager';
+import { launchingServiceStatements } from '../../modules/iam/environment-key';
+import { partnerPrincipals } from '../../modules/iam/policy';
+import { sessionManagerStatements } from '../../modules/compute/session-manager';
 
 const naming = new Naming({ project: 'pcm', environment: 'ops', accountId: '333333333333', region: 'us-west-2' });
 

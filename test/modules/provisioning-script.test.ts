@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROVISIONING_STEPS, renderProvisioningScript } from '../../modules/hysds-provisioning';
+import { PROVISIONING_STEPS, renderProvisioningScript } from '../../modules/compute/hysds-provisioning';
 import { parseProvisioningEvent } from '../../lib/deploy/provisioning-progress';
 import { writeFakes } from './support/provision-fakes';
 

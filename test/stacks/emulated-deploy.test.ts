@@ -42,7 +42,7 @@ import { createHandler, readConfig } from '../../lambdas/staging-submit/handler'
 import { createBatchServiceRole, createNetwork, prepareEmulatedAccount, withNetwork, type EmulatedNetwork } from '../../lib/emulator/accounts';
 import { emulatorClientConfig } from '../../lib/emulator/server';
 import type { AwsCredentialIdentity } from '../../lib/state-bucket';
-import { CLUSTER_CONFIG_KEY } from '../../modules/hysds-provisioning';
+import { CLUSTER_CONFIG_KEY } from '../../modules/compute/hysds-provisioning';
 import { Naming } from '../../modules/naming';
 import { startMozart, type FakeMozart } from '../lambdas/support/mozart-server';
 import { deployToEmulator, type EmulatedDeploy } from '../support/deploy';

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { REPO } from '../../support/run';
 
-/** The entries of a zip written by lambdas/zip.ts (deflated, no data descriptors), CRC-checked. */
+/** The entries of a zip written by modules/lambda/zip.ts (deflated, no data descriptors), CRC-checked. */
 export function unzip(archive: Buffer): Record<string, Buffer> {
   const files: Record<string, Buffer> = {};
   let at = 0;

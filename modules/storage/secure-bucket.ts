@@ -15,7 +15,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyJson, type PolicyStatement } from './policy';
+import { policyJson, type PolicyStatement } from '../iam/policy';
 
 export interface SecureBucketProps {
   /** The bucket name (from the naming module). */

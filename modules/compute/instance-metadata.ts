@@ -7,7 +7,7 @@
  * metadata says which images are ready; everywhere else IMDSv1 stays on, and `npm run check`
  * shows that exception with its reason (PCM-EC2-4).
  */
-import type { ImdsReadiness } from '../amis/catalog';
+import type { ImdsReadiness } from '../../amis/catalog';
 
 export interface MetadataPolicy {
   readonly tokensRequired: boolean;

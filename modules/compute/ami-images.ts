@@ -5,9 +5,9 @@
  */
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { Construct } from 'constructs';
-import { imdsReadiness, resolveAmi, type AmiCatalog, type ImdsReadiness, type ResolvedAmi } from '../amis/catalog';
-import type { AmiComponent } from '../amis/components';
-import type { AmiSource } from '../config-generator/schema';
+import { imdsReadiness, resolveAmi, type AmiCatalog, type ImdsReadiness, type ResolvedAmi } from '../../amis/catalog';
+import type { AmiComponent } from '../../amis/components';
+import type { AmiSource } from '../../config-generator/schema';
 
 export interface AmiImagesProps {
   readonly catalog: AmiCatalog;

@@ -6,7 +6,7 @@
 import { KinesisResourcePolicy } from '@cdktf/provider-aws/lib/kinesis-resource-policy';
 import { KinesisStream } from '@cdktf/provider-aws/lib/kinesis-stream';
 import { Construct } from 'constructs';
-import { accountRoot, policyJson, type PolicyStatement } from './policy';
+import { accountRoot, policyJson, type PolicyStatement } from '../iam/policy';
 
 export interface CnmStandInStreamProps {
   readonly streamName: string;

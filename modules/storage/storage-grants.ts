@@ -6,9 +6,9 @@
  * each consumer's roles get the matching IAM statements. Access needs both sides, so neither can
  * drift from the other.
  */
-import type { EnvironmentConfig, SharedBucket } from '../config-generator/schema';
-import { Naming } from './naming';
-import { accountRoot, sid, type PolicyStatement } from './policy';
+import type { EnvironmentConfig, SharedBucket } from '../../config-generator/schema';
+import { Naming } from '../naming';
+import { accountRoot, sid, type PolicyStatement } from '../iam/policy';
 
 export type Access = 'read' | 'read-write' | 'read-write-delete';
 

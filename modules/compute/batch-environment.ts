@@ -18,9 +18,9 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Construct } from 'constructs';
-import type { EnvironmentConfig } from '../config-generator/schema';
-import type { Naming } from './naming';
-import { policyJson, trustPolicyJson, type PolicyStatement } from './policy';
+import type { EnvironmentConfig } from '../../config-generator/schema';
+import type { Naming } from '../naming';
+import { policyJson, trustPolicyJson, type PolicyStatement } from '../iam/policy';
 
 export interface BatchEnvironmentProps {
   readonly naming: Naming;

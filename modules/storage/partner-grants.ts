@@ -3,10 +3,10 @@
  * the archives a CNM-S points it to, CNES polls and deletes CNM-S files, writes its CNM-R files,
  * and fetches the archives. Exactly these prefixes and actions, nothing else.
  */
-import type { EnvironmentConfig } from '../config-generator/schema';
-import type { Naming } from './naming';
+import type { EnvironmentConfig } from '../../config-generator/schema';
+import type { Naming } from '../naming';
 import { s3EncryptionContext } from './storage-grants';
-import { accountRoot, partnerPrincipals, type PolicyStatement } from './policy';
+import { accountRoot, partnerPrincipals, type PolicyStatement } from '../iam/policy';
 
 /** The fixed prefixes of the CNM exchange (HySDS PCM conventions; partners rely on them). */
 export const PREFIXES = {

@@ -6,7 +6,7 @@
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { Construct } from 'constructs';
-import { accountRoot, denyInsecureTransport, partnerPrincipals, policyJson, sid, type PolicyStatement } from './policy';
+import { accountRoot, denyInsecureTransport, partnerPrincipals, policyJson, sid, type PolicyStatement } from '../iam/policy';
 
 /** An AWS service publishing for one resource (S3 events of a bucket, alarms of the account). */
 export interface ServicePublisher {

@@ -3,7 +3,7 @@
  * far as the role needs it), its key through S3 and SQS, the shared buckets it was granted, the
  * HySDS autoscaling metric, and for workers the self-termination path.
  */
-import type { BucketPurpose, Naming } from './naming';
+import type { BucketPurpose, Naming } from '../naming';
 import type { PolicyStatement } from './policy';
 
 type BucketAccess = Partial<Record<BucketPurpose, 'read' | 'read-write'>>;

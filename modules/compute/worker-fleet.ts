@@ -9,7 +9,7 @@ import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import type { WorkerQueue } from '../config-generator/schema';
+import type { WorkerQueue } from '../../config-generator/schema';
 import { metadataOptions, type MetadataPolicy } from './instance-metadata';
 
 /** The HySDS autoscaling metric's namespace, name and dimensions (hard-wired in HySDS). */

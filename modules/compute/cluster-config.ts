@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse } from 'yaml';
-import type { WorkerQueue } from '../config-generator/schema';
+import type { WorkerQueue } from '../../config-generator/schema';
 
 /** The user the HySDS AMIs run as. */
 export const OPS_USER = 'hysdsops';

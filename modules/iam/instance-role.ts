@@ -8,9 +8,9 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
-import type { NamingIdentity } from './naming';
+import type { NamingIdentity } from '../naming';
 import { policyJson, trustPolicyJson, type PolicyStatement } from './policy';
-import { sessionManagerStatements } from './session-manager';
+import { sessionManagerStatements } from '../compute/session-manager';
 
 export interface InstanceRoleProps {
   readonly roleName: string;

@@ -6,8 +6,8 @@
  *
  * Parameter reads are not here: a role that needs a parameter gets it by name, next to these.
  */
-import { partitionOf, type NamingIdentity } from './naming';
-import type { PolicyStatement } from './policy';
+import { partitionOf, type NamingIdentity } from '../naming';
+import type { PolicyStatement } from '../iam/policy';
 
 export function sessionManagerStatements(identity: Pick<NamingIdentity, 'region' | 'accountId'>): PolicyStatement[] {
   const { region, accountId } = identity;

@@ -9,14 +9,14 @@
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Construct } from 'constructs';
-import type { EnvironmentConfig } from '../config-generator/schema';
-import { BACKLOG_DIMENSION, BACKLOG_METRIC, BACKLOG_NAMESPACE } from '../lambdas/cnes-batcher/backlog-metric';
-import { CAMPAIGN_SUBMIT_DEFAULTS } from '../lambdas/campaign-submit/contract';
-import { BundledFunction } from './bundled-function';
-import { campaignNames } from './campaign/names';
-import type { Naming } from './naming';
-import { PREFIXES } from './partner-grants';
-import type { PolicyStatement } from './policy';
+import type { EnvironmentConfig } from '../../config-generator/schema';
+import { BACKLOG_DIMENSION, BACKLOG_METRIC, BACKLOG_NAMESPACE } from '../../lambdas/cnes-batcher/backlog-metric';
+import { CAMPAIGN_SUBMIT_DEFAULTS } from '../../lambdas/campaign-submit/contract';
+import { BundledFunction } from '../lambda/bundled-function';
+import { campaignNames } from '../campaign/names';
+import type { Naming } from '../naming';
+import { PREFIXES } from '../storage/partner-grants';
+import type { PolicyStatement } from '../iam/policy';
 
 export interface MessageLambdasProps {
   readonly config: EnvironmentConfig;

@@ -5,7 +5,7 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
-import type { Naming } from './naming';
+import type { Naming } from '../naming';
 import { accountRoot, policyJson, sid, type PolicyStatement } from './policy';
 
 export interface EnvironmentKeyProps {

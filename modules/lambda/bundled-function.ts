@@ -15,10 +15,10 @@ import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AssetType, Lazy, TerraformAsset, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { bundleLambda, LAMBDA_NAMES, type LambdaName } from '../lambdas/bundle';
-import { LAMBDA_RUNTIME } from '../lambdas/runtime-version';
+import { bundleLambda, LAMBDA_NAMES, type LambdaName } from './bundle';
+import { LAMBDA_RUNTIME } from './runtime-version';
 
-import type { PolicyStatement } from './policy';
+import type { PolicyStatement } from '../iam/policy';
 
 export type { PolicyStatement };
 

@@ -22,8 +22,8 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import Handlebars from 'handlebars';
 import { OPS_USER } from './cluster-config';
-import type { Naming } from './naming';
-import type { PolicyStatement } from './policy';
+import type { Naming } from '../naming';
+import type { PolicyStatement } from '../iam/policy';
 
 /** The steps, in order, as the script names them in its log lines (`STEP <name> ok 12s`). */
 export const PROVISIONING_STEPS = ['wait-for-boot', 'write-config', 'update', 'start', 'ship', 'import-packages', 'kibana', 'status'] as const;

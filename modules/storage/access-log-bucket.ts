@@ -12,7 +12,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
-import { denyInsecureTransport, policyJson, type PolicyStatement } from './policy';
+import { denyInsecureTransport, policyJson, type PolicyStatement } from '../iam/policy';
 
 export interface AccessLogBucketProps {
   readonly bucketName: string;

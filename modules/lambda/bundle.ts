@@ -30,18 +30,20 @@ export interface LambdaBundle {
 export interface BundleOptions {
   /** @default `.build/lambdas` in the repository */
   readonly outDir?: string;
-  /** Where the sources are. @default this folder */
+  /** Where the sources are. @default `lambdas` in the repository */
   readonly sourceDir?: string;
 }
 
-const REPO = resolve(__dirname, '..');
+const REPO = resolve(__dirname, '..', '..');
+/** The handlers' sources: this builder runs at synthesis, the code it builds in Lambda. */
+const LAMBDAS_DIR = join(REPO, 'lambdas');
 const cache = new Map<string, LambdaBundle>();
 
 /** The zip of one handler: cached per process, and on disk by content hash. */
 export function bundleLambda(name: LambdaName, options: BundleOptions = {}): LambdaBundle {
   if (!(LAMBDA_NAMES as readonly string[]).includes(name)) throw new Error(`unknown Lambda "${name}"; expected one of ${LAMBDA_NAMES.join(', ')}`);
   const outDir = resolve(options.outDir ?? join(REPO, '.build', 'lambdas'));
-  const sourceDir = resolve(options.sourceDir ?? __dirname);
+  const sourceDir = resolve(options.sourceDir ?? LAMBDAS_DIR);
   const cacheKey = `${name}\0${outDir}\0${sourceDir}`;
   const cached = cache.get(cacheKey);
   if (cached) return cached;

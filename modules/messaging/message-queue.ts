@@ -12,7 +12,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Construct } from 'constructs';
-import { denyInsecureTransport, policyJson, type PolicyStatement } from './policy';
+import { denyInsecureTransport, policyJson, type PolicyStatement } from '../iam/policy';
 
 /** The longest retention SQS allows; a weekend outage of the consumer loses nothing. */
 export const RETENTION_SECONDS = 14 * 24 * 3600;

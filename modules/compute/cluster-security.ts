@@ -7,7 +7,7 @@
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
-import type { Naming } from './naming';
+import type { Naming } from '../naming';
 
 /** Ports HySDS components talk to one another on. */
 export const CLUSTER_PORTS: readonly { readonly port: number; readonly what: string }[] = [
