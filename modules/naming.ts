@@ -19,6 +19,22 @@ export type BucketPurpose = SharedBucket;
 export const CHANNELS = ['staging', 'archive-events', 'cnm-s-outbox', 'cnm-r', 'alerts', 'failed-invocations'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+/**
+ * The bucket key layout: the fixed prefixes of the CNM exchange (HySDS PCM conventions; partners
+ * rely on them), and where the kit's Lambdas keep their records. Bucket policies, notifications,
+ * the Lambdas' environment and the check rules all take them from here.
+ */
+export const PREFIXES = {
+  staging: 'staging_area/',
+  outgoing: 'outgoing/',
+  cnmS: 'cnm-s/',
+  cnmR: 'cnm-r/',
+  /** Where the CNM-R consumer records each response; inside cnm-r/ since S3 filters take one prefix. */
+  cnmRRecords: 'cnm-r/received/',
+  /** The CNES batcher's ledger; CNES has no access there. */
+  cnesBatcherState: 'cnes-batcher/',
+} as const;
+
 /** The two stacks of an environment; data is deployed first. */
 export const STACK_LAYERS = ['data', 'compute'] as const;
 export type StackLayer = (typeof STACK_LAYERS)[number];
@@ -154,6 +170,14 @@ export class Naming {
 
   topicArn(channel: Channel): string {
     return `arn:${this.partition}:sns:${this.identity.region}:${this.identity.accountId}:${this.topic(channel)}`;
+  }
+
+  /**
+   * The autoscaling group and launch template of one HySDS queue's workers, `<VENUE>-<queue>`:
+   * HySDS finds the group by exactly this name, so it is never shortened (too long fails).
+   */
+  workerGroup(queue: string): string {
+    return this.checked(`${this.venue}-${queue}`, 'autoscalingGroup');
   }
 
   /** The stand-in CNM-S Kinesis stream. */

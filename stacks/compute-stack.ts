@@ -85,7 +85,7 @@ export class ComputeStack extends EnvironmentStack {
     const jenkinsTls = config.tls?.jenkins;
     const jenkins = jenkinsTls && 'plainHttp' in jenkinsTls ? { scheme: 'http' as const, port: JENKINS_PORTS.plainHttp } : { scheme: 'https' as const, port: jenkinsTls?.httpsPort ?? JENKINS_PORTS.https };
     this.security = new ClusterSecurity(this, 'security', { naming, vpcId: network.vpcId, operatorCidrs: network.operatorCidrs, jenkinsPort: jenkins.port });
-    const queues = config.workers.queues.map((q) => ({ ...q, asg: `${naming.venue}-${q.name}` }));
+    const queues = config.workers.queues.map((q) => ({ ...q, asg: naming.workerGroup(q.name) }));
     const groupNames = queues.map((q) => q.asg);
     const notTheClusterConfig = clusterConfigDenied(naming);
     const opsLike = KIND_TRAITS[config.environment.kind].opsLike;
@@ -186,7 +186,7 @@ export class ComputeStack extends EnvironmentStack {
     for (const queue of queues) {
       this.fleets.push(
         new WorkerFleet(this, `fleet-${queue.name}`, {
-          venue: naming.venue,
+          naming,
           queue,
           amiId: this.amis.imageId('verdi'),
           subnetIds: network.privateSubnetIds,

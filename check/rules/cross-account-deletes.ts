@@ -4,8 +4,7 @@
  * could delete would be one bug away from removing OPS's products or archives.
  */
 import type { EnvironmentConfig } from '../../config-generator/schema';
-import { Naming } from '../../modules/naming';
-import { PREFIXES } from '../../modules/storage/partner-grants';
+import { Naming, PREFIXES } from '../../modules/naming';
 import { grantsOnOwner, grantsToConsumer } from '../../modules/storage/storage-grants';
 import { allowStatements, listOf, policyDocuments, statementName } from '../policy-documents';
 import { violation, type RuleCheck } from '../rule';

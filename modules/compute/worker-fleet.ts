@@ -10,6 +10,7 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { WorkerQueue } from '../../config-generator/schema';
+import type { Naming } from '../naming';
 import { metadataOptions, type MetadataPolicy } from './instance-metadata';
 
 /** The HySDS autoscaling metric's namespace, name and dimensions (hard-wired in HySDS). */
@@ -18,7 +19,8 @@ export const jobsWaitingMetric = (venue: string, queue: string) => `JobsWaitingP
 export const HYSDS_METRIC_DIMENSIONS = ['AutoScalingGroupName', 'Queue'] as const;
 
 export interface WorkerFleetProps {
-  readonly venue: string;
+  /** The environment's names: the group's (`Naming.workerGroup`) and the venue in HySDS's metric. */
+  readonly naming: Naming;
   readonly queue: WorkerQueue;
   readonly amiId: string;
   readonly subnetIds: readonly string[];
@@ -44,8 +46,9 @@ export class WorkerFleet extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkerFleetProps) {
     super(scope, id);
-    const { venue, queue } = props;
-    this.groupName = `${venue}-${queue.name}`;
+    const { naming, queue } = props;
+    const venue = naming.venue;
+    this.groupName = naming.workerGroup(queue.name);
     const volume = (deviceName: string, size: number) => ({
       deviceName,
       ebs: { volumeSize: size, volumeType: 'gp3', encrypted: 'true', kmsKeyId: props.kmsKeyArn, deleteOnTermination: 'true' },

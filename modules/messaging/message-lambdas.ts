@@ -14,8 +14,7 @@ import { BACKLOG_DIMENSION, BACKLOG_METRIC, BACKLOG_NAMESPACE } from '../../lamb
 import { CAMPAIGN_SUBMIT_DEFAULTS } from '../../lambdas/campaign-submit/contract';
 import { BundledFunction } from '../lambda/bundled-function';
 import { campaignNames } from '../campaign/names';
-import type { Naming } from '../naming';
-import { PREFIXES } from '../storage/partner-grants';
+import { PREFIXES, type Naming } from '../naming';
 import type { PolicyStatement } from '../iam/policy';
 
 export interface MessageLambdasProps {

@@ -4,21 +4,9 @@
  * and fetches the archives. Exactly these prefixes and actions, nothing else.
  */
 import type { EnvironmentConfig } from '../../config-generator/schema';
-import type { Naming } from '../naming';
+import { PREFIXES, type Naming } from '../naming';
 import { s3EncryptionContext } from './storage-grants';
 import { accountRoot, partnerPrincipals, type PolicyStatement } from '../iam/policy';
-
-/** The fixed prefixes of the CNM exchange (HySDS PCM conventions; partners rely on them). */
-export const PREFIXES = {
-  staging: 'staging_area/',
-  outgoing: 'outgoing/',
-  cnmS: 'cnm-s/',
-  cnmR: 'cnm-r/',
-  /** Where the CNM-R consumer records each response; inside cnm-r/ since S3 filters take one prefix. */
-  cnmRRecords: 'cnm-r/received/',
-  /** The CNES batcher's ledger; CNES has no access there. */
-  cnesBatcherState: 'cnes-batcher/',
-} as const;
 
 /** Through S3 only, and only for these buckets (their encryption context). */
 const viaS3 = (region: string, bucketArns: readonly string[]) => ({ StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` }, StringLike: s3EncryptionContext(bucketArns) });

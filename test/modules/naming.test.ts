@@ -38,6 +38,14 @@ describe('naming', () => {
     expect(naming.venue).toBe('pcm-ops');
     expect(naming.kmsAlias()).toBe('alias/pcm-ops');
   });
+
+  it('names a queue\'s worker group <VENUE>-<queue>, the name HySDS scales', () => {
+    expect(naming.workerGroup('job_worker-small')).toBe('pcm-ops-job_worker-small');
+  });
+
+  it('fails on a worker group name over the autoscaling limit rather than shortening it (HySDS looks the group up by name)', () => {
+    expect(() => naming.workerGroup('q'.repeat(NAME_LIMITS.autoscalingGroup))).toThrow(/the autoscalingGroup name "pcm-ops-q+" is 263 characters; AWS allows 255/);
+  });
 });
 
 describe('ARN partitions from the region', () => {
