@@ -1,16 +1,17 @@
 /**
  * Builds a Lambda's deployment package: `lambdas/<name>/handler.ts` bundled by esbuild into one
- * minified `index.js`, zipped deterministically, named by its content hash. Synthesis calls this
- * for every environment; the per-process cache builds each Lambda once, and the on-disk record of
- * the last build (`<outDir>/<name>.build.json`: every file esbuild read, with its hash) lets the
- * next process reuse the zip without running esbuild while none of those files changed.
+ * minified `index.js`, zipped deterministically (zip.ts, with fflate), named by its content hash.
+ * Synthesis calls this for every environment; the per-process cache builds each Lambda once, and
+ * the on-disk record of the last build (`<outDir>/<name>.build.json`: every file esbuild read,
+ * with its hash) lets the next process reuse the zip without running esbuild while none of those
+ * files changed.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { buildSync, version as ESBUILD_VERSION, type BuildOptions } from 'esbuild';
 import { ESBUILD_TARGET } from './runtime-version';
-import { zip } from './zip';
+import { zip, zipFingerprint } from './zip';
 
 /** The handlers there are, by folder name. */
 export const LAMBDA_NAMES = ['staging-submit', 'cnm-r-consumer', 'cnm-s-sender', 'cnes-batcher', 'harikiri', 'campaign-submit', 'campaign-events'] as const;
@@ -94,9 +95,13 @@ function buildOptions(entry: string, workingDir: string) {
   } satisfies BuildOptions;
 }
 
-/** The recipe of a build: anything in it that changes may change the output. */
+/** The zip writer's fingerprint, computed once per process. */
+let zipWriter: string | undefined;
+
+/** The recipe of a build: anything in it that changes may change the output (esbuild and the zip writer). */
 function recipeOf(entry: string, workingDir: string): string {
-  return JSON.stringify({ esbuild: ESBUILD_VERSION, options: buildOptions(entry, workingDir) });
+  zipWriter ??= zipFingerprint();
+  return JSON.stringify({ esbuild: ESBUILD_VERSION, options: buildOptions(entry, workingDir), zip: zipWriter });
 }
 
 /** The zip of the last build, when its record matches the recipe and every input hashes as it did. */

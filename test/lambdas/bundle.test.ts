@@ -10,8 +10,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { unzipSync } from 'fflate';
 import { bundleLambda, forgetBuiltLambdas, LAMBDA_NAMES, type LambdaName } from '../../modules/lambda/bundle';
-import { zip } from '../../modules/lambda/zip';
+import { zip, zipFingerprint } from '../../modules/lambda/zip';
 import { HAS_MOTO, startMoto, type Moto } from '../support/moto';
 import { REPO } from '../support/run';
 import { createBucket, createIdempotencyTable, putObject, s3Event, sqsEvent, sqsRecord, unique, useEmulator } from './support/aws';
@@ -84,6 +85,57 @@ describe('bundleLambda', () => {
 
   it('fails for an unknown Lambda, naming the known ones', () => {
     expect(() => bundleLambda('nope' as LambdaName)).toThrow('unknown Lambda "nope"; expected one of staging-submit, cnm-r-consumer, cnm-s-sender, cnes-batcher');
+  });
+
+  it('builds the same bytes in two separate processes, whatever their time zone', () => {
+    // A fresh process has no cache and no build record to reuse (each gets its own outDir): two
+    // full builds. The zip's timestamp is the one input a time zone could change.
+    const buildIn = (tz: string) => {
+      const script = `const { bundleLambda } = require(${JSON.stringify(join(REPO, 'modules', 'lambda', 'bundle.ts'))});
+const b = bundleLambda('harikiri', { outDir: ${JSON.stringify(tmp())} });
+process.stdout.write(JSON.stringify({ built: b.built, sha256Base64: b.sha256Base64, zip: require('node:fs').readFileSync(b.zipPath).toString('base64') }));`;
+      const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: REPO, encoding: 'utf8', env: { ...process.env, TZ: tz }, timeout: 60000 });
+      expect(run.stderr).toBe('');
+      return JSON.parse(run.stdout) as { built: boolean; sha256Base64: string; zip: string };
+    };
+    const east = buildIn('Pacific/Kiritimati');
+    const west = buildIn('America/Los_Angeles');
+    expect([east.built, west.built]).toEqual([true, true]);
+    expect(west.sha256Base64).toBe(east.sha256Base64);
+    expect(Buffer.from(west.zip, 'base64').equals(Buffer.from(east.zip, 'base64'))).toBe(true);
+    // ... and it is the hash synthesis gives this process's build.
+    expect(bundleLambda('harikiri', { outDir: tmp() }).sha256Base64).toBe(east.sha256Base64);
+    const entries = unzipSync(Buffer.from(east.zip, 'base64'));
+    expect(Object.keys(entries)).toEqual(['index.js']);
+    expect(Buffer.from(entries['index.js']).toString()).toMatch(/exports|module\.exports/);
+  });
+
+  it('zips the same entries to the same bytes in any order, and they unpack to what went in', () => {
+    // (Time zones need a process of their own: jest's process.env does not reach Node's clock.)
+    const entries = [
+      { name: 'lib/a.txt', data: Buffer.alloc(5000, 'a') },
+      { name: 'index.js', data: Buffer.from('exports.handler = async () => 1;\n') },
+    ];
+    const archive = zip(entries);
+    expect(zip([...entries].reverse()).equals(archive)).toBe(true);
+    const unpacked = unzipSync(archive);
+    expect(Object.keys(unpacked)).toEqual(['index.js', 'lib/a.txt']);
+    expect(Buffer.from(unpacked['lib/a.txt']).equals(entries[0].data)).toBe(true);
+    expect(Buffer.from(unpacked['index.js']).equals(entries[1].data)).toBe(true);
+  });
+
+  it('builds again, instead of reusing a zip, when the zip writer changes (its fingerprint is in the recipe)', () => {
+    const outDir = tmp();
+    const first = bundleLambda('harikiri', { outDir });
+    const recordPath = join(outDir, 'harikiri.build.json');
+    const record = JSON.parse(readFileSync(recordPath, 'utf8'));
+    expect(JSON.parse(record.recipe).zip).toBe(zipFingerprint());
+    // The record an earlier writer left: same sources, another zip writer.
+    writeFileSync(recordPath, JSON.stringify({ ...record, recipe: JSON.stringify({ ...JSON.parse(record.recipe), zip: 'an earlier writer' }) }));
+    forgetBuiltLambdas();
+    const again = bundleLambda('harikiri', { outDir });
+    expect(again.built).toBe(true);
+    expect(again.sha256Base64).toBe(first.sha256Base64);
   });
 
   const hasUnzip = spawnSync('unzip', ['-v']).status === 0;
