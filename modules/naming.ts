@@ -180,6 +180,19 @@ export class Naming {
     return this.checked(`${this.venue}-${queue}`, 'autoscalingGroup');
   }
 
+  /**
+   * The SQS queue idle workers announce themselves on, `<VENUE>-queue` (HySDS's harikiri_sqs.py
+   * looks it up by exactly this name, so it is never shortened: too long fails).
+   */
+  harikiriQueue(): string {
+    return this.checked(`${this.venue}-queue`, 'sqsQueue');
+  }
+
+  /** The harikiri queue's dead-letter queue. */
+  harikiriDeadLetterQueue(): string {
+    return this.resource('queue-dlq', 'sqsQueue');
+  }
+
   /** The stand-in CNM-S Kinesis stream. */
   cnmStream(): string {
     return this.resource('cnm-s', 'kinesisStream');

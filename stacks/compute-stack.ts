@@ -107,8 +107,8 @@ export class ComputeStack extends EnvironmentStack {
       : undefined;
     const harikiri = new MessageQueue(this, 'harikiri', {
       // `${VENUE}-queue`: the name HySDS workers look for.
-      queue: naming.queueIdentity(naming.resource('queue', 'sqsQueue')),
-      deadLetterQueue: naming.queueIdentity(naming.resource('queue-dlq', 'sqsQueue')),
+      queue: naming.queueIdentity(naming.harikiriQueue()),
+      deadLetterQueue: naming.queueIdentity(naming.harikiriDeadLetterQueue()),
       kmsKeyArn,
       topicArns: [],
       alarmTopicArn: naming.topicArn('alerts'),
@@ -162,7 +162,7 @@ export class ComputeStack extends EnvironmentStack {
       mozartFqdn: mozartHost,
       jenkinsUrl: addresses.ci ? `${jenkins.scheme}://${addresses.ci}:${jenkins.port}/` : undefined,
       buckets: { dataset: naming.bucket('dataset'), triage: naming.bucket('triage'), code: naming.bucket('code'), archive: naming.bucket('archive') },
-      harikiriQueue: naming.resource('queue', 'sqsQueue'),
+      harikiriQueue: naming.harikiriQueue(),
       queues,
     });
     for (const component of components) {

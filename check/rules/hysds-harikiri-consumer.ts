@@ -7,7 +7,7 @@ import { referencedAddress } from '../stack-view';
  * takes them out of their group, the group replaces them at the same desired capacity, forever.
  */
 export const hysdsHarikiriConsumer: RuleCheck = ({ stack, environment, config }) => {
-  const name = `${Naming.of(config).venue}-queue`;
+  const name = Naming.of(config).harikiriQueue();
   const sources = environment.flatMap((view) => view.ofType('aws_lambda_event_source_mapping'));
   return stack
     .ofType('aws_sqs_queue')

@@ -43,6 +43,11 @@ describe('naming', () => {
     expect(naming.workerGroup('job_worker-small')).toBe('pcm-ops-job_worker-small');
   });
 
+  it('names the harikiri queue <VENUE>-queue, the name HySDS workers look up, and its dead-letter queue', () => {
+    expect(naming.harikiriQueue()).toBe('pcm-ops-queue');
+    expect(naming.harikiriDeadLetterQueue()).toBe('pcm-ops-queue-dlq');
+  });
+
   it('fails on a worker group name over the autoscaling limit rather than shortening it (HySDS looks the group up by name)', () => {
     expect(() => naming.workerGroup('q'.repeat(NAME_LIMITS.autoscalingGroup))).toThrow(/the autoscalingGroup name "pcm-ops-q+" is 263 characters; AWS allows 255/);
   });
