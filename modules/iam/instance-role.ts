@@ -10,7 +10,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from 'constructs';
 import type { NamingIdentity } from '../naming';
 import { policyJson, trustPolicyJson, type PolicyStatement } from './policy';
-import { sessionManagerStatements } from '../compute/session-manager';
+import { sessionManagerStatements } from './session-manager';
 
 export interface InstanceRoleProps {
   readonly roleName: string;

@@ -2,7 +2,7 @@
 import { Naming, NAME_LIMITS, partitionOf } from '../../modules/naming';
 import { launchingServiceStatements } from '../../modules/iam/environment-key';
 import { partnerPrincipals } from '../../modules/iam/policy';
-import { sessionManagerStatements } from '../../modules/compute/session-manager';
+import { sessionManagerStatements } from '../../modules/iam/session-manager';
 
 const naming = new Naming({ project: 'pcm', environment: 'ops', accountId: '333333333333', region: 'us-west-2' });
 

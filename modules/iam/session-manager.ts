@@ -7,7 +7,7 @@
  * Parameter reads are not here: a role that needs a parameter gets it by name, next to these.
  */
 import { partitionOf, type NamingIdentity } from '../naming';
-import type { PolicyStatement } from '../iam/policy';
+import type { PolicyStatement } from './policy';
 
 export function sessionManagerStatements(identity: Pick<NamingIdentity, 'region' | 'accountId'>): PolicyStatement[] {
   const { region, accountId } = identity;
