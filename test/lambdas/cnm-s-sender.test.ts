@@ -2,8 +2,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { archiveNotification, createHandler, readConfig, streamClient, type CnmSSenderDeps } from '../../lambdas/cnm-s-sender/handler';
+import { archiveNotification, createHandler, readConfig, STREAM_ROLE_SESSION, streamClient, type CnmSSenderDeps } from '../../lambdas/cnm-s-sender/handler';
 import { productNameOf } from '../../lambdas/shared/cnm';
 import { HAS_MOTO, startMoto, type Moto } from '../support/moto';
 import { capturingLogger, createBucket, createIdempotencyTable, nextSequencer, putObject, s3Event, S3_TEST_EVENT, sqsEvent, sqsRecord, unique, useEmulator } from './support/aws';
@@ -118,6 +119,30 @@ withMoto('cnm-s-sender', () => {
       product: { name: key.slice(key.lastIndexOf('/') + 1, -'.tar.gz'.length), files: [{ type: 'data', uri: `s3://${bucket}/${key}`, size: 321 }] },
     });
     expect(logger.lines).toEqual([expect.objectContaining({ message: 'CNM-S sent', fields: expect.objectContaining({ messageId: 'a-1', identifier: message.identifier }) })]);
+  });
+
+  it('signs with the DAAC role\'s credentials, cached, and assumes the role again only within 5 minutes of their expiry', async () => {
+    const client = streamClient(readConfig({ ...env, STREAM_ROLE_ARN: 'arn:aws:iam::123456789012:role/daac-cnm-writer' }));
+    const credentials = () => client.config.credentials();
+    const first = await credentials();
+    const whoami = await new STSClient({ credentials: first }).send(new GetCallerIdentityCommand({}));
+    expect(whoami.Arn).toBe(`arn:aws:sts::123456789012:assumed-role/daac-cnm-writer/${STREAM_ROLE_SESSION}`);
+    // An hour's session (DurationSeconds 3600), not STS's default.
+    expect(first.expiration!.getTime() - Date.now()).toBeGreaterThan(55 * 60_000);
+    expect(await credentials()).toBe(first);
+    const clock = jest.spyOn(Date, 'now');
+    let refreshed: typeof first;
+    try {
+      clock.mockReturnValue(first.expiration!.getTime() - 6 * 60_000);
+      expect(await credentials()).toBe(first);
+      clock.mockReturnValue(first.expiration!.getTime() - 4 * 60_000);
+      refreshed = await credentials();
+      expect(refreshed.accessKeyId).not.toBe(first.accessKeyId);
+    } finally {
+      clock.mockRestore();
+    }
+    // Back at the real time, the new credentials have most of their hour left: cached again.
+    expect(await credentials()).toBe(refreshed);
   });
 
   it('reads size and ETag from the object when the event lacks them', async () => {
