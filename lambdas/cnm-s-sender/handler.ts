@@ -129,11 +129,7 @@ export function streamClient(config: CnmSSenderConfig): KinesisClient {
 
 const fromEnvironment = lazy((): CnmSSenderDeps => {
   const config = readConfig(process.env);
-  return {
-    config,
-    ...runtimeDeps(config.idempotencyTable),
-    kinesis: streamClient(config),
-  };
+  return { ...runtimeDeps(config), kinesis: streamClient(config) };
 });
 
 export const handler = createHandler(fromEnvironment);

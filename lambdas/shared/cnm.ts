@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { BadInputError } from './errors';
+import { isObject } from './json';
 
 export type CnmCollection = string | { readonly name: string; readonly version: string };
 
@@ -68,10 +69,6 @@ export function productNameOf(fileName: string): string {
 /** A CNM timestamp: UTC, ISO 8601, ending in Z. */
 export function cnmTime(date: Date): string {
   return date.toISOString();
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `2020-11-06 17:21:13.523Z` -> `2020-11-06T17:21:13.523Z`; anything else as given. */
