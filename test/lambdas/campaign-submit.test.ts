@@ -136,9 +136,10 @@ describe('campaign-submit', () => {
     const saved = { ...process.env };
     try {
       Object.assign(process.env, { MOZART_URL: mozart.url, MOZART_TIMEOUT_MS: '2000', ...campaignSubmitEnvironment() });
+      // A fresh module, whose lazily made collaborators read this environment.
       let handlerModule: typeof import('../../lambdas/campaign-submit/handler') | undefined;
-      jest.isolateModules(() => {
-        handlerModule = require('../../lambdas/campaign-submit/handler');
+      await jest.isolateModulesAsync(async () => {
+        handlerModule = await import('../../lambdas/campaign-submit/handler');
       });
       const { result, lines } = await consoleLines(() => handlerModule!.handler(chunk(['h1']), lambdaContext('req-S', 'pcm-test-campaign-submit')));
       expect(result).toMatchObject({ jobId: 'req-S', submitted: 1 });
