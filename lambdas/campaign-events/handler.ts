@@ -16,11 +16,11 @@
  * which other jobs may share).
  */
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { EventBridgeEvent } from 'aws-lambda';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { CAMPAIGN_JOB_ENV } from '../../lib/campaign/execution';
 import { COUNTER_VALUES, LEDGER_KEYS, ROW_PREFIX, ROW_TRANSITIONS, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
 import { requiredString, type Env } from '../shared/env';
-import { consoleLogger, type Logger } from '../shared/log';
+import { consoleLogger, invocationLogger, type Logger } from '../shared/log';
 import { CAMPAIGN_EVENTS_ENV } from './contract';
 
 /** The part of Batch's job-state event the handler reads (the job's description, camelCase). */
@@ -121,7 +121,7 @@ const key = (campaign: string, item: string): Record<string, AttributeValue> => 
 let cached: CampaignEventsDeps | undefined;
 
 /** EventBridge invokes asynchronously: a thrown error is retried by Lambda, then goes to the DLQ. */
-export async function handler(event: BatchJobEvent): Promise<Outcome> {
+export async function handler(event: BatchJobEvent, context?: Context): Promise<Outcome> {
   cached ??= campaignEventsDepsFrom(process.env);
-  return recordJobState(cached, event);
+  return recordJobState({ ...cached, logger: invocationLogger(cached.logger, context) }, event);
 }

@@ -15,7 +15,7 @@
  */
 import { ConfigError, integerValue, type Env } from '../shared/env';
 import { lazy } from '../shared/lazy';
-import { consoleLogger, type Logger } from '../shared/log';
+import { consoleLogger, invocationLogger, type Logger } from '../shared/log';
 import { MozartError, mozartOptionsFromEnv, submitJob, type MozartOptions, type SubmitJob } from '../shared/mozart';
 import { CAMPAIGN_SUBMIT_DEFAULTS, CAMPAIGN_SUBMIT_ENV, CAMPAIGN_SUBMIT_ERRORS, type CampaignSubmitEvent, type CampaignSubmitResult } from './contract';
 
@@ -51,6 +51,7 @@ export interface CampaignSubmitDeps {
 /** The part of Lambda's context the handler reads. */
 export interface InvocationContext {
   readonly awsRequestId: string;
+  readonly functionName?: string;
   getRemainingTimeInMillis(): number;
 }
 
@@ -160,5 +161,5 @@ export async function handler(event: CampaignSubmitEvent, context: InvocationCon
     if (error instanceof ConfigError) throw rejected(`campaign-submit is misconfigured: ${error.message}`);
     throw error;
   }
-  return submitChunk(deps, event, context);
+  return submitChunk({ ...deps, logger: invocationLogger(deps.logger, context) }, event, context);
 }

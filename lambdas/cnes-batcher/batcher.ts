@@ -35,7 +35,7 @@
  * It relies on one run at a time: the construct sets reserved concurrency 1.
  */
 import { createHash } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, type S3Client, type _Object } from '@aws-sdk/client-s3';
 import { archiveFile, cnmTime, type CnmNotification } from '../shared/cnm';
 
 export interface CnesBatcherConfig {
@@ -233,28 +233,29 @@ export class CnesBatcher {
 
   private async listArchives(): Promise<ListedArchive[]> {
     const archives: ListedArchive[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.config.archiveBucket, Prefix: this.config.outgoingPrefix, ContinuationToken: token }));
-      for (const object of page.Contents ?? []) {
-        // A folder marker (the kit's own `outgoing/`, a console folder) is an empty object ending in "/": not an archive.
-        if (!object.Key || object.Key.endsWith('/')) continue;
-        archives.push({ key: object.Key, eTag: (object.ETag ?? '').replace(/"/g, ''), size: object.Size ?? 0, lastModified: object.LastModified?.getTime() ?? 0 });
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    for await (const object of this.objects(this.config.archiveBucket, this.config.outgoingPrefix)) {
+      // A folder marker (the kit's own `outgoing/`, a console folder) is an empty object ending in "/": not an archive.
+      if (!object.Key || object.Key.endsWith('/')) continue;
+      archives.push({ key: object.Key, eTag: (object.ETag ?? '').replace(/"/g, ''), size: object.Size ?? 0, lastModified: object.LastModified?.getTime() ?? 0 });
+    }
     return archives;
   }
 
   private async listKeys(bucket: string, prefix: string): Promise<string[]> {
     const keys: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-      for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    for await (const object of this.objects(bucket, prefix)) if (object.Key) keys.push(object.Key);
     return keys.sort();
+  }
+
+  /**
+   * Every object under a prefix, page after page. Listings are whole, never cut by the budget: a
+   * partial ledger would make announced archives look new (announced twice), so a run lists first
+   * and `minWritesPerRun` keeps a run whose listing ate the budget making progress.
+   * `stopOnSameToken`: an endpoint answering the same continuation token twice ends the listing
+   * instead of looping on it.
+   */
+  private async *objects(bucket: string, prefix: string): AsyncGenerator<_Object> {
+    for await (const page of paginateListObjectsV2({ client: this.s3, stopOnSameToken: true }, { Bucket: bucket, Prefix: prefix })) yield* page.Contents ?? [];
   }
 
   /**

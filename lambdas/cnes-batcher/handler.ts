@@ -9,7 +9,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { integerValue, prefixValue, requiredString, type Env } from '../shared/env';
 import { lazy } from '../shared/lazy';
-import { consoleLogger, errorMessage, type Logger } from '../shared/log';
+import { consoleLogger, errorMessage, invocationLogger, type InvocationIds, type Logger } from '../shared/log';
 import { backlogMetricLine, writeMetricLine } from './backlog-metric';
 import { CnesBatcher, DEFAULT_MAX_ARCHIVES_PER_CNM_S, type CnesBatcherConfig, type RunSummary, type TimeLeft } from './batcher';
 
@@ -49,12 +49,13 @@ export function budgetFrom(context: Pick<Context, 'getRemainingTimeInMillis'> | 
 }
 
 export function createHandler(deps: () => CnesBatcherDeps) {
-  return async (event?: Partial<ScheduledEvent>, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RunSummary> => {
+  return async (event?: Partial<ScheduledEvent>, context?: Pick<Context, 'getRemainingTimeInMillis'> & InvocationIds): Promise<RunSummary> => {
     let d: CnesBatcherDeps;
     try {
-      d = deps();
+      const made = deps();
+      d = { ...made, logger: invocationLogger(made.logger, context) };
     } catch (error) {
-      consoleLogger.log('error', 'configuration error', { error: errorMessage(error) });
+      invocationLogger(consoleLogger, context).log('error', 'configuration error', { error: errorMessage(error) });
       throw error;
     }
     try {

@@ -15,12 +15,14 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CNM_R_EXPECTED, normalizeCnmResponse, type CnmResponse } from '../shared/cnm';
 import { prefixValue, requiredString, ConfigError, type Env } from '../shared/env';
 import { BadInputError } from '../shared/errors';
+import { isObject } from '../shared/json';
 import { lazy } from '../shared/lazy';
 import { runtimeDeps } from '../shared/runtime';
 import { errorMessage } from '../shared/log';
 import { jobSettingsFromEnv, mozartOptionsFromEnv, submitJob, type JobSettings, type MozartOptions, type SubmitJob } from '../shared/mozart';
 import { checkKeyLength, isFolderMarker, parseJsonObjectText, readObjectText } from '../shared/s3-object';
-import { looksLikeS3Notification, parseS3Notification, type S3ObjectEvent } from '../shared/s3-event';
+import { looksLikeS3Notification, type S3ObjectEvent } from '../shared/s3-event';
+import { handleS3Notification } from '../shared/s3-event-handler';
 import { createSqsHandler, parseJsonBody, type RecordContext, type SqsHandlerDeps } from '../shared/sqs-batch';
 
 export interface CnmRConsumerConfig {
@@ -74,8 +76,8 @@ export function hasUsableIdentifier(response: CnmResponse): boolean {
 /** Canonical JSON: keys sorted at every level, so a re-serialized copy digests the same. */
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (isObject(value)) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -144,18 +146,13 @@ export function createHandler(deps: () => CnmRConsumerDeps) {
 async function handleRecord(context: RecordContext<CnmRConsumerDeps>, record: SQSRecord): Promise<void> {
   const body = parseJsonBody(record.body, MESSAGE_EXPECTED);
   if (!looksLikeS3Notification(body)) {
-    if (typeof body === 'object' && body !== null && (body as { Type?: unknown }).Type === 'Notification') {
+    if (isObject(body) && body.Type === 'Notification') {
       throw new BadInputError('the body is an SNS envelope: the subscription does not use raw message delivery', MESSAGE_EXPECTED);
     }
     await handleResponse(context, record.messageId, { source: 'daac', id: record.messageId }, normalizeCnmResponse(body));
     return;
   }
-  const notification = parseS3Notification(body);
-  if (notification.kind === 'test') {
-    context.deps.logger.log('info', 'S3 test event ignored', { messageId: record.messageId });
-    return;
-  }
-  for (const object of notification.records) await handleCnesFile(context, record.messageId, object);
+  await handleS3Notification(context, record.messageId, body, handleCnesFile);
 }
 
 async function handleCnesFile(context: RecordContext<CnmRConsumerDeps>, messageId: string, object: S3ObjectEvent): Promise<void> {
@@ -225,13 +222,6 @@ async function handleResponse(context: RecordContext<CnmRConsumerDeps>, messageI
   });
 }
 
-const fromEnvironment = lazy((): CnmRConsumerDeps => {
-  const config = readConfig(process.env);
-  return {
-    config,
-    ...runtimeDeps(config.idempotencyTable),
-    submit: submitJob,
-  };
-});
+const fromEnvironment = lazy((): CnmRConsumerDeps => ({ ...runtimeDeps(readConfig(process.env)), submit: submitJob }));
 
 export const handler = createHandler(fromEnvironment);

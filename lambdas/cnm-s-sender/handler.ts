@@ -5,9 +5,8 @@
  */
 import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { assumedRoleCredentials } from '../shared/assume-role';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { archiveFile, cnmTime, deterministicIdentifier, productNameOf, type CnmNotification } from '../shared/cnm';
 import { ConfigError, optionalString, prefixValue, requiredString, type Env } from '../shared/env';
 import { BadInputError } from '../shared/errors';
@@ -107,26 +106,30 @@ async function handleArchive({ deps: d, store, leaseMs }: RecordContext<CnmSSend
   d.logger.log('info', outcome.duplicate ? 'archive already announced; duplicate skipped' : 'CNM-S sent', { messageId, bucket, key, ...outcome.result });
 }
 
+/** The role session's name, which the DAAC sees in CloudTrail. */
+export const STREAM_ROLE_SESSION = 'pcm-cnm-s-sender';
+
 /**
  * The Kinesis client: HTTP/1.1 (the default client speaks HTTP/2, which PutRecord does not need
  * and the emulator does not speak), in the stream's region, with the DAAC's role if one is set.
+ * The role's credentials come from `fromTemporaryCredentials` (an AssumeRole per call); the client
+ * caches what it returns and assumes the role again 5 minutes before the credentials expire
+ * (the SDK's memoized identity provider), so a warm container makes one AssumeRole an hour.
  */
-export function streamClient(config: CnmSSenderConfig, sts: () => STSClient = () => new STSClient({})): KinesisClient {
+export function streamClient(config: CnmSSenderConfig): KinesisClient {
   const region = STREAM_ARN.exec(config.streamArn)![1];
   return new KinesisClient({
     region,
     requestHandler: new NodeHttpHandler(),
-    credentials: config.streamRoleArn ? assumedRoleCredentials(sts(), config.streamRoleArn, 'pcm-cnm-s-sender') : undefined,
+    credentials: config.streamRoleArn
+      ? fromTemporaryCredentials({ params: { RoleArn: config.streamRoleArn, RoleSessionName: STREAM_ROLE_SESSION, DurationSeconds: 3600 } })
+      : undefined,
   });
 }
 
 const fromEnvironment = lazy((): CnmSSenderDeps => {
   const config = readConfig(process.env);
-  return {
-    config,
-    ...runtimeDeps(config.idempotencyTable),
-    kinesis: streamClient(config),
-  };
+  return { ...runtimeDeps(config), kinesis: streamClient(config) };
 });
 
 export const handler = createHandler(fromEnvironment);

@@ -19,10 +19,10 @@ import {
   DescribeAutoScalingInstancesCommand,
   TerminateInstanceInAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ConfigError, requiredString, type Env } from '../shared/env';
 import { BadInputError } from '../shared/errors';
-import { consoleLogger, type Logger } from '../shared/log';
+import { consoleLogger, invocationLogger, type Logger } from '../shared/log';
 import { processSqsBatch } from '../shared/sqs-batch';
 import { HARIKIRI_ENV } from './contract';
 
@@ -82,8 +82,8 @@ export async function retireWorker(deps: HarikiriDeps, body: string): Promise<Ou
 
 let cached: HarikiriDeps | undefined;
 
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   cached ??= harikiriDepsFrom(process.env);
-  const deps = cached;
+  const deps = { ...cached, logger: invocationLogger(cached.logger, context) };
   return processSqsBatch(event, async (record: SQSRecord) => void (await retireWorker(deps, record.body)), deps.logger, EXPECTED);
 }

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { BadInputError } from './errors';
+import { isObject } from './json';
 
 export type CnmCollection = string | { readonly name: string; readonly version: string };
 
@@ -68,10 +69,6 @@ export function productNameOf(fileName: string): string {
 /** A CNM timestamp: UTC, ISO 8601, ending in Z. */
 export function cnmTime(date: Date): string {
   return date.toISOString();
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `2020-11-06 17:21:13.523Z` -> `2020-11-06T17:21:13.523Z`; anything else as given. */
@@ -134,11 +131,19 @@ export function normalizeCnmResponse(value: unknown): CnmResponse {
 /**
  * A deterministic identifier in UUID form: the same inputs (bucket, key, ETag) give the same
  * identifier, so a retried send repeats the identifier instead of announcing a second product.
+ *
+ * A name-based UUID over SHA-256 is RFC 9562's version 8 (custom; its appendix B.2 gives this
+ * very construction): the first 128 bits of the digest, with the version nibble set to 8 and the
+ * variant bits to 10. Version 5 would mean SHA-1 with a namespace, which this is not. (Until
+ * issue 16 the nibble said 5: an archive announced before that release gets a new identifier if
+ * it is announced again; see the note in the commit.)
  */
 export function deterministicIdentifier(...parts: readonly string[]): string {
-  // Name-based, like a version 5 UUID, but SHA-256 (node:crypto; no dependency).
-  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  const bytes = createHash('sha256').update(parts.join('\u0000')).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x80; // version 8
+  bytes[8] = (bytes[8] & 0x3f) | 0x80; // variant 10xx (RFC 9562)
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** The archive as one `data` file of a CNM-S product. */

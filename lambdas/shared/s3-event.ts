@@ -3,6 +3,7 @@
  * the notification itself. Parsed into the few fields the handlers use.
  */
 import { BadInputError } from './errors';
+import { isObject } from './json';
 
 export const S3_EVENT_EXPECTED = 'an S3 event notification: {"Records":[{"eventSource":"aws:s3","eventName":"ObjectCreated:*","s3":{"bucket":{"name":...},"object":{"key":...,"sequencer":...}}}]}';
 
@@ -23,10 +24,6 @@ export type S3Notification = { readonly kind: 'test' } | { readonly kind: 'recor
 /** Decodes a key the way S3 encodes it in event notifications. */
 export function decodeS3EventKey(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, ' '));
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Whether a parsed body looks like an S3 notification at all (as opposed to some other message). */

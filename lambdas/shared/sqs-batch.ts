@@ -7,7 +7,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BadInputError, expectationOf } from './errors';
 import { IdempotencyStore, leaseFor } from './idempotency';
-import { consoleLogger, errorMessage, type Logger } from './log';
+import { consoleLogger, errorMessage, invocationLogger, type Logger } from './log';
 
 export type RecordWork = (record: SQSRecord) => Promise<void>;
 
@@ -61,7 +61,8 @@ export interface RecordContext<D> {
 
 /**
  * An SQS Lambda handler: collaborators made on first use (a configuration error is logged and
- * fails the whole batch, which then reaches the DLQ), records processed one by one.
+ * fails the whole batch, which then reaches the DLQ), records processed one by one, every log
+ * line carrying the invocation's request id.
  */
 export function createSqsHandler<D extends SqsHandlerDeps>(
   scope: string,
@@ -72,9 +73,10 @@ export function createSqsHandler<D extends SqsHandlerDeps>(
   return async (event: SQSEvent, lambdaContext?: Context): Promise<SQSBatchResponse> => {
     let d: D;
     try {
-      d = deps();
+      const made = deps();
+      d = { ...made, logger: invocationLogger(made.logger, lambdaContext) };
     } catch (error) {
-      consoleLogger.log('error', 'configuration error; the whole batch fails', { error: errorMessage(error), messages: (event.Records ?? []).length });
+      invocationLogger(consoleLogger, lambdaContext).log('error', 'configuration error; the whole batch fails', { error: errorMessage(error), messages: (event.Records ?? []).length });
       throw error;
     }
     const store = new IdempotencyStore({ client: d.dynamodb, table: d.idempotencyTable, scope, now: d.now });

@@ -6,6 +6,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { prefixValue, requiredString, type Env } from '../shared/env';
 import { BadInputError } from '../shared/errors';
+import { isObject } from '../shared/json';
 import { lazy } from '../shared/lazy';
 import { runtimeDeps } from '../shared/runtime';
 import { jobSettingsFromEnv, mozartOptionsFromEnv, submitJob, type JobSettings, type MozartOptions, type SubmitJob } from '../shared/mozart';
@@ -81,11 +82,11 @@ async function handleSignal({ deps: d, store, leaseMs }: RecordContext<StagingSu
     const text = await readObjectText(d.s3, bucket, key);
     // `touch x.met.json` is a natural way to signal: an empty (or blank) file means no metadata.
     const content = text.trim() === '' ? {} : parseJsonObjectText(text, bucket, key, SIGNAL_EXPECTED);
-    if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+    if (!isObject(content)) {
       const found = Array.isArray(content) ? 'an array' : content === null ? 'null' : typeof content;
       throw new BadInputError(`the signal file s3://${bucket}/${key} holds ${found}, not a JSON object`, SIGNAL_EXPECTED);
     }
-    const params = stagingJobParams(bucket, key, config.suffix, content as Record<string, unknown>);
+    const params = stagingJobParams(bucket, key, config.suffix, content);
     const jobId = await d.submit(config.mozart, {
       ...config.job,
       tags: [params.id],
@@ -103,13 +104,6 @@ async function handleSignal({ deps: d, store, leaseMs }: RecordContext<StagingSu
   });
 }
 
-const fromEnvironment = lazy((): StagingSubmitDeps => {
-  const config = readConfig(process.env);
-  return {
-    config,
-    ...runtimeDeps(config.idempotencyTable),
-    submit: submitJob,
-  };
-});
+const fromEnvironment = lazy((): StagingSubmitDeps => ({ ...runtimeDeps(readConfig(process.env)), submit: submitJob }));
 
 export const handler = createHandler(fromEnvironment);

@@ -12,7 +12,7 @@ import { CAMPAIGN_JOB_ENV } from '../../lib/campaign/execution';
 import { createCampaign, readStatus } from '../../lib/campaign/ledger';
 import type { CampaignSpec } from '../../lib/campaign/spec';
 import { HAS_MOTO, startMoto, type Moto } from '../support/moto';
-import { useEmulator } from './support/aws';
+import { consoleLines, lambdaContext, useEmulator } from './support/aws';
 
 const withMoto = HAS_MOTO ? describe : describe.skip;
 const TABLE = 'pcm-test-campaigns';
@@ -87,7 +87,9 @@ withMoto('campaign-events against moto DynamoDB', () => {
 
   it('moves exactly the child\'s row to succeeded and counts it once in the summary', async () => {
     await runningChunk('one', ['a', 'b', 'c']);
-    expect(await mod.handler(childEvent('one', ['a', 'b', 'c'], 1, 'SUCCEEDED'))).toBe('moved');
+    const { result, lines } = await consoleLines(() => mod.handler(childEvent('one', ['a', 'b', 'c'], 1, 'SUCCEEDED'), lambdaContext('req-E', 'pcm-test-campaign-events')));
+    expect(result).toBe('moved');
+    expect(lines).toEqual([expect.objectContaining({ message: 'row succeeded', requestId: 'req-E', functionName: 'pcm-test-campaign-events', id: 'b' })]);
     expect(await rowOf('one', 'b')).toMatchObject({ state: { S: 'succeeded' }, jobId: { S: 'parent-1:1' }, finishedAt: { S: '2026-11-30T15:59:00.000Z' } });
     expect((await rowOf('one', 'a')).state).toEqual({ S: 'running' });
     expect((await rowOf('one', 'c')).state).toEqual({ S: 'running' });

@@ -7,7 +7,7 @@
 import { CAMPAIGN_SUBMIT_DEFAULTS, CAMPAIGN_SUBMIT_ENV, CAMPAIGN_SUBMIT_ERRORS, campaignSubmitEnvironment, type CampaignSubmitEvent } from '../../lambdas/campaign-submit/contract';
 import { readSettings, submitChunk, type CampaignSubmitDeps, type InvocationContext } from '../../lambdas/campaign-submit/handler';
 import { submitJob } from '../../lambdas/shared/mozart';
-import { capturingLogger } from './support/aws';
+import { capturingLogger, consoleLines, lambdaContext } from './support/aws';
 import { deadUrl, startMozart, type FakeMozart } from './support/mozart-server';
 
 const job = { type: 'l2_proc', release: '4.1.0', queue: 'job_worker-large' };
@@ -130,5 +130,22 @@ describe('campaign-submit', () => {
   it('fails naming a bad setting of its environment', () => {
     expect(() => readSettings({ MOZART_URL: mozart.url, [CAMPAIGN_SUBMIT_ENV.attempts]: '0' })).toThrow(`environment variable ${CAMPAIGN_SUBMIT_ENV.attempts} is "0"; expected a whole number from 1 to 10`);
     expect(() => readSettings({})).toThrow('environment variable MOZART_URL is not set');
+  });
+
+  it('works as the exported handler, each log line carrying the invocation\'s request id', async () => {
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { MOZART_URL: mozart.url, MOZART_TIMEOUT_MS: '2000', ...campaignSubmitEnvironment() });
+      // A fresh module, whose lazily made collaborators read this environment.
+      let handlerModule: typeof import('../../lambdas/campaign-submit/handler') | undefined;
+      await jest.isolateModulesAsync(async () => {
+        handlerModule = await import('../../lambdas/campaign-submit/handler');
+      });
+      const { result, lines } = await consoleLines(() => handlerModule!.handler(chunk(['h1']), lambdaContext('req-S', 'pcm-test-campaign-submit')));
+      expect(result).toMatchObject({ jobId: 'req-S', submitted: 1 });
+      expect(lines).toEqual([expect.objectContaining({ level: 'info', message: 'chunk submitted to Mozart', requestId: 'req-S', functionName: 'pcm-test-campaign-submit', campaign: 'reproc' })]);
+    } finally {
+      process.env = saved;
+    }
   });
 });

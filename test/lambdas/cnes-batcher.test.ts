@@ -5,7 +5,7 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CnesBatcher, type CnesBatcherConfig } from '../../lambdas/cnes-batcher/batcher';
 import { HAS_MOTO, startMoto, type Moto } from '../support/moto';
-import { capturingLogger, createBucket, putObject, unique, useEmulator } from './support/aws';
+import { capturingLogger, createBucket, lambdaContext, putObject, unique, useEmulator } from './support/aws';
 import { cnmSchemaErrors } from './support/cnm-schema';
 
 const withMoto = HAS_MOTO ? describe : describe.skip;
@@ -199,8 +199,10 @@ withMoto('cnes batcher', () => {
     await addArchives(config, 'C/a.tar');
     const logger = capturingLogger();
     const handler = createHandler(() => ({ batcher: batcher(config, instrumented(s3, 'cnm-s/', 1).client), logger }));
-    await expect(handler({ id: 'ev-1' })).rejects.toThrow('injected crash at write 1');
-    expect(logger.errors()).toEqual([expect.objectContaining({ fields: expect.objectContaining({ eventId: 'ev-1', error: 'injected crash at write 1', expected: expect.any(String) }) })]);
+    await expect(handler({ id: 'ev-1' }, lambdaContext('req-C', 'pcm-test-cnes-batcher'))).rejects.toThrow('injected crash at write 1');
+    expect(logger.errors()).toEqual([
+      expect.objectContaining({ fields: expect.objectContaining({ requestId: 'req-C', functionName: 'pcm-test-cnes-batcher', eventId: 'ev-1', error: 'injected crash at write 1', expected: expect.any(String) }) }),
+    ]);
   });
 
   it('works as the exported handler, configured by environment variables', async () => {

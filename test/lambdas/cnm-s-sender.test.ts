@@ -2,9 +2,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { archiveNotification, createHandler, readConfig, streamClient, type CnmSSenderDeps } from '../../lambdas/cnm-s-sender/handler';
-import { productNameOf } from '../../lambdas/shared/cnm';
+import { archiveNotification, createHandler, readConfig, STREAM_ROLE_SESSION, streamClient, type CnmSSenderDeps } from '../../lambdas/cnm-s-sender/handler';
+import { deterministicIdentifier, productNameOf } from '../../lambdas/shared/cnm';
 import { HAS_MOTO, startMoto, type Moto } from '../support/moto';
 import { capturingLogger, createBucket, createIdempotencyTable, nextSequencer, putObject, s3Event, S3_TEST_EVENT, sqsEvent, sqsRecord, unique, useEmulator } from './support/aws';
 import { cnmSchemaErrors } from './support/cnm-schema';
@@ -33,7 +34,7 @@ describe('CNM-S for an archive', () => {
       provider: 'SWOT_PCM',
       submissionTime: '2024-05-01T10:00:00.000Z',
       collection: 'SWOT_L2',
-      identifier: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      identifier: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
       product: { name: 'granule_001', files: [{ type: 'data', name: 'granule_001.tar.gz', uri: 's3://archive/outgoing/SWOT_L2/granule_001.tar.gz', size: 1234 }] },
     });
   });
@@ -42,6 +43,26 @@ describe('CNM-S for an archive', () => {
     const at = (eTag: string, time: string) => archiveNotification(config, 'C', 'outgoing/C/x.tar', 1, eTag, new Date(time)).identifier;
     expect(at('e1', '2024-01-01T00:00:00Z')).toBe(at('e1', '2024-06-01T00:00:00Z'));
     expect(at('e1', '2024-01-01T00:00:00Z')).not.toBe(at('e2', '2024-01-01T00:00:00Z'));
+  });
+
+  it('makes the identifier an RFC 9562 version 8 UUID: SHA-256\'s first 128 bits, version 8, variant 10', () => {
+    // SHA-256("a") starts ca978112ca1bbdca fac231b39a23dc4d (the published test vector): byte 6
+    // (bd) takes the version nibble 8, byte 8 (fa) the variant bits 10 (fa -> ba).
+    expect(deterministicIdentifier('a')).toBe('ca978112-ca1b-8dca-bac2-31b39a23dc4d');
+    const ids = Array.from({ length: 200 }, (_, i) => deterministicIdentifier('archive', `outgoing/C/${i}.tar`, `etag-${i}`));
+    for (const id of ids) {
+      const bytes = Buffer.from(id.replace(/-/g, ''), 'hex');
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(bytes[6] >> 4).toBe(8);
+      expect(bytes[8] >> 6).toBe(0b10);
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('gives the same input the same identifier, and keeps the parts apart', () => {
+    expect(deterministicIdentifier('archive', 'outgoing/C/x.tar', 'e1')).toBe('6314536d-2bf3-81bd-a3c4-09de882facd8');
+    expect(deterministicIdentifier('archive', 'outgoing/C/x.tar', 'e1')).toBe(deterministicIdentifier('archive', 'outgoing/C/x.tar', 'e1'));
+    expect(deterministicIdentifier('ab', 'c')).not.toBe(deterministicIdentifier('a', 'bc'));
   });
 
   it('fails to start on a stream or role that is not an ARN', () => {
@@ -118,6 +139,30 @@ withMoto('cnm-s-sender', () => {
       product: { name: key.slice(key.lastIndexOf('/') + 1, -'.tar.gz'.length), files: [{ type: 'data', uri: `s3://${bucket}/${key}`, size: 321 }] },
     });
     expect(logger.lines).toEqual([expect.objectContaining({ message: 'CNM-S sent', fields: expect.objectContaining({ messageId: 'a-1', identifier: message.identifier }) })]);
+  });
+
+  it('signs with the DAAC role\'s credentials, cached, and assumes the role again only within 5 minutes of their expiry', async () => {
+    const client = streamClient(readConfig({ ...env, STREAM_ROLE_ARN: 'arn:aws:iam::123456789012:role/daac-cnm-writer' }));
+    const credentials = () => client.config.credentials();
+    const first = await credentials();
+    const whoami = await new STSClient({ credentials: first }).send(new GetCallerIdentityCommand({}));
+    expect(whoami.Arn).toBe(`arn:aws:sts::123456789012:assumed-role/daac-cnm-writer/${STREAM_ROLE_SESSION}`);
+    // An hour's session (DurationSeconds 3600), not STS's default.
+    expect(first.expiration!.getTime() - Date.now()).toBeGreaterThan(55 * 60_000);
+    expect(await credentials()).toBe(first);
+    const clock = jest.spyOn(Date, 'now');
+    let refreshed: typeof first;
+    try {
+      clock.mockReturnValue(first.expiration!.getTime() - 6 * 60_000);
+      expect(await credentials()).toBe(first);
+      clock.mockReturnValue(first.expiration!.getTime() - 4 * 60_000);
+      refreshed = await credentials();
+      expect(refreshed.accessKeyId).not.toBe(first.accessKeyId);
+    } finally {
+      clock.mockRestore();
+    }
+    // Back at the real time, the new credentials have most of their hour left: cached again.
+    expect(await credentials()).toBe(refreshed);
   });
 
   it('reads size and ETag from the object when the event lacks them', async () => {

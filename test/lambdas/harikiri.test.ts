@@ -7,7 +7,7 @@ import { AutoScalingClient, CreateAutoScalingGroupCommand, DescribeAutoScalingGr
 import { CreateLaunchTemplateCommand, CreateSubnetCommand, CreateVpcCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { HARIKIRI_ENV, workerGroupsValue } from '../../lambdas/harikiri/contract';
 import { HAS_MOTO, startMoto, type Moto } from '../support/moto';
-import { sqsRecord, useEmulator } from './support/aws';
+import { consoleLines, lambdaContext, sqsRecord, useEmulator } from './support/aws';
 
 const withMoto = HAS_MOTO ? describe : describe.skip;
 const OURS = 'pcm-test-job_worker-small';
@@ -85,5 +85,15 @@ withMoto('harikiri against moto Auto Scaling', () => {
     const result = await handler({ Records: [garbage, sqsRecord(idle)] });
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: garbage.messageId }]);
     expect((await group(OURS)).DesiredCapacity).toBe(before - 1);
+  });
+
+  it('tags each of its log lines with the invocation\'s request id', async () => {
+    const garbage = sqsRecord('not an instance id');
+    const { result, lines } = await consoleLines(() => handler({ Records: [garbage, sqsRecord('i-0123456789abcdef0')] }, lambdaContext('req-H', 'pcm-test-harikiri')));
+    expect(result?.batchItemFailures).toEqual([{ itemIdentifier: garbage.messageId }]);
+    expect(lines.map((l) => [l.level, l.requestId, l.functionName])).toEqual([
+      ['error', 'req-H', 'pcm-test-harikiri'],
+      ['info', 'req-H', 'pcm-test-harikiri'],
+    ]);
   });
 });

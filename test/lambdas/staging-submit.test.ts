@@ -6,8 +6,10 @@ import { submitJob } from '../../lambdas/shared/mozart';
 import { HAS_MOTO, startMoto, type Moto } from '../support/moto';
 import {
   capturingLogger,
+  consoleLines,
   createBucket,
   createIdempotencyTable,
+  lambdaContext,
   nextSequencer,
   putObject,
   s3Event,
@@ -183,6 +185,19 @@ withMoto('staging-submit', () => {
     expect(mozart.accepted()).toHaveLength(1);
   });
 
+  it('tags every log line of an invocation with its request id, and each invocation with its own', async () => {
+    const good = await stage(unique('good'), '{}');
+    const { handler, logger } = handlerWith();
+    await handler(sqsEvent(sqsRecord(good, 'good'), sqsRecord('garbage', 'bad'), sqsRecord(S3_TEST_EVENT, 'test')), lambdaContext('req-A', 'pcm-test-staging-submit'));
+    await handler(sqsEvent(sqsRecord(good, 'again')), lambdaContext('req-B', 'pcm-test-staging-submit'));
+    expect(logger.lines.map((l) => [l.message, l.fields.messageId, l.fields.requestId, l.fields.functionName])).toEqual([
+      ['job submitted', 'good', 'req-A', 'pcm-test-staging-submit'],
+      [expect.stringContaining('message failed'), 'bad', 'req-A', 'pcm-test-staging-submit'],
+      ['S3 test event ignored', 'test', 'req-A', 'pcm-test-staging-submit'],
+      ['signal file already submitted; duplicate skipped', 'again', 'req-B', 'pcm-test-staging-submit'],
+    ]);
+  });
+
   describe('the exported handler, configured by environment variables', () => {
     it('fails the whole batch with an error naming a missing variable, and imports without it', async () => {
       const saved = { ...process.env };
@@ -193,10 +208,9 @@ withMoto('staging-submit', () => {
         });
         Object.assign(process.env, env);
         delete process.env.JOB_QUEUE;
-        const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-        await expect(handlerModule!.handler(sqsEvent(sqsRecord('{}')))).rejects.toThrow('environment variable JOB_QUEUE is not set');
-        expect(JSON.parse(errors.mock.calls[0][0] as string)).toMatchObject({ level: 'error', message: expect.stringContaining('configuration error') });
-        errors.mockRestore();
+        const { error, lines } = await consoleLines(() => handlerModule!.handler(sqsEvent(sqsRecord('{}')), lambdaContext('req-config')));
+        expect(error).toEqual(expect.objectContaining({ message: expect.stringContaining('environment variable JOB_QUEUE is not set') }));
+        expect(lines).toEqual([expect.objectContaining({ level: 'error', message: expect.stringContaining('configuration error'), requestId: 'req-config' })]);
       } finally {
         process.env = saved;
       }
@@ -212,9 +226,21 @@ withMoto('staging-submit', () => {
           handlerModule = require('../../lambdas/staging-submit/handler');
         });
         const event = await stage(unique('real'), JSON.stringify({ id: 'real-1' }));
-        expect(await handlerModule!.handler(sqsEvent(sqsRecord(event, 'real')))).toEqual({ batchItemFailures: [] });
+        expect(await handlerModule!.handler(sqsEvent(sqsRecord(event, 'real')), lambdaContext('req-real', 'pcm-test-staging-submit'))).toEqual({ batchItemFailures: [] });
         expect(mozart.accepted().map((j) => j.params.id)).toEqual(['real-1']);
-        expect(JSON.parse(logs.mock.calls[0][0] as string)).toMatchObject({ level: 'info', message: 'job submitted', messageId: 'real', jobId: mozart.accepted()[0].jobId });
+        expect(JSON.parse(logs.mock.calls[0][0] as string)).toEqual({
+          timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+          level: 'info',
+          message: 'job submitted',
+          requestId: 'req-real',
+          functionName: 'pcm-test-staging-submit',
+          messageId: 'real',
+          bucket,
+          key: expect.any(String),
+          sequencer: expect.any(String),
+          jobId: mozart.accepted()[0].jobId,
+          id: 'real-1',
+        });
       } finally {
         logs.mockRestore();
         process.env = saved;

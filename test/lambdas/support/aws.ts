@@ -1,6 +1,6 @@
 /** AWS fixtures on moto_server for the handler tests: buckets, the idempotency table, events. */
 import { randomUUID } from 'node:crypto';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Logger, LogLevel } from '../../../lambdas/shared/log';
@@ -96,6 +96,46 @@ export function capturingLogger(): Logger & { readonly lines: LogLine[]; errors(
     log: (level, message, fields = {}) => lines.push({ level, message, fields: { ...fields } }),
     errors: () => lines.filter((l) => l.level === 'error'),
   };
+}
+
+/** Lambda's context of one invocation, as the runtime passes it to a handler. */
+export function lambdaContext(awsRequestId: string, functionName = 'pcm-test-function', remainingMs = 300_000): Context {
+  const unused = () => {
+    throw new Error('the handlers are async and never call the callback-style context methods');
+  };
+  return {
+    awsRequestId,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-west-2:123456789012:function:${functionName}`,
+    memoryLimitInMB: '256',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: '2026/11/30/[$LATEST]0123456789abcdef',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => remainingMs,
+    done: unused,
+    fail: unused,
+    succeed: unused,
+  };
+}
+
+/** The JSON lines written through `console.log`/`warn`/`error` while `run` runs. */
+export async function consoleLines<T>(run: () => Promise<T>): Promise<{ result?: T; error?: unknown; lines: Record<string, unknown>[] }> {
+  const spies = (['log', 'warn', 'error'] as const).map((method) => jest.spyOn(console, method).mockImplementation(() => undefined));
+  const lines: { order: number; text: string }[] = [];
+  try {
+    let result: T | undefined;
+    let error: unknown;
+    try {
+      result = await run();
+    } catch (e) {
+      error = e;
+    }
+    for (const spy of spies) spy.mock.calls.forEach((call, i) => lines.push({ order: spy.mock.invocationCallOrder[i], text: String(call[0]) }));
+    return { result, error, lines: lines.sort((a, b) => a.order - b.order).map((l) => JSON.parse(l.text) as Record<string, unknown>) };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
 }
 
 /** A unique name for this run (moto keeps state for the whole file). */
