@@ -2,7 +2,7 @@
  * The batcher's backlog metric, published as a CloudWatch Embedded Metric Format (EMF) log line:
  * CloudWatch Logs turns the line into a metric, so the function needs no cloudwatch:PutMetricData
  * permission and no extra request. The names here are the contract with the alarm
- * (modules/message-lambdas.ts imports them).
+ * (modules/messaging/message-lambdas.ts imports them).
  */
 
 export const BACKLOG_NAMESPACE = 'PCM/CnesBatcher';
