@@ -39,7 +39,7 @@ export function formatPath(path: FieldPath): string {
 
 export function formatFound(found: unknown): string {
   if (found === undefined) return 'nothing (the field is missing)';
-  const text = JSON.stringify(found) ?? String(found);
+  const text = JSON.stringify(found) ?? typeof found;
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

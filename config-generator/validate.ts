@@ -9,15 +9,22 @@ import type { ConfigIssue, FieldPath } from './errors';
 import { environmentSchema, type EnvironmentConfig } from './schema';
 import { fieldsAt, schemaPathOf } from './schema-walk';
 
+/** How an error names each expected zod type; the others read "a value of type <type>". */
+const TYPE_NAMES: Readonly<Partial<Record<string, string>>> = {
+  object: 'a mapping of fields',
+  record: 'a mapping of fields',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+};
+
 /** Expectations for the checks that carry no error text of their own in the schema. */
 function expectation(issue: z.core.$ZodRawIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return (
-        { object: 'a mapping of fields', record: 'a mapping of fields', array: 'a list', string: 'a string', number: 'a number', int: 'a whole number', boolean: 'true or false' }[
-          issue.expected as string
-        ] ?? `a value of type ${issue.expected}`
-      );
+      return TYPE_NAMES[issue.expected] ?? `a value of type ${issue.expected}`;
     case 'too_small':
       return issue.origin === 'array' ? `at least ${issue.minimum} item(s)` : `at least ${issue.minimum}`;
     case 'too_big':

@@ -83,7 +83,7 @@ describe('a config change', () => {
     expect(resourcesOf(after, 'aws_instance')).toEqual(resourcesOf(before, 'aws_instance'));
     expect(resourcesOf(after, 'aws_network_interface')).toEqual(resourcesOf(before, 'aws_network_interface'));
     // What does change: the config object (so the association runs again) and one more group.
-    const config = (json: StackJson) => (Object.values(resourcesOf(json, 'aws_s3_object'))[0] as StackJson).content;
+    const config = (json: StackJson) => Object.values(resourcesOf(json, 'aws_s3_object'))[0].content;
     expect(config(after)).toContain("QUEUE_NAME: 'job_worker-gpu'");
     expect(config(before)).not.toContain('job_worker-gpu');
     expect(Object.keys(resourcesOf(after, 'aws_autoscaling_group'))).toHaveLength(Object.keys(resourcesOf(before, 'aws_autoscaling_group')).length + 1);
@@ -94,7 +94,7 @@ describe('the provisioning document', () => {
   it('carries the script as SSM runs it: JSON content whose one step is the rendered script', () => {
     const ops = environments.find((e) => e.config.environment.name === 'ops')!.config;
     const naming = Naming.of(ops);
-    const document = Object.values(resourcesOf(stacks['ops-compute'], 'aws_ssm_document'))[0] as StackJson;
+    const document = Object.values(resourcesOf(stacks['ops-compute'], 'aws_ssm_document'))[0];
     const content = JSON.parse(document.content);
     expect(content).toMatchObject({ schemaVersion: '2.2', parameters: { configDigest: { type: 'String' } } });
     const script = content.mainSteps[0].inputs.runCommand.join('\n');
