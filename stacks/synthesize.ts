@@ -14,7 +14,7 @@ export interface SynthesizedStack {
   /** The folder terraform runs in. */
   readonly dir: string;
   /** The stack's Terraform JSON. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers read it by path (tests) or through check's StackView
   readonly json: any;
   /** Stacks this one deploys after. */
   readonly dependencies: readonly string[];
