@@ -68,10 +68,10 @@ export function formatIssues(issues: readonly ConfigIssue[], max = Number.POSITI
   ].join('\n');
 }
 
-/** Thrown when one or more configs are invalid; carries every problem, not just the first. */
-export class ConfigError extends Error {
+/** Thrown when one or more environment files are invalid; carries every problem, not just the first. (Not lambdas/shared/env's ConfigError, which is a handler's bad environment variable.) */
+export class EnvironmentFilesError extends Error {
   constructor(readonly issues: readonly ConfigIssue[]) {
     super(formatIssues(issues));
-    this.name = 'ConfigError';
+    this.name = 'EnvironmentFilesError';
   }
 }
