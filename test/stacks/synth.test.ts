@@ -126,6 +126,10 @@ describe('synthesis options', () => {
   it('fails on a PCM_ENV that names no environment, listing the known ones', () => {
     expect(() => selectEnvironments(environments, 'prod')).toThrow('PCM_ENV=prod: no such environment; the environment files are adt, bulk, dev, forward, int, ops');
   });
+
+  it('fails naming the selector the way the caller gave it (the CLIs: --env), with no rewriting of the message', () => {
+    expect(() => selectEnvironments(environments, 'prod', '--env ')).toThrow(/^--env prod: no such environment; the environment files are adt, bulk, dev, forward, int, ops$/);
+  });
 });
 
 describe('source conventions', () => {
