@@ -128,15 +128,6 @@ export function setPath(target: Record<string, unknown>, path: FieldPath, value:
   });
 }
 
-export function getPath(source: unknown, path: FieldPath): unknown {
-  let here = source;
-  for (const step of path) {
-    if (here === null || typeof here !== 'object') return undefined;
-    here = (here as Record<string | number, unknown>)[step];
-  }
-  return here;
-}
-
 /** One `--set path=value`, with the value read the way the schema expects it. */
 export interface SetFlag {
   readonly path: (string | number)[];

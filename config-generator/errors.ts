@@ -7,6 +7,16 @@
 
 export type FieldPath = readonly (string | number)[];
 
+/** The value at `path` in parsed data, or undefined where the path leaves the data. */
+export function valueAt(data: unknown, path: FieldPath): unknown {
+  let here = data;
+  for (const step of path) {
+    if (here === null || typeof here !== 'object') return undefined;
+    here = (here as Record<string | number, unknown>)[step];
+  }
+  return here;
+}
+
 export interface ConfigIssue {
   /** The file the problem is in (as given, usually relative to the repository). */
   readonly file: string;

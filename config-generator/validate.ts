@@ -5,7 +5,7 @@
  * Every schema error text is an expectation, so an issue reads "expected <message>, found <input>".
  */
 import type { z } from 'zod';
-import type { ConfigIssue, FieldPath } from './errors';
+import { valueAt, type ConfigIssue, type FieldPath } from './errors';
 import { environmentSchema, type EnvironmentConfig } from './schema';
 import { fieldsAt, schemaPathOf } from './schema-walk';
 
@@ -72,15 +72,6 @@ export function unknownFieldIssue(file: string, parent: FieldPath, key: string, 
     found: value,
     foundText: `an unknown field "${key}"`,
   };
-}
-
-function valueAt(data: unknown, path: FieldPath): unknown {
-  let here = data;
-  for (const step of path) {
-    if (here === null || typeof here !== 'object') return undefined;
-    here = (here as Record<string | number, unknown>)[step];
-  }
-  return here;
 }
 
 export type Validation =

@@ -11,9 +11,9 @@
  * terminal, a question with no given answer takes its default, and one without a default is
  * reported as missing.
  */
-import { getPath, setPath, type SetFlag } from './answers';
+import { setPath, type SetFlag } from './answers';
 import type { ConfigIssue, FieldPath } from './errors';
-import { formatPath } from './errors';
+import { formatPath, valueAt } from './errors';
 import { ENVIRONMENT_KINDS } from './kinds';
 import { mergeConfig, presetFor, type PartialConfig } from './presets';
 import { DERIVED, IDENTITY_QUESTIONS, kindFromName, QUESTIONS, type Choice, type Question, type WizardContext } from './questions';
@@ -118,16 +118,16 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
     const path = formatPath(question.path);
     const help = question.help ?? describeAt(schemaPathOf(question.path));
     if (question.input === 'confirm') {
-      const present = getPath(draft, question.path) !== undefined;
-      if (getPath(given, question.path) !== undefined) return; // details given: the answer is yes
+      const present = valueAt(draft, question.path) !== undefined;
+      if (valueAt(given, question.path) !== undefined) return; // details given: the answer is yes
       const initial = editing ? present : Boolean(question.initial?.(draft, context));
       const yes = ask ? Boolean(await ask({ path, title: question.title, help, input: 'confirm', initial, validate: () => true })) : initial;
       if (!yes) setPath(draft, question.path, undefined);
       else if (!present) setPath(draft, question.path, question.enable?.(draft));
       return;
     }
-    const current = getPath(draft, question.path);
-    const fromFlags = getPath(given, question.path) !== undefined;
+    const current = valueAt(draft, question.path);
+    const fromFlags = valueAt(given, question.path) !== undefined;
     const check = current === undefined ? 'missing' : fullCheck(question, draft, current);
     // A given account that another environment uses goes straight to "share it?" at a terminal.
     const givenShared = Boolean(ask) && samePath(question.path, ['aws', 'accountId']) && sharingWithout(draft, context, current).length > 0;
@@ -183,7 +183,7 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
   await resolve(IDENTITY_QUESTIONS[0], identity, false);
   const name = identity.environment?.name;
   const existing = !input.from && name ? input.existing?.(name) : undefined;
-  if (existing?.environment?.kind && !getPath(given, ['environment', 'kind'])) {
+  if (existing?.environment?.kind && !valueAt(given, ['environment', 'kind'])) {
     identity.environment = { ...identity.environment, kind: existing.environment.kind };
   }
   await resolve(IDENTITY_QUESTIONS[1], identity, Boolean(existing));
@@ -206,7 +206,7 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
   }
   for (const derived of DERIVED) {
     if (derived.when && !derived.when(draft, context)) continue;
-    if (getPath(draft, derived.path) !== undefined) continue;
+    if (valueAt(draft, derived.path) !== undefined) continue;
     const value = derived.initial?.(draft, context);
     if (value === undefined) {
       const what = derived.help ?? describeAt(schemaPathOf(derived.path));
