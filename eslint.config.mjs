@@ -87,9 +87,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       // Test doubles implement async interfaces (SDK clients, prompts, sleep) with synchronous bodies.
       '@typescript-eslint/require-await': 'off',
-      // Tests cast `any` JSON to the shape they read (`Object.values(x) as StackJson[]`), which the
-      // rule's inferred-type-argument check flags on every such line; source code keeps the rule.
-      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
     },
   },
   {
