@@ -84,11 +84,6 @@ export function referencedAddress(value: unknown): string | undefined {
   return typeof value === 'string' ? REFERENCE.exec(value)?.[1] : undefined;
 }
 
-/** Whether a value is (or contains) a Terraform expression rather than a literal. */
-export function isExpression(value: unknown): boolean {
-  return typeof value === 'string' && value.includes('${');
-}
-
 /**
  * The resource of `type` that `value` names: by reference, or by a literal that equals the
  * resource's `nameAttribute` (a bucket name, a function name), or ends an ARN with it.

@@ -164,11 +164,6 @@ export function arnAccount(arn: string): string | undefined {
   return arn.split(':')[4] || undefined;
 }
 
-/** Reads the region out of a regional ARN. */
-export function arnRegion(arn: string): string | undefined {
-  return arn.split(':')[3] || undefined;
-}
-
 /** A rule of the `npm run check` pack (check/pack.ts), e.g. PCM-EC2-4. */
 export const checkRuleId = format(/^PCM-[A-Z0-9]+-\d+$/, 'a check rule id such as "PCM-EC2-4"');
 
