@@ -1,6 +1,7 @@
 // ESLint flat config: type-aware typescript-eslint over every .ts file in tsconfig.json, so the
 // rules that need types (floating and misused promises) see the whole program.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 // The few Node globals the CommonJS helpers (jest's sequencer and reporters, bench probes) use;
@@ -23,7 +24,7 @@ const nodeGlobals = {
   performance: 'readonly',
 };
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: [
       '**/node_modules/**',
@@ -50,7 +51,7 @@ export default tseslint.config(
   },
   {
     files: ['**/*.ts'],
-    extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
+    extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {
         projectService: true,
