@@ -7,7 +7,7 @@
  * then runs the bundle with plain node.
  */
 import { App } from 'cdktf';
-import { ConfigError } from './config-generator/errors';
+import { EnvironmentFilesError } from './config-generator/errors';
 import { loadEnvironments } from './config-generator/loader';
 import { awsTargetFrom } from './stacks/aws-target';
 import { addEnvironmentStacks, ENV_SELECTOR, selectEnvironments, UnknownEnvironmentError } from './stacks/app';
@@ -25,7 +25,7 @@ try {
   });
 } catch (error) {
   // A config problem is the operator's to fix: show the message, not a stack trace.
-  const operatorError = error instanceof ConfigError || error instanceof UnknownEnvironmentError;
+  const operatorError = error instanceof EnvironmentFilesError || error instanceof UnknownEnvironmentError;
   process.stderr.write(`${operatorError ? error.message : (error as Error).stack}\n`);
   process.exit(1);
 }

@@ -12,7 +12,7 @@ import { synthesizeTo } from '../stacks/synthesize';
 import { RULES } from './pack';
 import type { Rule } from './rule';
 import { runChecks, type Finding, type SuppressionProblem } from './run-checks';
-import { StackView } from './stack-view';
+import { StackView, type TerraformJson } from './stack-view';
 
 export interface CheckReport {
   readonly environments: readonly string[];
@@ -39,7 +39,7 @@ export function checkEnvironments(all: readonly LoadedEnvironment[], selected: r
     for (const { config } of selected) {
       const naming = Naming.of(config);
       const names = new Set([naming.stack('data'), naming.stack('compute')]);
-      const views = synthesized.filter((s) => names.has(s.name)).map((s) => new StackView(s.name, s.json));
+      const views = synthesized.filter((s) => names.has(s.name)).map((s) => new StackView(s.name, s.json as TerraformJson));
       const result = runChecks(config, views, rules, all.map((e) => e.config));
       findings.push(...result.findings);
       suppressionProblems.push(...result.suppressionProblems);

@@ -460,5 +460,3 @@ export const RULES: readonly Rule[] = [
     check: schedulerEncryption,
   },
 ];
-
-export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.id));

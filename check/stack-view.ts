@@ -57,7 +57,7 @@ export class StackView {
   get defaultTags(): Readonly<Record<string, string>> {
     const aws = this.json.provider?.aws?.[0];
     const blocks = asList(aws?.default_tags) as Array<{ tags?: Record<string, string> }>;
-    return Object.assign({}, ...blocks.map((b) => b.tags ?? {}));
+    return Object.assign({}, ...blocks.map((b) => b.tags ?? {})) as Record<string, string>;
   }
 }
 
@@ -65,6 +65,11 @@ export class StackView {
 export function asList(value: unknown): Array<Record<string, unknown>> {
   if (value === undefined || value === null) return [];
   return (Array.isArray(value) ? value : [value]) as Array<Record<string, unknown>>;
+}
+
+/** An attribute as a finding quotes it: strings as they are, anything else as JSON (never "[object Object]"). */
+export function shown(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value);
 }
 
 /** A boolean attribute as Terraform reads it: true and "true" are both true. */
@@ -77,11 +82,6 @@ const REFERENCE = /^\$\{((?:data\.)?[a-z0-9_]+\.[^.}\s]+)(?:\.[a-z0-9_]+)*\}$/;
 /** The address a whole-value reference points at: "${aws_s3_bucket.b.id}" -> "aws_s3_bucket.b". */
 export function referencedAddress(value: unknown): string | undefined {
   return typeof value === 'string' ? REFERENCE.exec(value)?.[1] : undefined;
-}
-
-/** Whether a value is (or contains) a Terraform expression rather than a literal. */
-export function isExpression(value: unknown): boolean {
-  return typeof value === 'string' && value.includes('${');
 }
 
 /**

@@ -21,7 +21,7 @@ run(async () => {
   const dir = resolve(args.dir ?? ENVIRONMENTS_DIR);
   const config = loadOne(dir, args.env);
   const target = awsTargetFrom(process.env);
-  const credentials = (await guardAccount(config, target, `${dir}/${config.environment.name}.yaml`)).deployCredentials;
+  const credentials = (await guardAccount(config, target, `${dir}/${config.environment.name}.yaml`, { action: 'bootstrap' })).deployCredentials;
   const bucket = Naming.of(config).stateBucket();
   const created = await ensureStateBucket({ ...clientConfig(target, config.aws.region, credentials), region: config.aws.region }, bucket, {
     denyInsecureTransport: supportsConditionalBucketPolicies(target),

@@ -7,7 +7,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { ConfigError, formatIssues, type ConfigIssue } from '../config-generator/errors';
+import { EnvironmentFilesError, formatIssues, type ConfigIssue } from '../config-generator/errors';
 import { nearest } from '../config-generator/validate';
 
 /** One flag of a command. Adding a flag to a command is one line in its table. */
@@ -194,7 +194,7 @@ export function run(main: () => Promise<void> | void, refusals: readonly (new (.
     .then(main)
     .catch((error: unknown) => {
       if (error instanceof UsageError) fail(error.message, 2);
-      if (error instanceof ConfigError) failIssues(error.issues);
+      if (error instanceof EnvironmentFilesError) failIssues(error.issues);
       if (error instanceof Refusal) fail(error.message);
       if (refusals.some((kind) => error instanceof kind)) fail((error as Error).message);
       fail((error as Error)?.stack ?? String(error));

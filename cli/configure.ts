@@ -48,13 +48,13 @@ const promptsAsker: Asker = async (question) => {
   const message = question.title;
   let value: unknown;
   if (question.input === 'confirm') {
-    ({ value } = await prompts({ type: 'confirm', name: 'value', message, initial: Boolean(question.initial) }, { onCancel }));
+    value = (await prompts({ type: 'confirm', name: 'value', message, initial: Boolean(question.initial) }, { onCancel })).value;
   } else if (question.input === 'select') {
     const choices = question.choices ?? [];
     const initial = Math.max(0, choices.findIndex((choice) => choice.value === question.initial));
-    ({ value } = await prompts({ type: 'select', name: 'value', message, choices: [...choices], initial }, { onCancel }));
+    value = (await prompts({ type: 'select', name: 'value', message, choices: [...choices], initial }, { onCancel })).value;
   } else {
-    const initial = Array.isArray(question.initial) ? question.initial.join(', ') : question.initial === undefined ? '' : String(question.initial);
+    const initial = Array.isArray(question.initial) ? question.initial.join(', ') : question.initial === undefined ? '' : typeof question.initial === 'string' ? question.initial : JSON.stringify(question.initial);
     const answer = await prompts(
       {
         type: 'text',
@@ -68,7 +68,7 @@ const promptsAsker: Asker = async (question) => {
       },
       { onCancel },
     );
-    value = cancelled ? undefined : read(answer.value);
+    value = cancelled ? undefined : read(answer.value as string);
   }
   if (cancelled) cancel();
   return value;
@@ -76,7 +76,7 @@ const promptsAsker: Asker = async (question) => {
 
 async function confirm(message: string, initial: boolean): Promise<boolean> {
   let cancelled = false;
-  const { yes } = await prompts({ type: 'confirm', name: 'yes', message, initial }, { onCancel: () => ((cancelled = true), false) });
+  const { yes } = (await prompts({ type: 'confirm', name: 'yes', message, initial }, { onCancel: () => ((cancelled = true), false) })) as { yes?: boolean };
   if (cancelled) cancel();
   return Boolean(yes);
 }
@@ -88,7 +88,7 @@ function readFrom(file: string): PartialConfig {
   // A name that differs from the file is fine here: the new file takes its own name.
   const blocking = issues.filter((issue) => !(issue.path.join('.') === 'environment.name' && issue.expected.includes("file's name")));
   if (blocking.length > 0) failIssues(blocking);
-  return (environments[0]?.config ?? {}) as PartialConfig;
+  return (environments[0]?.config ?? {});
 }
 
 /** What the answers came to, in a dozen lines that fit 80 columns. */

@@ -28,6 +28,7 @@ import { followRun, stdoutProgress } from './progress';
 import { DEMO as spec } from './specs';
 import { loadAll } from './environments';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a .cjs helper with no type declarations; its shape is asserted here
 const { appBundle } = require('../lib/precompiled-app.cjs') as { appBundle: () => Promise<unknown> };
 
 async function main(): Promise<void> {

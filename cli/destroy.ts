@@ -43,9 +43,9 @@ run(async () => {
 
   const target = awsTargetFrom(process.env);
   try {
-    await guardAccount(config, target, join(dir, `${name}.yaml`));
+    await guardAccount(config, target, join(dir, `${name}.yaml`), { action: 'destroy' });
   } catch (error) {
-    if (error instanceof WrongAccountError) throw new Refusal(error.message.replace('refusing to deploy', 'refusing to destroy'));
+    if (error instanceof WrongAccountError) throw new Refusal(error.message);
     throw error;
   }
 

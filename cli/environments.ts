@@ -2,7 +2,7 @@
 import type { ConfigIssue } from '../config-generator/errors';
 import { loadEnvironments, type LoadedEnvironment } from '../config-generator/loader';
 import type { EnvironmentConfig } from '../config-generator/schema';
-import { ENV_SELECTOR, selectEnvironments, UnknownEnvironmentError } from '../stacks/app';
+import { selectEnvironments, UnknownEnvironmentError } from '../stacks/app';
 import { dim, Refusal } from './command';
 import { formatIssue } from '../config-generator/errors';
 
@@ -22,9 +22,9 @@ export function loadAll(dir: string): LoadedEnvironment[] {
 /** Selects environments by --env (all of them without); an unknown name is a usage mistake. */
 export function select(all: readonly LoadedEnvironment[], env: string | undefined): LoadedEnvironment[] {
   try {
-    return selectEnvironments(all, env);
+    return selectEnvironments(all, env, '--env ');
   } catch (error) {
-    if (error instanceof UnknownEnvironmentError) throw new Refusal(error.message.replace(`${ENV_SELECTOR}=`, '--env '));
+    if (error instanceof UnknownEnvironmentError) throw new Refusal(error.message);
     throw error;
   }
 }

@@ -16,7 +16,7 @@ type Schema = z.ZodType;
 
 function innerOf(schema: Schema): Schema {
   let inner = schema;
-  while (inner.def.type === 'optional') inner = (inner as z.ZodOptional<Schema>).unwrap() as Schema;
+  while (inner.def.type === 'optional') inner = (inner as z.ZodOptional<Schema>).unwrap();
   return inner;
 }
 
@@ -33,7 +33,7 @@ export function validatePartial(data: unknown, file: string, path: FieldPath = [
   if (type === 'object' && isPlainObject(data)) {
     return Object.entries(data).flatMap(([key, value]) => validatePartial(value, file, [...path, key]));
   }
-  if (type === 'array' && Array.isArray(data) && innerOf((inner as z.ZodArray<Schema>).element as Schema).def.type === 'object') {
+  if (type === 'array' && Array.isArray(data) && innerOf((inner as z.ZodArray<Schema>).element).def.type === 'object') {
     return data.flatMap((item, i) => validatePartial(item, file, [...path, i]));
   }
   const result = schema.safeParse(data, { reportInput: true });
@@ -59,7 +59,7 @@ export function readAnswersFile(file: string): { answers: PartialConfig; issues:
   const data = parsed.data ?? {};
   if (!isPlainObject(data)) return { answers: {}, issues: [{ file, path: [], line: 1, expected: 'a mapping of fields', found: data }] };
   const issues = validatePartial(data, file).map((issue) => ({ ...issue, line: parsed.locate(issue.path) }));
-  return { answers: data as PartialConfig, issues };
+  return { answers: data, issues };
 }
 
 /** Splits "workers.queues[0].max" (or "workers.queues.0.max") into ["workers","queues",0,"max"]. */
@@ -126,15 +126,6 @@ export function setPath(target: Record<string, unknown>, path: FieldPath, value:
     if (typeof next !== 'object' || next === null) here[step] = typeof path[i + 1] === 'number' ? [] : {};
     here = here[step] as Record<string | number, unknown>;
   });
-}
-
-export function getPath(source: unknown, path: FieldPath): unknown {
-  let here = source;
-  for (const step of path) {
-    if (here === null || typeof here !== 'object') return undefined;
-    here = (here as Record<string | number, unknown>)[step];
-  }
-  return here;
 }
 
 /** One `--set path=value`, with the value read the way the schema expects it. */

@@ -40,7 +40,7 @@ export async function configureEnvironment(request: ConfigureRequest): Promise<C
   for (const source of readSources(dir)) {
     const parsed = source.unreadable ? undefined : parseYaml(source);
     if (parsed?.ok && parsed.data && typeof parsed.data === 'object' && !Array.isArray(parsed.data)) {
-      files.set(basename(source.file, '.yaml'), parsed.data as PartialConfig);
+      files.set(basename(source.file, '.yaml'), parsed.data);
     }
   }
   const accounts = new Map([...files].flatMap(([name, data]) => (typeof data.aws?.accountId === 'string' ? [[name, data.aws.accountId] as const] : [])));

@@ -7,6 +7,16 @@
 
 export type FieldPath = readonly (string | number)[];
 
+/** The value at `path` in parsed data, or undefined where the path leaves the data. */
+export function valueAt(data: unknown, path: FieldPath): unknown {
+  let here = data;
+  for (const step of path) {
+    if (here === null || typeof here !== 'object') return undefined;
+    here = (here as Record<string | number, unknown>)[step];
+  }
+  return here;
+}
+
 export interface ConfigIssue {
   /** The file the problem is in (as given, usually relative to the repository). */
   readonly file: string;
@@ -39,7 +49,7 @@ export function formatPath(path: FieldPath): string {
 
 export function formatFound(found: unknown): string {
   if (found === undefined) return 'nothing (the field is missing)';
-  const text = JSON.stringify(found) ?? String(found);
+  const text = JSON.stringify(found) ?? typeof found;
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -68,10 +78,10 @@ export function formatIssues(issues: readonly ConfigIssue[], max = Number.POSITI
   ].join('\n');
 }
 
-/** Thrown when one or more configs are invalid; carries every problem, not just the first. */
-export class ConfigError extends Error {
+/** Thrown when one or more environment files are invalid; carries every problem, not just the first. (Not lambdas/shared/env's ConfigError, which is a handler's bad environment variable.) */
+export class EnvironmentFilesError extends Error {
   constructor(readonly issues: readonly ConfigIssue[]) {
     super(formatIssues(issues));
-    this.name = 'ConfigError';
+    this.name = 'EnvironmentFilesError';
   }
 }

@@ -33,13 +33,13 @@ const REGION = /^(?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-(?:north|south|east|wes
 export const region = format(REGION, 'an AWS region such as "us-west-2"');
 
 export const iamRoleArn = format(
-  /^arn:aws(?:-us-gov|-cn)?:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/,
+  /^arn:aws(?:-us-gov|-cn)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
   'an IAM role ARN, e.g. "arn:aws:iam::123456789012:role/pcm-deploy"',
 );
 
 /** Any IAM principal a policy may name: a role, a user or an account root. Never "*". */
 export const iamPrincipalArn = format(
-  /^arn:aws(?:-us-gov|-cn)?:(?:iam::\d{12}:(?:root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)|sts::\d{12}:assumed-role\/[\w+=,.@\/-]+)$/,
+  /^arn:aws(?:-us-gov|-cn)?:(?:iam::\d{12}:(?:root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)|sts::\d{12}:assumed-role\/[\w+=,.@/-]+)$/,
   'an IAM principal ARN (role, user or account root), e.g. "arn:aws:iam::123456789012:role/daac-cnm"',
 );
 
@@ -58,7 +58,7 @@ export const subnetId = format(
 export const amiId = format(/^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, 'an AMI id such as "ami-0a1b2c3d4e5f67890"');
 
 export const ssmParameterName = format(
-  /^\/[a-zA-Z0-9_.\/-]{1,1010}$/,
+  /^\/[a-zA-Z0-9_./-]{1,1010}$/,
   'an SSM parameter name starting with "/", e.g. "/pcm/amis/verdi"',
 );
 
@@ -99,7 +99,7 @@ export const hysdsJobType = format(
 );
 
 export const containerImage = format(
-  /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9._\/-]+(?::[A-Za-z0-9._-]{1,128}|@sha256:[0-9a-f]{64})$/,
+  /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9._/-]+(?::[A-Za-z0-9._-]{1,128}|@sha256:[0-9a-f]{64})$/,
   'a container image with a tag or digest, e.g. "123456789012.dkr.ecr.us-west-2.amazonaws.com/pge:4.2.0"',
 );
 
@@ -111,7 +111,7 @@ export const jobPackage = format(
 
 /** An S3 key prefix: relative, ends with "/", no "//". */
 export const s3Prefix = format(
-  /^(?!\/)(?!.*\/\/)[A-Za-z0-9!_.*'()\/-]*[A-Za-z0-9!_.*'()-]\/$/,
+  /^(?!\/)(?!.*\/\/)[A-Za-z0-9!_.*'()/-]*[A-Za-z0-9!_.*'()-]\/$/,
   'an S3 key prefix ending in "/", e.g. "products/"',
 );
 
@@ -130,8 +130,8 @@ export const isoDate = format(ISO_DATE_SHAPE, ISO_DATE).refine(
 );
 
 // Tag limits from the AWS tagging rules; "aws:" is reserved by AWS.
-export const tagKey = format(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:\/=+\-@]{1,128}$/u, 'a tag key of 1-128 characters, not starting with "aws:"');
-export const tagValue = format(/^[\p{L}\p{Z}\p{N}_.:\/=+\-@]{0,256}$/u, 'a tag value of at most 256 characters');
+export const tagKey = format(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, 'a tag key of 1-128 characters, not starting with "aws:"');
+export const tagValue = format(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 'a tag value of at most 256 characters');
 
 /**
  * An IPv4 CIDR block in network form. Rejects host bits (10.0.0.1/16: AWS refuses it) and the
@@ -162,11 +162,6 @@ function cidrProblem(value: string): string | undefined {
 /** Reads the account id out of an ARN (IAM, STS, Kinesis, ...), or undefined if it has none. */
 export function arnAccount(arn: string): string | undefined {
   return arn.split(':')[4] || undefined;
-}
-
-/** Reads the region out of a regional ARN. */
-export function arnRegion(arn: string): string | undefined {
-  return arn.split(':')[3] || undefined;
 }
 
 /** A rule of the `npm run check` pack (check/pack.ts), e.g. PCM-EC2-4. */

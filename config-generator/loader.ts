@@ -1,13 +1,13 @@
 /**
  * Reads `environments/*.yaml`, validates each file and the set as a whole, and returns typed
- * configs, or throws one ConfigError that lists every problem with its file and line.
+ * configs, or throws one EnvironmentFilesError that lists every problem with its file and line.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { isNode, isScalar, LineCounter, parseDocument, Scalar, type Document, type YAMLError } from 'yaml';
 import { loadAmiCatalog, type AmiCatalog } from '../amis/catalog';
 import { checkAcrossEnvironments, checkEnvironment, lifetimeIssue, type LoadedEnvironment } from './checks';
-import { ConfigError, type ConfigIssue, type FieldPath } from './errors';
+import { EnvironmentFilesError, type ConfigIssue, type FieldPath } from './errors';
 import { todayUtc } from './regions';
 import { schemaAt, schemaPathOf } from './schema-walk';
 import { validateShape } from './validate';
@@ -291,18 +291,18 @@ export interface LoadOptions extends Pick<ValidationOptions, 'today'> {
   readonly warnings?: ConfigIssue[];
 }
 
-/** Loads and validates every environment in a folder; throws a ConfigError listing all problems. */
+/** Loads and validates every environment in a folder; throws a EnvironmentFilesError listing all problems. */
 export function loadEnvironments(dir: string = ENVIRONMENTS_DIR, catalog?: AmiCatalog, options: LoadOptions = {}): LoadedEnvironment[] {
   const folder = displayPath(dir);
-  if (!existsSync(dir)) throw new ConfigError([{ file: folder, path: [], expected: 'a folder of environment files', foundText: 'no such folder' }]);
+  if (!existsSync(dir)) throw new EnvironmentFilesError([{ file: folder, path: [], expected: 'a folder of environment files', foundText: 'no such folder' }]);
   const misnamed = readdirSync(dir).filter((name) => name.endsWith('.yml'));
   if (misnamed.length > 0) {
-    throw new ConfigError(misnamed.map((name) => ({ file: join(folder, name), path: [], expected: 'the extension .yaml (only *.yaml files are read)', foundText: '.yml' })));
+    throw new EnvironmentFilesError(misnamed.map((name) => ({ file: join(folder, name), path: [], expected: 'the extension .yaml (only *.yaml files are read)', foundText: '.yml' })));
   }
   const sources = readSources(dir);
-  if (sources.length === 0) throw new ConfigError([{ file: folder, path: [], expected: 'at least one <env>.yaml', foundText: 'none' }]);
+  if (sources.length === 0) throw new EnvironmentFilesError([{ file: folder, path: [], expected: 'at least one <env>.yaml', foundText: 'none' }]);
   const { environments, issues, warnings } = validateSources(sources, catalog, { today: options.today });
   options.warnings?.push(...warnings);
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw new EnvironmentFilesError(issues);
   return environments;
 }

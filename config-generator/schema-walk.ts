@@ -14,7 +14,7 @@ function unwrap(schema: Schema): { inner: Schema; description?: string } {
   let description = schema.description;
   let inner = schema;
   while (inner.def.type === 'optional') {
-    inner = (inner as z.ZodOptional<Schema>).unwrap() as Schema;
+    inner = (inner as z.ZodOptional<Schema>).unwrap();
     description ??= inner.description;
   }
   return { inner, description };
@@ -27,7 +27,7 @@ function alternatives(schema: Schema): Schema[] {
 
 function child(schema: Schema, step: string): Schema | undefined {
   const { inner } = unwrap(schema);
-  if (step === '[]') return inner.def.type === 'array' ? ((inner as z.ZodArray<Schema>).element as Schema) : undefined;
+  if (step === '[]') return inner.def.type === 'array' ? (inner as z.ZodArray<Schema>).element : undefined;
   if (inner.def.type === 'record') return (inner as unknown as z.ZodRecord).valueType as Schema;
   for (const option of alternatives(inner)) {
     if (option.def.type === 'object') {
@@ -80,7 +80,7 @@ export function fieldsAt(path: string, root: Schema = environmentSchema): string
 export function describedPaths(root: Schema = environmentSchema, prefix = ''): string[] {
   const { inner } = unwrap(root);
   const out: string[] = [];
-  if (inner.def.type === 'array') return describedPaths((inner as z.ZodArray<Schema>).element as Schema, `${prefix}[]`);
+  if (inner.def.type === 'array') return describedPaths((inner as z.ZodArray<Schema>).element, `${prefix}[]`);
   for (const option of alternatives(inner)) {
     if (option.def.type !== 'object') continue;
     for (const [key, value] of Object.entries((option as z.ZodObject).shape)) {

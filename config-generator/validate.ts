@@ -5,19 +5,26 @@
  * Every schema error text is an expectation, so an issue reads "expected <message>, found <input>".
  */
 import type { z } from 'zod';
-import type { ConfigIssue, FieldPath } from './errors';
+import { valueAt, type ConfigIssue, type FieldPath } from './errors';
 import { environmentSchema, type EnvironmentConfig } from './schema';
 import { fieldsAt, schemaPathOf } from './schema-walk';
+
+/** How an error names each expected zod type; the others read "a value of type <type>". */
+const TYPE_NAMES: Readonly<Partial<Record<string, string>>> = {
+  object: 'a mapping of fields',
+  record: 'a mapping of fields',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+};
 
 /** Expectations for the checks that carry no error text of their own in the schema. */
 function expectation(issue: z.core.$ZodRawIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return (
-        { object: 'a mapping of fields', record: 'a mapping of fields', array: 'a list', string: 'a string', number: 'a number', int: 'a whole number', boolean: 'true or false' }[
-          issue.expected as string
-        ] ?? `a value of type ${issue.expected}`
-      );
+      return TYPE_NAMES[issue.expected] ?? `a value of type ${issue.expected}`;
     case 'too_small':
       return issue.origin === 'array' ? `at least ${issue.minimum} item(s)` : `at least ${issue.minimum}`;
     case 'too_big':
@@ -65,15 +72,6 @@ export function unknownFieldIssue(file: string, parent: FieldPath, key: string, 
     found: value,
     foundText: `an unknown field "${key}"`,
   };
-}
-
-function valueAt(data: unknown, path: FieldPath): unknown {
-  let here = data;
-  for (const step of path) {
-    if (here === null || typeof here !== 'object') return undefined;
-    here = (here as Record<string | number, unknown>)[step];
-  }
-  return here;
 }
 
 export type Validation =

@@ -11,10 +11,10 @@
  * terminal, a question with no given answer takes its default, and one without a default is
  * reported as missing.
  */
-import { getPath, setPath, type SetFlag } from './answers';
+import { setPath, type SetFlag } from './answers';
 import type { ConfigIssue, FieldPath } from './errors';
-import { formatPath } from './errors';
-import { ENVIRONMENT_KINDS, type EnvironmentKind } from './kinds';
+import { formatPath, valueAt } from './errors';
+import { ENVIRONMENT_KINDS } from './kinds';
 import { mergeConfig, presetFor, type PartialConfig } from './presets';
 import { DERIVED, IDENTITY_QUESTIONS, kindFromName, QUESTIONS, type Choice, type Question, type WizardContext } from './questions';
 import type { EnvironmentConfig } from './schema';
@@ -75,7 +75,7 @@ export function checkAnswer(path: FieldPath, value: unknown): true | string {
 function withGiven(draft: PartialConfig, answers: PartialConfig, sets: readonly SetFlag[]): PartialConfig {
   const merged = mergeConfig(draft, structuredClone(answers)) as Record<string, unknown>;
   for (const { path, value } of sets) setPath(merged, path, structuredClone(value));
-  return merged as PartialConfig;
+  return merged;
 }
 
 const ALL_QUESTIONS = [...IDENTITY_QUESTIONS, ...QUESTIONS];
@@ -118,16 +118,16 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
     const path = formatPath(question.path);
     const help = question.help ?? describeAt(schemaPathOf(question.path));
     if (question.input === 'confirm') {
-      const present = getPath(draft, question.path) !== undefined;
-      if (getPath(given, question.path) !== undefined) return; // details given: the answer is yes
+      const present = valueAt(draft, question.path) !== undefined;
+      if (valueAt(given, question.path) !== undefined) return; // details given: the answer is yes
       const initial = editing ? present : Boolean(question.initial?.(draft, context));
       const yes = ask ? Boolean(await ask({ path, title: question.title, help, input: 'confirm', initial, validate: () => true })) : initial;
-      if (!yes) setPath(draft as Record<string, unknown>, question.path, undefined);
-      else if (!present) setPath(draft as Record<string, unknown>, question.path, question.enable?.(draft));
+      if (!yes) setPath(draft, question.path, undefined);
+      else if (!present) setPath(draft, question.path, question.enable?.(draft));
       return;
     }
-    const current = getPath(draft, question.path);
-    const fromFlags = getPath(given, question.path) !== undefined;
+    const current = valueAt(draft, question.path);
+    const fromFlags = valueAt(given, question.path) !== undefined;
     const check = current === undefined ? 'missing' : fullCheck(question, draft, current);
     // A given account that another environment uses goes straight to "share it?" at a terminal.
     const givenShared = Boolean(ask) && samePath(question.path, ['aws', 'accountId']) && sharingWithout(draft, context, current).length > 0;
@@ -137,7 +137,7 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
       if (current !== undefined) return; // invalid: reported by the final validation, with the source
       if (initial === undefined) {
         missing.push({ file: '(answers)', path: question.path, expected: `an answer: ${describeAt(schemaPathOf(question.path)).replace(/\.$/, '')}` });
-      } else setPath(draft as Record<string, unknown>, question.path, initial);
+      } else setPath(draft, question.path, initial);
       return;
     }
     const choices = question.choices?.(draft, context);
@@ -157,7 +157,7 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
         rejected,
         validate: (v) => fullCheck(question, draft, v),
       });
-      setPath(draft as Record<string, unknown>, question.path, value);
+      setPath(draft, question.path, value);
       // An account another environment has: shared on purpose, or a mistake to answer again.
       const others = samePath(question.path, ['aws', 'accountId']) ? sharingWithout(draft, context, value) : [];
       if (others.length === 0) return;
@@ -170,7 +170,7 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
         validate: () => true,
       });
       if (share) {
-        setPath(draft as Record<string, unknown>, ['aws', 'sharesAccountWith'], [...(draft.aws?.sharesAccountWith ?? []), ...others]);
+        setPath(draft, ['aws', 'sharesAccountWith'], [...(draft.aws?.sharesAccountWith ?? []), ...others]);
         return;
       }
       rejected = { value, problem: `an account of its own (${others.join(', ')} already use${others.length === 1 ? 's' : ''} it)` };
@@ -183,11 +183,11 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
   await resolve(IDENTITY_QUESTIONS[0], identity, false);
   const name = identity.environment?.name;
   const existing = !input.from && name ? input.existing?.(name) : undefined;
-  if (existing?.environment?.kind && !getPath(given, ['environment', 'kind'])) {
+  if (existing?.environment?.kind && !valueAt(given, ['environment', 'kind'])) {
     identity.environment = { ...identity.environment, kind: existing.environment.kind };
   }
   await resolve(IDENTITY_QUESTIONS[1], identity, Boolean(existing));
-  const kind = identity.environment?.kind as EnvironmentKind | undefined;
+  const kind = identity.environment?.kind;
   if (!name || !kind || !ENVIRONMENT_KINDS.includes(kind)) {
     const issues = missing.length > 0 ? missing : [];
     if (issues.length === 0) {
@@ -206,12 +206,12 @@ export async function runWizard(input: WizardInput): Promise<WizardResult> {
   }
   for (const derived of DERIVED) {
     if (derived.when && !derived.when(draft, context)) continue;
-    if (getPath(draft, derived.path) !== undefined) continue;
+    if (valueAt(draft, derived.path) !== undefined) continue;
     const value = derived.initial?.(draft, context);
     if (value === undefined) {
       const what = derived.help ?? describeAt(schemaPathOf(derived.path));
       missing.push({ file: '(answers)', path: derived.path, expected: `an answer: ${what.replace(/\.$/, '')}` });
-    } else setPath(draft as Record<string, unknown>, derived.path, value);
+    } else setPath(draft, derived.path, value);
   }
   if (missing.length > 0) return { ok: false, issues: missing };
 

@@ -13,6 +13,7 @@ import {
   type BucketLocationConstraint,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
+import { denyInsecureTransport } from '../modules/policy';
 
 /** Static credentials (an emulator's, or ones a caller already resolved). */
 export interface AwsCredentialIdentity {
@@ -69,18 +70,7 @@ export async function ensureStateBucket(target: AwsClientTarget, bucket: string,
   return !exists;
 }
 
+/** The state bucket's policy: the same TLS-only deny every bucket of the kit carries. */
 export function tlsOnlyPolicy(bucket: string) {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: 's3:*',
-        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      },
-    ],
-  };
+  return { Version: '2012-10-17', Statement: [denyInsecureTransport('s3:*', [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`])] };
 }

@@ -14,7 +14,7 @@ export interface SynthesizedStack {
   /** The folder terraform runs in. */
   readonly dir: string;
   /** The stack's Terraform JSON. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers read it by path (tests) or through check's StackView
   readonly json: any;
   /** Stacks this one deploys after. */
   readonly dependencies: readonly string[];
@@ -51,8 +51,8 @@ export function synthesizeTo(outdir: string, environments: readonly LoadedEnviro
   );
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as Manifest;
   return Object.entries(manifest.stacks).map(([name, entry]) => {
-    const json = JSON.parse(readFileSync(join(outdir, entry.synthesizedStackPath), 'utf8'));
-    const resourceCount = Object.values((json.resource ?? {}) as Record<string, object>).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    const json = JSON.parse(readFileSync(join(outdir, entry.synthesizedStackPath), 'utf8')) as { resource?: Record<string, object> };
+    const resourceCount = Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
     return { name, dir: join(outdir, entry.workingDirectory), json, dependencies: entry.dependencies, resourceCount };
   });
 }

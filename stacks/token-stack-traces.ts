@@ -22,6 +22,7 @@ interface StackTraceModule {
  * (`(0, stack_trace_1.captureStackTrace)()`), so replacing the export reaches every caller.
  * A plain `require`: a namespace import would be a read-only copy.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the mutable exports object, which an import would not give (see above)
 const stackTraces = require('cdktf/lib/tokens/private/stack-trace') as StackTraceModule;
 
 const noTrace = (): string[] => [];

@@ -4,7 +4,7 @@
  * a job role but a metadata hop limit above 1, it still can.
  */
 import { violation, type RuleCheck, type Violation } from '../rule';
-import { asList, referencedAddress } from '../stack-view';
+import { asList, referencedAddress, shown } from '../stack-view';
 
 export const batchJobRoles: RuleCheck = ({ stack }) => {
   const found: Violation[] = [];
@@ -28,7 +28,7 @@ export const batchJobRoles: RuleCheck = ({ stack }) => {
         continue;
       }
       const hops = asList(template.values.metadata_options)[0]?.http_put_response_hop_limit;
-      if (hops === undefined || Number(hops) > 1) found.push(violation(environment, `hosts answer metadata requests from ${hops === undefined ? 'the default' : String(hops)} hops: containers can act as the host role`));
+      if (hops === undefined || Number(hops) > 1) found.push(violation(environment, `hosts answer metadata requests from ${hops === undefined ? 'the default' : shown(hops)} hops: containers can act as the host role`));
     }
   }
   return found;

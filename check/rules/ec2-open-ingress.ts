@@ -5,7 +5,7 @@ import type { TerraformResource } from '../stack-view';
 /** Where a rule admits traffic from, for the three ways Terraform writes an ingress rule. */
 function ingressCidrs(resource: TerraformResource): string[] {
   const v = resource.values;
-  const cidrs = (...values: unknown[]) => values.flatMap((x) => (x === undefined || x === null ? [] : Array.isArray(x) ? x : [x])).map(String);
+  const cidrs = (...values: unknown[]) => values.flatMap((x) => (x === undefined || x === null ? [] : Array.isArray(x) ? (x as unknown[]) : [x])).map(String);
   switch (resource.type) {
     case 'aws_vpc_security_group_ingress_rule':
       return cidrs(v.cidr_ipv4, v.cidr_ipv6);

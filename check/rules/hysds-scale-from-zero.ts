@@ -3,7 +3,7 @@ import { Naming } from '../../modules/naming';
 import { HYSDS_METRIC_DIMENSIONS, HYSDS_METRIC_NAMESPACE } from '../../modules/compute/worker-fleet';
 import { allowStatements, listOf, policyDocuments } from '../policy-documents';
 import { violation, type RuleCheck } from '../rule';
-import { asList, referencedAddress } from '../stack-view';
+import { asList, referencedAddress, shown } from '../stack-view';
 
 /** `*` and `?` as IAM reads them in a resource ARN. */
 const matches = (pattern: string, arn: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(arn);
@@ -31,7 +31,7 @@ export const hysdsScaleFromZero: RuleCheck = ({ stack, environment, config }) =>
     for (const policy of policies) {
       const spec = asList(asList(policy.values.target_tracking_configuration)[0]?.customized_metric_specification)[0];
       if (!spec || spec.namespace !== HYSDS_METRIC_NAMESPACE) continue;
-      const dimensions = asList(spec.metric_dimension).map((d) => `${d.name}=${d.value}`).sort();
+      const dimensions = asList(spec.metric_dimension).map((d) => `${shown(d.name)}=${shown(d.value)}`).sort();
       const queue = name.slice(naming.venue.length + 1);
       const expected = HYSDS_METRIC_DIMENSIONS.map((d) => `${d}=${d === 'Queue' ? queue : name}`).sort();
       if (dimensions.join(',') !== expected.join(',')) {

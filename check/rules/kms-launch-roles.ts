@@ -7,7 +7,7 @@
 import { isWildcardPrincipal, listOf, policyDocuments, type PolicyStatement } from '../policy-documents';
 import { partitionOf } from '../../modules/naming';
 import { violation, type RuleCheck, type Violation } from '../rule';
-import { asList, referencedAddress, type StackView, type TerraformResource } from '../stack-view';
+import { asList, referencedAddress, shown, type StackView, type TerraformResource } from '../stack-view';
 
 /** The actions a launching role needs: its own data keys, and the grant EC2 uses for the volume. */
 const NEEDED = ['kms:GenerateDataKeyWithoutPlaintext', 'kms:Decrypt', 'kms:CreateGrant'];
@@ -79,7 +79,7 @@ export const kmsLaunchRoles: RuleCheck = ({ stack, environment, config }) => {
     for (const keyId of keyIds) {
       const key = keyOf(environment, stack, keyId);
       if (!key) {
-        found.push(violation(launcher, `launches volumes encrypted with ${String(keyId)}, a key the check cannot find in the environment's stacks`));
+        found.push(violation(launcher, `launches volumes encrypted with ${shown(keyId)}, a key the check cannot find in the environment's stacks`));
         continue;
       }
       const document = policyDocuments({ resources: [key] }).find((d) => d.attribute === 'policy');

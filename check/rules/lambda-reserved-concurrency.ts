@@ -7,6 +7,7 @@
 import { Naming } from '../../modules/naming';
 import { reservedConcurrencyOf } from '../../modules/messaging/message-lambdas';
 import { violation, type RuleCheck } from '../rule';
+import { shown } from '../stack-view';
 
 export const lambdaReservedConcurrency: RuleCheck = ({ stack, config }) => {
   const declared = new Map(reservedConcurrencyOf(config, Naming.of(config)).map((n) => [n.functionName, n.reserved]));
@@ -15,7 +16,7 @@ export const lambdaReservedConcurrency: RuleCheck = ({ stack, config }) => {
     if (reserved === undefined || reserved === null || reserved === -1) return [];
     const name = String(fn.values.function_name);
     const expected = declared.get(name);
-    if (expected === undefined) return [violation(fn, `reserves ${String(reserved)} concurrent executions that the deploy guard does not check against the account's quota`)];
-    return Number(reserved) === expected ? [] : [violation(fn, `reserves ${String(reserved)} concurrent executions, the deploy guard checks ${expected}`)];
+    if (expected === undefined) return [violation(fn, `reserves ${shown(reserved)} concurrent executions that the deploy guard does not check against the account's quota`)];
+    return Number(reserved) === expected ? [] : [violation(fn, `reserves ${shown(reserved)} concurrent executions, the deploy guard checks ${expected}`)];
   });
 };

@@ -19,12 +19,12 @@ export const launchedTags: RuleCheck = ({ stack, config }) => {
   for (const template of stack.ofType('aws_launch_template')) {
     const specifications = asList(template.values.tag_specifications);
     for (const type of LAUNCHED) {
-      const tags = Object.assign({}, ...specifications.filter((s) => s.resource_type === type).map((s) => s.tags ?? {}));
+      const tags = Object.assign({}, ...specifications.filter((s) => s.resource_type === type).map((s) => s.tags ?? {})) as Record<string, unknown>;
       check(template, `the ${type}s it launches`, tags);
     }
   }
   for (const group of stack.ofType('aws_autoscaling_group')) {
-    const tags = Object.fromEntries(asList(group.values.tag).map((t) => [t.key, t.value]));
+    const tags = Object.fromEntries(asList(group.values.tag).map((t) => [String(t.key), t.value] as const));
     check(group, 'its tags', tags);
   }
   return found;

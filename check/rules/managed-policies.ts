@@ -18,7 +18,7 @@ const AWS_MANAGED = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/;
 function attachments(stack: StackView): { resource: TerraformResource; arn: unknown }[] {
   return [
     ...['aws_iam_role_policy_attachment', 'aws_iam_policy_attachment'].flatMap((type) => stack.ofType(type).map((resource) => ({ resource, arn: resource.values.policy_arn }))),
-    ...stack.ofType('aws_iam_role').flatMap((resource) => (Array.isArray(resource.values.managed_policy_arns) ? resource.values.managed_policy_arns : []).map((arn) => ({ resource, arn }))),
+    ...stack.ofType('aws_iam_role').flatMap((resource) => (Array.isArray(resource.values.managed_policy_arns) ? (resource.values.managed_policy_arns as unknown[]) : []).map((arn) => ({ resource, arn }))),
   ];
 }
 

@@ -6,7 +6,7 @@
  * address, plain HTTP hands Jenkins' credentials to whoever listens.
  */
 import { violation, type RuleCheck } from '../rule';
-import { asList, type TerraformResource } from '../stack-view';
+import { asList, shown, type TerraformResource } from '../stack-view';
 
 export const mozartTlsVerification: RuleCheck = ({ stack, config }) => {
   const setting = config.tls?.mozart;
@@ -22,7 +22,7 @@ export const mozartTlsVerification: RuleCheck = ({ stack, config }) => {
   return plainUrls.concat(stack.ofType('aws_lambda_function').flatMap((fn) => {
     const variables = asList(fn.values.environment)[0]?.variables as Record<string, unknown> | undefined;
     const insecure = variables?.MOZART_TLS_INSECURE;
-    if (insecure === undefined || String(insecure).toLowerCase() === 'false') return [];
+    if (insecure === undefined || shown(insecure).toLowerCase() === 'false') return [];
     return [violation(fn, reason ? `does not verify mozart's certificate (tls.mozart.verify false: ${reason})` : "does not verify mozart's certificate, and tls.mozart names no reason")];
   }));
 };

@@ -46,7 +46,7 @@ export const noSecrets: RuleCheck = ({ stack }) => {
   const found: Violation[] = stack.resources.flatMap((resource) => secretsIn(resource.values).map((problem) => violation(resource, problem)));
   // Outputs, variables, locals, providers and data sources are not resources; a finding names the block.
   const blocks: Array<readonly [string, unknown]> = [
-    ...(['output', 'variable', 'locals', 'provider'] as const).flatMap((block) => Object.entries((stack.json[block] ?? {}) as object).map(([name, value]) => [`${block}.${name}`, value] as const)),
+    ...(['output', 'variable', 'locals', 'provider'] as const).flatMap((block) => Object.entries(stack.json[block] ?? {}).map(([name, value]) => [`${block}.${name}`, value] as const)),
     ...Object.entries(stack.json.data ?? {}).flatMap(([type, byName]) => Object.entries(byName).map(([name, value]) => [`data.${type}.${name}`, value] as const)),
   ];
   for (const [address, value] of blocks) {

@@ -4,6 +4,7 @@
  * number).
  */
 import { violation, type RuleCheck } from '../rule';
+import { shown } from '../stack-view';
 
 /** AWS's limit on tags per S3 object. */
 export const S3_OBJECT_TAG_LIMIT = 10;
@@ -12,7 +13,7 @@ export const s3ObjectTagCount: RuleCheck = ({ stack }) => {
   const defaults = stack.defaultTags;
   return stack.ofType('aws_s3_object').flatMap((object) => {
     const own = object.values.tags;
-    if (own !== undefined && (typeof own !== 'object' || own === null)) return [violation(object, `tags cannot be read (${String(own)})`)];
+    if (own !== undefined && (typeof own !== 'object' || own === null)) return [violation(object, `tags cannot be read (${shown(own)})`)];
     const keys = new Set([...Object.keys(defaults), ...Object.keys((own as Record<string, string> | undefined) ?? {})]);
     return keys.size > S3_OBJECT_TAG_LIMIT ? [violation(object, `carries ${keys.size} tags with the provider's default tags; S3 allows ${S3_OBJECT_TAG_LIMIT}`)] : [];
   });

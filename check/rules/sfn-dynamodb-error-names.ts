@@ -1,4 +1,5 @@
 import { violation, type RuleCheck } from '../rule';
+import { shown } from '../stack-view';
 
 /**
  * A Catch or Retry of a DynamoDB task names the errors the way its integration reports them. The
@@ -12,14 +13,14 @@ export const sfnDynamodbErrorNames: RuleCheck = ({ stack }) =>
   stack.ofType('aws_sfn_state_machine').flatMap((machine) => {
     let definition: unknown;
     try {
-      definition = JSON.parse(String(machine.values.definition ?? ''));
+      definition = JSON.parse(shown(machine.values.definition ?? ''));
     } catch {
       return [violation(machine, 'definition is not JSON; its DynamoDB error names could not be checked')];
     }
     const problems: string[] = [];
     const visit = (states: Record<string, Record<string, unknown>> | undefined) => {
       for (const [name, state] of Object.entries(states ?? {})) {
-        const resource = String(state.Resource ?? '');
+        const resource = shown(state.Resource ?? '');
         const sdk = resource.startsWith('arn:aws:states:::aws-sdk:dynamodb:');
         const optimized = resource.startsWith('arn:aws:states:::dynamodb:');
         if (sdk || optimized) {

@@ -8,7 +8,7 @@ export function isTaggable(type: string): boolean {
   let known = taggable.get(type);
   if (known === undefined) {
     const module = `@cdktf/provider-aws/lib/${type.replace(/^aws_/, '').replace(/_/g, '-')}`;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module path is computed; a static import cannot name it
     const exports = require(module) as Record<string, { tfResourceType?: string; prototype?: object }>;
     const resourceClass = Object.values(exports).find((e) => e?.tfResourceType === type);
     if (!resourceClass?.prototype) throw new Error(`${module} has no class for ${type}`);

@@ -63,11 +63,11 @@ export function rowOfEvent(detail: BatchJobDetail): { campaign: string; id: stri
   const index = array?.index ?? 0;
   let ids: unknown;
   try {
-    ids = JSON.parse(items);
+    ids = JSON.parse(items) as unknown;
   } catch {
     return { skip: `${CAMPAIGN_JOB_ENV.items} is not JSON` };
   }
-  const id = Array.isArray(ids) ? ids[index] : undefined;
+  const id = Array.isArray(ids) ? (ids[index] as unknown) : undefined;
   if (typeof id !== 'string') return { skip: `${CAMPAIGN_JOB_ENV.items} has no entry ${index}` };
   return { campaign, id, attempt, to: detail.status === 'SUCCEEDED' ? 'succeeded' : 'failed' };
 }

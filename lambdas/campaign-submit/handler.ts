@@ -83,7 +83,8 @@ function checkEvent(event: CampaignSubmitEvent, maxRows: number): string[] {
   if (!Array.isArray(event?.rows)) problems.push('rows: expected the chunk\'s rows, a list');
   else {
     if (event.rows.length > maxRows) problems.push(`rows: ${event.rows.length} rows, more than the ${maxRows} an invocation submits (${CAMPAIGN_SUBMIT_ENV.maxRows}); start the campaign with a smaller --chunk`);
-    event.rows.forEach((row, i) => {
+    // Array.isArray widens the readonly rows to any[]; the contract's type is what the check reads.
+    (event.rows as CampaignSubmitEvent['rows']).forEach((row, i) => {
       if (!text(row?.id)) problems.push(`rows[${i}]: expected an "id" (a non-empty string), found ${JSON.stringify(row?.id)}`);
     });
   }

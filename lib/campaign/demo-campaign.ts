@@ -133,9 +133,7 @@ export async function runDemoCampaign(options: DemoCampaignOptions): Promise<Dem
     const rows: LedgerRow[] = [];
     for await (const row of ledgerRows(engine.db, engine.table, name)) rows.push(row);
     const report: string[] = [];
-    for await (const line of reportLines((async function* () {
-      yield* rows;
-    })(), 'csv')) report.push(line);
+    for await (const line of reportLines(rows, 'csv')) report.push(line);
     return { name, passes, abandoned, final, seconds: (Date.now() - t0) / 1000, report, compact: compactReport(rows) };
   } finally {
     await engine.stop();

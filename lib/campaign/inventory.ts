@@ -152,7 +152,7 @@ export function summarizeInventory(text: string, location: InventoryLocation, ur
 function summarizeManifest(text: string, uri: string): InventorySummary {
   let manifest: { files?: unknown; fileFormat?: unknown };
   try {
-    manifest = JSON.parse(text);
+    manifest = JSON.parse(text) as typeof manifest;
   } catch {
     throw new InventoryError(uri, undefined, 'not JSON (an S3 Inventory manifest.json)');
   }

@@ -23,15 +23,6 @@ export const CAMPAIGN_INDEX = '#campaigns';
 export const ROW_STATES = ['waiting', 'running', 'succeeded', 'failed', 'missing', 'abandoned'] as const;
 export type RowState = (typeof ROW_STATES)[number];
 
-/** Counters on the summary item, one per state that is counted as it changes. */
-export const SUMMARY_COUNTERS = {
-  running: 'running',
-  succeeded: 'succeeded',
-  failed: 'failed',
-  missing: 'missing',
-  abandoned: 'abandoned',
-} as const;
-
 /** The phases of a campaign, on the summary item. */
 export const CAMPAIGN_PHASES = ['running', 'finished', 'stopped', 'cancelled'] as const;
 export type CampaignPhase = (typeof CAMPAIGN_PHASES)[number];

@@ -175,12 +175,12 @@ export function progressOf(status: CampaignStatus, now: Date): Progress {
 const REPORT_COLUMNS = ['id', 'state', 'attempts', 'startedAt', 'finishedAt', 'jobId', 'output', 'error'] as const;
 
 function csvField(value: unknown): string {
-  const text = value === undefined ? '' : String(value);
+  const text = value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** A report of every row's outcome, as CSV (with a header) or JSON lines. */
-export async function* reportLines(rows: AsyncIterable<LedgerRow>, format: 'csv' | 'json'): AsyncGenerator<string> {
+export async function* reportLines(rows: AsyncIterable<LedgerRow> | Iterable<LedgerRow>, format: 'csv' | 'json'): AsyncGenerator<string> {
   if (format === 'csv') yield REPORT_COLUMNS.join(',');
   for await (const row of rows) {
     yield format === 'csv' ? REPORT_COLUMNS.map((c) => csvField(row[c])).join(',') : JSON.stringify(row);

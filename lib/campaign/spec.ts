@@ -179,11 +179,6 @@ export function resolveCampaign(config: EnvironmentConfig, request: StartRequest
   return { name: name!, inventory: inventory!, job: job!, limits, ...(request.output ? { outputPattern: request.output } : {}) };
 }
 
-/** The fields an output pattern refers to. */
-export function patternFields(pattern: string): string[] {
-  return [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1]);
-}
-
 /** The expected output of one item: the pattern with the item's fields filled in. */
 export function expectedOutput(pattern: string, item: Readonly<Record<string, string>>): string {
   return pattern.replace(PLACEHOLDER, (_, field: string) => item[field] ?? '');

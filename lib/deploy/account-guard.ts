@@ -25,8 +25,15 @@ export interface GuardedIdentity {
   readonly deployCredentials: AwsCredentialIdentity;
 }
 
-/** `credentials`: the caller's, when not those of the process environment. */
-export async function guardAccount(config: EnvironmentConfig, target: AwsTarget, file: string, credentials?: AwsCredentialIdentity): Promise<GuardedIdentity> {
+export interface GuardOptions {
+  /** The caller's credentials. @default those of the process environment */
+  readonly credentials?: AwsCredentialIdentity;
+  /** The command being guarded, as a refusal names it ("refusing to destroy dev"). @default 'deploy' */
+  readonly action?: 'deploy' | 'destroy' | 'bootstrap';
+}
+
+export async function guardAccount(config: EnvironmentConfig, target: AwsTarget, file: string, options: GuardOptions = {}): Promise<GuardedIdentity> {
+  const { credentials, action = 'deploy' } = options;
   const { accountId, region, deployRoleArn } = config.aws;
   const sts = new STSClient({ ...clientConfig(target, region, credentials), maxAttempts: 2 });
   let caller: { Account?: string; Arn?: string };
@@ -37,7 +44,7 @@ export async function guardAccount(config: EnvironmentConfig, target: AwsTarget,
   }
   if (caller.Account !== accountId) {
     throw new WrongAccountError(
-      `refusing to deploy ${config.environment.name}: the current credentials (${caller.Arn}) are in account ${caller.Account}, but ${file} names account ${accountId} (aws.accountId). Sign in to ${accountId}, or pick the environment of ${caller.Account}.`,
+      `refusing to ${action} ${config.environment.name}: the current credentials (${caller.Arn}) are in account ${caller.Account}, but ${file} names account ${accountId} (aws.accountId). Sign in to ${accountId}, or pick the environment of ${caller.Account}.`,
     );
   }
   const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: deployRoleArn, RoleSessionName: `pcm-deploy-guard-${config.environment.name}` })).catch((error: Error) => {

@@ -49,7 +49,7 @@ export async function deployEnvironment(request: DeployRequest): Promise<DeployO
   const name = config.environment.name;
   const file = join(environmentsDir, `${name}.yaml`);
   // Throws WrongAccountError before anything runs.
-  const { callerArn } = await guardAccount(config, target, file, credentials);
+  const { callerArn } = await guardAccount(config, target, file, { credentials });
 
   const env: NodeJS.ProcessEnv = {
     [ENV_SELECTOR]: name,

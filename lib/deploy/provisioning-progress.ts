@@ -29,8 +29,8 @@ export function provisioningRunOf(output: unknown): ProvisioningRun | undefined 
   return {
     logGroup: o.log_group,
     logStream: o.log_stream,
-    document: String(o.document ?? ''),
-    associationId: String(o.association_id ?? ''),
+    document: typeof o.document === 'string' ? o.document : '',
+    associationId: typeof o.association_id === 'string' ? o.association_id : '',
     timeoutMinutes: Number(o.timeout_minutes) || 90,
   };
 }

@@ -36,7 +36,7 @@ export async function prepareEmulatedEnvironments(
       const network = await createNetwork(endpoint, config, credentials);
       const serviceRoleArn = await createBatchServiceRole(endpoint, config, credentials);
       const file = `${config.environment.name}.yaml`;
-      const data = withNetwork(parse(readFileSync(join(sourceDir, file), 'utf8')), network);
+      const data = withNetwork(parse(readFileSync(join(sourceDir, file), 'utf8')) as { network: object; batch?: object }, network);
       data.batch = { ...data.batch, serviceRoleArn };
       writeFileSync(join(targetDir, file), stringify(data));
       return { name: config.environment.name, credentials };

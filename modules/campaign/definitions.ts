@@ -27,7 +27,7 @@ import { COUNTER_VALUES, DYNAMODB_THROTTLES, LEDGER_KEYS, ROW_PREFIX, ROW_TRANSI
 export { ROW_TRANSITIONS };
 import type { InventoryFormat } from '../../lib/campaign/inventory';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Amazon States Language is open JSON, built and read by path
 export type Asl = Record<string, any>;
 
 export interface CampaignDefinitionProps {

@@ -20,7 +20,7 @@ describe('AMI catalog', () => {
     expect(resolveAmi(catalog, { component: 'verdi', region: 'us-west-2', release: '2026.11.0' })).toEqual({
       source: 'catalog',
       release: '2026.11.0',
-      amiId: catalog.releases['2026.11.0'].regions['us-west-2']!.verdi,
+      amiId: catalog.releases['2026.11.0'].regions['us-west-2'].verdi,
     });
   });
 

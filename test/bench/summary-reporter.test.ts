@@ -8,6 +8,7 @@ interface SuiteResult {
   testFilePath: string;
   perfStats: { start: number; end: number };
 }
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS jest reporter with no type declarations; its shape is asserted here
 const Reporter = require('../support/summary-reporter.js') as {
   new (config: object): { recordTimes(results: object): void };
   isFullRun(config: object): boolean;

@@ -45,7 +45,7 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
   });
 
   it('keeps a ledger keyed by campaign and item, encrypted with the environment key', () => {
-    const ledger = Object.values(resourcesOf(compute, 'aws_dynamodb_table')).find((t: StackJson) => t.name === names.ledgerTable) as StackJson;
+    const ledger = Object.values(resourcesOf(compute, 'aws_dynamodb_table')).find((t: StackJson) => t.name === names.ledgerTable);
     expect(ledger).toMatchObject({
       billing_mode: 'PAY_PER_REQUEST',
       hash_key: 'campaign',
@@ -55,17 +55,17 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
   });
 
   it('runs the production definition, encrypted, logging errors to its KMS-encrypted group without execution data', () => {
-    const machine = Object.values(resourcesOf(compute, 'aws_sfn_state_machine')).find((m: StackJson) => m.name === 'pcm-bulk-campaign') as StackJson;
+    const machine = Object.values(resourcesOf(compute, 'aws_sfn_state_machine')).find((m: StackJson) => m.name === 'pcm-bulk-campaign');
     expect(JSON.parse(machine.definition)).toEqual(campaignDefinition({ ledgerTable: names.ledgerTable, resultBucket: `pcm-bulk-dataset-${config.aws.accountId}`, resultPrefix: 'campaigns/results', submitFunctionArn: names.submitFunctionArn }));
     expect(machine.encryption_configuration).toMatchObject({ type: 'CUSTOMER_MANAGED_KMS_KEY' });
     expect(machine.logging_configuration).toMatchObject({ level: 'ERROR', include_execution_data: false, log_destination: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\..*\.arn\}:\*$/) });
-    const group = Object.values(resourcesOf(compute, 'aws_cloudwatch_log_group')).find((g: StackJson) => g.name === '/aws/vendedlogs/states/pcm-bulk-campaign') as StackJson;
+    const group = Object.values(resourcesOf(compute, 'aws_cloudwatch_log_group')).find((g: StackJson) => g.name === '/aws/vendedlogs/states/pcm-bulk-campaign');
     // bulk is an ops-like kind: a year of logs.
     expect(group).toMatchObject({ retention_in_days: 365, kms_key_id: expect.any(String) });
   });
 
   it("gives the state machine's role only the config's Batch queues and definitions, the ledger, and its own children", () => {
-    const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('campaigns_role')) as StackJson;
+    const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('campaigns_role'));
     const statements = JSON.parse(policy.policy).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[];
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
     const account = config.aws.accountId;
@@ -82,7 +82,7 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
   });
 
   it('lets the state machine invoke campaign-submit and no other function', () => {
-    const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('campaigns_role')) as StackJson;
+    const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('campaigns_role'));
     const statements = JSON.parse(policy.policy).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[];
     const invoking = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('lambda:')));
     expect(invoking).toEqual([
@@ -92,7 +92,7 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
   });
 
   it('deploys campaign-submit in the VPC with reserved concurrency, Mozart\'s URL and its own encrypted log group, and least privilege', () => {
-    const fn = Object.values(resourcesOf(compute, 'aws_lambda_function')).find((f: StackJson) => f.function_name === names.submitFunction) as StackJson;
+    const fn = Object.values(resourcesOf(compute, 'aws_lambda_function')).find((f: StackJson) => f.function_name === names.submitFunction);
     expect(fn).toMatchObject({
       reserved_concurrent_executions: CAMPAIGN_SUBMIT_DEFAULTS.reservedConcurrency,
       timeout: CAMPAIGN_SUBMIT_DEFAULTS.timeoutSeconds,
@@ -104,10 +104,10 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
     const variables = fn.environment.variables as Record<string, string>;
     expect(variables).toMatchObject({ ...campaignSubmitEnvironment(), MOZART_URL: expect.stringMatching(/^https:\/\//) });
     expect(readSettings(variables)).toMatchObject({ maxRows: CAMPAIGN_SUBMIT_DEFAULTS.maxRows, attempts: CAMPAIGN_SUBMIT_DEFAULTS.attempts, mozart: { url: variables.MOZART_URL } });
-    const group = Object.values(resourcesOf(compute, 'aws_cloudwatch_log_group')).find((g: StackJson) => g.name === `/aws/lambda/${names.submitFunction}`) as StackJson;
+    const group = Object.values(resourcesOf(compute, 'aws_cloudwatch_log_group')).find((g: StackJson) => g.name === `/aws/lambda/${names.submitFunction}`);
     expect(group).toMatchObject({ retention_in_days: 365, kms_key_id: expect.any(String) });
 
-    const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('submit-function')) as StackJson;
+    const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('submit-function'));
     const statements = JSON.parse(policy.policy).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[];
     // Its log group, the key of its environment, the VPC's network interfaces: nothing else (no
     // secret, no data: the chunk arrives in the event and Mozart's API takes no credentials).
@@ -136,12 +136,12 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
   });
 
   it('keeps the sparse retryable index on the ledger', () => {
-    const ledger = Object.values(resourcesOf(compute, 'aws_dynamodb_table')).find((t: StackJson) => t.name === names.ledgerTable) as StackJson;
+    const ledger = Object.values(resourcesOf(compute, 'aws_dynamodb_table')).find((t: StackJson) => t.name === names.ledgerTable);
     expect(ledger.global_secondary_index).toEqual([{ name: 'retryable', hash_key: 'retryable', range_key: 'item', projection_type: 'ALL' }]);
   });
 
   it('runs the retry state machine on an encrypted schedule, with roles limited to what it moves and starts', () => {
-    const retry = Object.values(resourcesOf(compute, 'aws_sfn_state_machine')).find((m: StackJson) => m.name === names.retryStateMachine) as StackJson;
+    const retry = Object.values(resourcesOf(compute, 'aws_sfn_state_machine')).find((m: StackJson) => m.name === names.retryStateMachine);
     expect(JSON.parse(retry.definition)).toEqual(
       retryDefinition({ ledgerTable: names.ledgerTable, campaignStateMachineArn: names.stateMachineArn, retryStateMachineArn: names.retryStateMachineArn, bucket: `pcm-bulk-dataset-${config.aws.accountId}`, prefix: 'campaigns/' }),
     );
@@ -150,7 +150,7 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
     expect(schedule).toMatchObject({ name: names.retrySchedule, schedule_expression: RETRY_SCHEDULE.expression, kms_key_arn: expect.any(String), flexible_time_window: { mode: 'FLEXIBLE' } });
     expect(schedule.target.arn).toMatch(/^\$\{aws_sfn_state_machine\..*retry.*\.arn\}$/);
     expect(JSON.parse(schedule.target.input)).toEqual({ limit: RETRY_LIMIT_MAX, backoffSeconds: RETRY_SCHEDULE.backoffSeconds });
-    const policies = Object.values(resourcesOf(compute, 'aws_iam_role_policy')) as StackJson[];
+    const policies = Object.values(resourcesOf(compute, 'aws_iam_role_policy'));
     const statementsOf = (role: string) => JSON.parse(policies.find((p) => String(p.role).includes(role))!.policy).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[];
     expect(statementsOf('retry-schedule-role').map((st) => [st.Sid, st.Action, st.Resource])).toEqual([
       ['StartsRetry', 'states:StartExecution', names.retryStateMachineArn],
@@ -163,30 +163,30 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
   });
 
   it('sends the SUCCEEDED and FAILED Batch job events of the campaign queues to the campaign-events Lambda', () => {
-    const rule = Object.values(resourcesOf(compute, 'aws_cloudwatch_event_rule')).find((r: StackJson) => r.name === 'pcm-bulk-campaign-events') as StackJson;
+    const rule = Object.values(resourcesOf(compute, 'aws_cloudwatch_event_rule')).find((r: StackJson) => r.name === 'pcm-bulk-campaign-events');
     const account = config.aws.accountId;
     expect(JSON.parse(rule.event_pattern)).toEqual({
       source: ['aws.batch'],
       'detail-type': ['Batch Job State Change'],
       detail: { status: ['SUCCEEDED', 'FAILED'], jobQueue: config.batch.jobQueues.map((q) => `arn:aws:batch:us-west-2:${account}:job-queue/pcm-bulk-batch-${q.name}`) },
     });
-    const targets = Object.values(resourcesOf(compute, 'aws_cloudwatch_event_target')).filter((t: StackJson) => String(t.rule).includes('campaigns_events')) as StackJson[];
+    const targets = Object.values(resourcesOf(compute, 'aws_cloudwatch_event_target')).filter((t: StackJson) => String(t.rule).includes('campaigns_events'));
     expect(targets).toHaveLength(1);
     expect(targets[0].arn).toMatch(/^\$\{aws_lambda_function\.campaigns_events_function_.*\.arn\}$/);
-    const fn = Object.values(resourcesOf(compute, 'aws_lambda_function')).find((f: StackJson) => f.function_name === 'pcm-bulk-campaign-events') as StackJson;
+    const fn = Object.values(resourcesOf(compute, 'aws_lambda_function')).find((f: StackJson) => f.function_name === 'pcm-bulk-campaign-events');
     expect(fn.environment.variables).toEqual({ LEDGER_TABLE: names.ledgerTable });
     expect(fn.kms_key_arn).toEqual(expect.any(String));
     // Events it fails on every retry go to its DLQ, which alarms.
-    const invoke = Object.values(resourcesOf(compute, 'aws_lambda_function_event_invoke_config')).find((c: StackJson) => String(c.function_name).includes('campaigns_events')) as StackJson;
+    const invoke = Object.values(resourcesOf(compute, 'aws_lambda_function_event_invoke_config')).find((c: StackJson) => String(c.function_name).includes('campaigns_events'));
     expect(invoke.destination_config.on_failure.destination).toMatch(/aws_sqs_queue\.campaigns_events_dead-letter/);
-    const dlq = Object.values(resourcesOf(compute, 'aws_sqs_queue')).find((q: StackJson) => q.name === 'pcm-bulk-campaign-events-dlq') as StackJson;
+    const dlq = Object.values(resourcesOf(compute, 'aws_sqs_queue')).find((q: StackJson) => q.name === 'pcm-bulk-campaign-events-dlq');
     expect(dlq.kms_master_key_id).toEqual(expect.any(String));
-    const group = Object.values(resourcesOf(compute, 'aws_cloudwatch_log_group')).find((g: StackJson) => g.name === '/aws/lambda/pcm-bulk-campaign-events') as StackJson;
+    const group = Object.values(resourcesOf(compute, 'aws_cloudwatch_log_group')).find((g: StackJson) => g.name === '/aws/lambda/pcm-bulk-campaign-events');
     expect(group).toMatchObject({ retention_in_days: 365, kms_key_id: expect.any(String) });
   });
 
   it("gives the campaign-events Lambda's role UpdateItem on the ledger and nothing else of DynamoDB", () => {
-    const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('campaigns_events_function_role')) as StackJson;
+    const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('campaigns_events_function_role'));
     const statements = JSON.parse(policy.policy).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[];
     expect(statements.map((st) => st.Sid)).toEqual(['MovesLedgerRows', 'UsesLedgerKey', 'WriteOwnLogGroup', 'DecryptOwnEnvironment', 'SendFailedRuns']);
     expect(statements[0]).toEqual({ Sid: 'MovesLedgerRows', Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: names.ledgerTableArn });
@@ -195,10 +195,10 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
   });
 
   it('runs the verify state machine, encrypted, with a role that queries and updates the ledger, HEADs the dataset bucket and continues only itself', () => {
-    const verify = Object.values(resourcesOf(compute, 'aws_sfn_state_machine')).find((m: StackJson) => m.name === names.verifyStateMachine) as StackJson;
+    const verify = Object.values(resourcesOf(compute, 'aws_sfn_state_machine')).find((m: StackJson) => m.name === names.verifyStateMachine);
     expect(JSON.parse(verify.definition)).toEqual(verifyDefinition({ ledgerTable: names.ledgerTable, verifyStateMachineArn: names.verifyStateMachineArn }));
     expect(verify).toMatchObject({ encryption_configuration: { type: 'CUSTOMER_MANAGED_KMS_KEY' }, logging_configuration: { level: 'ERROR', include_execution_data: false } });
-    const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('verify-role')) as StackJson;
+    const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('verify-role'));
     const bySid = Object.fromEntries((JSON.parse(policy.policy).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[]).map((st) => [st.Sid, [st.Action, st.Resource]]));
     const dataset = `arn:aws:s3:::pcm-bulk-dataset-${config.aws.accountId}`;
     expect(bySid).toMatchObject({

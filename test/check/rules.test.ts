@@ -389,8 +389,8 @@ const CASES: Record<string, Case> = {
 
 function run(ruleId: string, fixture: Fixture) {
   const rule = RULES.find((r) => r.id === ruleId)!;
-  const stack = new StackView('x-compute', { resource: fixture.resources, ...(fixture.data ? { data: fixture.data } : {}), ...(fixture.extra ?? {}) } as TerraformJson);
-  const siblings = (fixture.siblings ?? []).map((resources, i) => new StackView(`sibling-${i}`, { resource: resources } as TerraformJson));
+  const stack = new StackView('x-compute', { resource: fixture.resources, ...(fixture.data ? { data: fixture.data } : {}), ...(fixture.extra ?? {}) });
+  const siblings = (fixture.siblings ?? []).map((resources, i) => new StackView(`sibling-${i}`, { resource: resources }));
   // A fixed day, so date-bound rules (runtime deprecations) give the same answer every day.
   const peers = environments.map((e) => e.config);
   return rule.check({ stack, environment: [stack, ...siblings], config: fixture.config ?? DEV, peers, today: '2026-11-30' }).map((v) => ({ address: v.resource.address, problem: v.problem }));

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, formatIssue, type ConfigIssue } from '../../config-generator/errors';
+import { EnvironmentFilesError, formatIssue, type ConfigIssue } from '../../config-generator/errors';
 import { loadEnvironments, validateSources } from '../../config-generator/loader';
 import { exampleData, exampleSources, exampleText, problemsWith } from '../support/examples';
 
@@ -80,11 +80,11 @@ describe('loader', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pcm-loader-'));
     writeFileSync(join(dir, 'dev.yaml'), exampleText('dev'));
     writeFileSync(join(dir, 'int.yaml'), Buffer.concat([Buffer.from('PK'), Buffer.alloc(3_000_000, 7), Buffer.from([0, 1, 2])]));
-    let error: ConfigError | undefined;
+    let error: EnvironmentFilesError | undefined;
     try {
       loadEnvironments(dir);
     } catch (e) {
-      error = e as ConfigError;
+      error = e as EnvironmentFilesError;
     }
     expect(error?.issues.map(formatIssue)).toEqual([
       expect.stringMatching(/int\.yaml: \(file\): expected a text file in YAML, found binary content \(the control byte 0x07 at byte offset 2\); is this an environment file\?$/),
@@ -126,10 +126,10 @@ describe('loader', () => {
     expect(problems.filter((p) => p.startsWith('environments/ops.yaml'))).toHaveLength(1);
   });
 
-  it('throws a ConfigError whose message lists the problems', () => {
+  it('throws a EnvironmentFilesError whose message lists the problems', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pcm-loader-'));
     writeFileSync(join(dir, 'dev.yaml'), exampleText('dev').replace('"111111111111"', '111111111111'));
-    expect(() => loadEnvironments(dir)).toThrow(ConfigError);
+    expect(() => loadEnvironments(dir)).toThrow(EnvironmentFilesError);
     expect(() => loadEnvironments(dir)).toThrow(/1 problem in the environment configuration:\n {2}- .*dev\.yaml:\d+: aws\.accountId: expected a 12-digit/);
   });
 

@@ -7,7 +7,7 @@ import { exampleData, problemsWith, type ExampleName } from '../support/examples
 interface BadInput {
   readonly name: string;
   readonly env?: ExampleName;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the example's raw YAML (exampleData), broken on purpose
   readonly change: (data: any) => void;
   /** The field path the message must name. */
   readonly field: string;

@@ -57,8 +57,10 @@ function screen(text: string): string[] {
     const escape = /^\x1b\[([0-9;]*)([A-Za-z])$/.exec(token);
     if (escape) {
       if (escape[2] === 'A') row = Math.max(0, row - Number(escape[1] || 1));
-      else if (escape[2] === 'J') lines.splice(row + 1), (lines[row] = '');
-      else if (escape[2] !== 'm') throw new Error(`unexpected escape ${JSON.stringify(token)}`);
+      else if (escape[2] === 'J') {
+        lines.splice(row + 1);
+        lines[row] = '';
+      } else if (escape[2] !== 'm') throw new Error(`unexpected escape ${JSON.stringify(token)}`);
     } else if (token === '\r') {
       // Every live line starts at the left edge; the view writes whole lines only.
     } else if (token === '\n') {
@@ -229,11 +231,11 @@ describe('ProgressView without a terminal: one plain line per stack event', () =
     expect(of('dev-data')[0]).toBe('dev-data     initializing');
     expect(of('dev-data')[1]).toBe('dev-data     planned 79: 79 to add, 0 to change, 0 to destroy');
     // Nine tenths on the way (the tenth is the end), each with the count and the current resource.
-    const steps = of('dev-data').filter((l) => /^dev-data {5}\d+\/79  (?!done)/.test(l));
+    const steps = of('dev-data').filter((l) => /^dev-data {5}\d+\/79 {2}(?!done)/.test(l));
     expect(steps.map((l) => Number(/(\d+)\/79/.exec(l)![1]))).toEqual([8, 16, 24, 32, 40, 48, 56, 64, 72]);
-    expect(steps[0]).toMatch(/^dev-data {5}8\/79  creating aws_\S+( \(\+\d+\))?  \d+m\d\ds$/);
-    expect(of('dev-data').at(-1)).toMatch(/^dev-data {5}79\/79  done: 79 added, 0 changed, 0 destroyed  \d+m\d\ds$/);
-    expect(of('dev-compute').at(-1)).toMatch(/^dev-compute  85\/85  done: 85 added, 0 changed, 0 destroyed  \d+m\d\ds$/);
+    expect(steps[0]).toMatch(/^dev-data {5}8\/79 {2}creating aws_\S+( \(\+\d+\))? {2}\d+m\d\ds$/);
+    expect(of('dev-data').at(-1)).toMatch(/^dev-data {5}79\/79 {2}done: 79 added, 0 changed, 0 destroyed {2}\d+m\d\ds$/);
+    expect(of('dev-compute').at(-1)).toMatch(/^dev-compute {2}85\/85 {2}done: 85 added, 0 changed, 0 destroyed {2}\d+m\d\ds$/);
     expect(of('dev-data')).toHaveLength(12);
     expect(of('dev-compute')).toHaveLength(12);
     expect(lines).toHaveLength(24);
@@ -276,9 +278,9 @@ describe('ProgressView without a terminal: one plain line per stack event', () =
     const out = plain(DESTROY, false, ['dev-compute', 'dev-data']);
     expect(out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
     expect(out).toContain('dev-compute  planned 85: 0 to add, 0 to change, 85 to destroy\n');
-    expect(out).toMatch(/\ndev-compute  77\/85  destroying aws_network_interface\.factotum_interface_6C51B58A \(\+4\)  (\d+m)?\d+s\n/);
-    expect(out).toMatch(/\ndev-compute  79\/85  FAILED at aws_network_interface\.factotum_interface_6C51B58A  (\d+m)?\d+s\n {4}Error: detaching EC2 Network Interface \(eni-1f70/);
-    expect(out).toMatch(/\ndev-compute  also failed at aws_network_interface\.metrics_interface_1E0FA338\n {4}Error: detaching EC2 Network Interface \(eni-d58e/);
+    expect(out).toMatch(/\ndev-compute {2}77\/85 {2}destroying aws_network_interface\.factotum_interface_6C51B58A \(\+4\) {2}(\d+m)?\d+s\n/);
+    expect(out).toMatch(/\ndev-compute {2}79\/85 {2}FAILED at aws_network_interface\.factotum_interface_6C51B58A {2}(\d+m)?\d+s\n {4}Error: detaching EC2 Network Interface \(eni-1f70/);
+    expect(out).toMatch(/\ndev-compute {2}also failed at aws_network_interface\.metrics_interface_1E0FA338\n {4}Error: detaching EC2 Network Interface \(eni-d58e/);
     // What test/cli/deploy.test.ts reads from npm run destroy's stdout: each error whole.
     expect([...out.matchAll(/Error: ([^\n]+)/g)].map((m) => m[1])).toEqual(Array(4).fill(expect.stringMatching(/^detaching EC2 Network Interface .*cannot be detached\.$/)));
     expect(out.trimEnd().split('\n').at(-1)).toBe('dev-data     not run');
@@ -300,7 +302,7 @@ describe('ProgressView at a terminal: a live line per stack, redrawn in place', 
     expect(screen(text())).toEqual(['dev-data     synthesizing', 'dev-compute  synthesizing']);
     clock.feed(feed, upTo(DEPLOY, 'aws_kms_key.environment-key_B8FFA627 (environment-key/key): Still creating... [10s elapsed]'));
     expect(text()).toMatch(/\x1b\[2A\r\x1b\[J/);
-    expect(screen(text())).toEqual([expect.stringMatching(/^dev-data {5}31\/79  creating aws_kms_key\.environment-key_B8FFA627 \(\+6\)  (\d+m)?\d+s$/), 'dev-compute  waiting for dev-data']);
+    expect(screen(text())).toEqual([expect.stringMatching(/^dev-data {5}31\/79 {2}creating aws_kms_key\.environment-key_B8FFA627 \(\+6\) {2}(\d+m)?\d+s$/), 'dev-compute  waiting for dev-data']);
   });
 
   it('leaves one final line per stack when done, and no live line', () => {
@@ -312,8 +314,8 @@ describe('ProgressView at a terminal: a live line per stack, redrawn in place', 
     view.stop();
     expect(screen(text())).toEqual([
       'dev: full Terraform log in .build/logs/dev-deploy.log',
-      expect.stringMatching(/^dev-data {5}79\/79  done: 79 added, 0 changed, 0 destroyed  \d+m\d\ds$/),
-      expect.stringMatching(/^dev-compute  85\/85  done: 85 added, 0 changed, 0 destroyed  \d+m\d\ds$/),
+      expect.stringMatching(/^dev-data {5}79\/79 {2}done: 79 added, 0 changed, 0 destroyed {2}\d+m\d\ds$/),
+      expect.stringMatching(/^dev-compute {2}85\/85 {2}done: 85 added, 0 changed, 0 destroyed {2}\d+m\d\ds$/),
     ]);
   });
 
@@ -325,7 +327,7 @@ describe('ProgressView at a terminal: a live line per stack, redrawn in place', 
     view.stop();
     expect(text()).toContain('\x1b[31mFAILED at aws_ssm_document.provisioning_document_271430BF (provisioning/document)\x1b[0m');
     const shown = screen(text()).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''));
-    expect(shown[0]).toMatch(/^dev-compute  82\/83  FAILED at aws_ssm_document\.provisioning_document_271430BF \(provisioning\/document\)  \d+m\d\ds$/);
+    expect(shown[0]).toMatch(/^dev-compute {2}82\/83 {2}FAILED at aws_ssm_document\.provisioning_document_271430BF \(provisioning\/document\) {2}\d+m\d\ds$/);
     expect(shown[1]).toMatch(/^ {4}Error: creating SSM Document/);
     expect(shown[2]).toBe('dev-data     not run');
   });

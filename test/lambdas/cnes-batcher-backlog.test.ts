@@ -53,10 +53,10 @@ function instrumented(s3: S3Client, config: CnesBatcherConfig, ledger: Ledger, c
           const before = previous;
           previous = command;
           if (crashAt?.(command, writes, before)) throw new Error(`injected crash at write ${writes}`);
-          const out = await target.send(command as PutObjectCommand);
+          const out = await target.send(command);
           if (command instanceof PutObjectCommand) {
             ledger.puts.push(command.input.Key!);
-            if (command.input.Key!.startsWith(config.cnmSPrefix)) ledger.cnmS.push({ key: command.input.Key!, body: String(command.input.Body) });
+            if (command.input.Key!.startsWith(config.cnmSPrefix)) ledger.cnmS.push({ key: command.input.Key!, body: String(command.input.Body as string) });
           }
           return out;
         }

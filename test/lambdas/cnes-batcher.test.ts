@@ -28,7 +28,7 @@ function instrumented(s3: S3Client, cnmSPrefix: string, failAtWrite?: number): {
           if (writes === failAtWrite) throw new Error(`injected crash at write ${writes}`);
         }
         const out = await target.send(command as PutObjectCommand);
-        if (command instanceof PutObjectCommand && command.input.Key!.startsWith(cnmSPrefix)) sent.push({ key: command.input.Key!, body: String(command.input.Body) });
+        if (command instanceof PutObjectCommand && command.input.Key!.startsWith(cnmSPrefix)) sent.push({ key: command.input.Key!, body: String(command.input.Body as string) });
         return out;
       };
     },
@@ -225,6 +225,7 @@ withMoto('cnes batcher', () => {
       });
       let handlerModule: typeof import('../../lambdas/cnes-batcher/handler') | undefined;
       jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.isolateModules loads synchronously, so a fresh handler (reading this env) needs require
         handlerModule = require('../../lambdas/cnes-batcher/handler');
       });
       const summary = await handlerModule!.handler({ id: 'scheduled' });

@@ -111,7 +111,7 @@ withMoto('cnm-r-consumer', () => {
       await createIdempotencyTable(dynamodb, table);
       const { handler, logger } = handlerWith(table);
       const out = await handler(sqsEvent(sqsRecord(message as object, name)));
-      outcomes[name] = out.batchItemFailures.length === 0 ? 'accepted' : `refused: ${logger.errors()[0].fields.error}`;
+      outcomes[name] = out.batchItemFailures.length === 0 ? 'accepted' : `refused: ${String(logger.errors()[0].fields.error)}`;
       expected[name] = isValidCnmResponse(message) ? 'accepted' : expect.stringMatching(/^refused: .*a CNM-S notification/);
     }
     expect(outcomes).toEqual(expected);
@@ -161,7 +161,7 @@ withMoto('cnm-r-consumer', () => {
       ['cnes', success.identifier, 'FAILURE'],
     ]);
     const failureRecord = (mozart.accepted()[1].params.record_url as string).slice(`s3://${bucket}/`.length);
-    expect(failureRecord).toMatch(new RegExp(`^cnm-r/received/cnes/${success.identifier}/FAILURE-[0-9a-f]{16}\\.json$`));
+    expect(failureRecord).toMatch(new RegExp(`^cnm-r/received/cnes/${String(success.identifier)}/FAILURE-[0-9a-f]{16}\\.json$`));
     expect(await readJson(failureRecord)).toMatchObject({ response: { status: 'FAILURE' } });
   });
 
@@ -235,6 +235,7 @@ withMoto('cnm-r-consumer', () => {
       Object.assign(process.env, env);
       let handlerModule: typeof import('../../lambdas/cnm-r-consumer/handler') | undefined;
       jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.isolateModules loads synchronously, so a fresh handler (reading this env) needs require
         handlerModule = require('../../lambdas/cnm-r-consumer/handler');
       });
       const message = cnmR('SUCCESS');

@@ -244,6 +244,7 @@ withMoto('cnm-s-sender', () => {
       Object.assign(process.env, env, { STREAM_ROLE_ARN: 'arn:aws:iam::123456789012:role/daac-cnm-writer' });
       let handlerModule: typeof import('../../lambdas/cnm-s-sender/handler') | undefined;
       jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.isolateModules loads synchronously, so a fresh handler (reading this env) needs require
         handlerModule = require('../../lambdas/cnm-s-sender/handler');
       });
       const { event } = await archive('C', `${unique('real')}.tgz`);

@@ -204,6 +204,7 @@ withMoto('staging-submit', () => {
       try {
         let handlerModule: typeof import('../../lambdas/staging-submit/handler') | undefined;
         jest.isolateModules(() => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.isolateModules loads synchronously, so a fresh handler (reading this env) needs require
           handlerModule = require('../../lambdas/staging-submit/handler');
         });
         Object.assign(process.env, env);
@@ -223,6 +224,7 @@ withMoto('staging-submit', () => {
         Object.assign(process.env, env);
         let handlerModule: typeof import('../../lambdas/staging-submit/handler') | undefined;
         jest.isolateModules(() => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.isolateModules loads synchronously, so a fresh handler (reading this env) needs require
           handlerModule = require('../../lambdas/staging-submit/handler');
         });
         const event = await stage(unique('real'), JSON.stringify({ id: 'real-1' }));

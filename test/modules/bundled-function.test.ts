@@ -10,8 +10,7 @@ import { bundleLambda } from '../../modules/lambda/bundle';
 import { BundledFunction, type BundledFunctionProps } from '../../modules/lambda/bundled-function';
 import { PROVIDER_MIRROR_VARIABLE, terraformBinary, validateStackDir } from '../../lib/terraform-cli';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { StackJson as Json } from '../support/synth';
 
 const base: BundledFunctionProps = {
   lambda: 'staging-submit',

@@ -8,8 +8,7 @@ import { loadEnvironments } from '../../config-generator/loader';
 import { MessageLambdas } from '../../modules/messaging/message-lambdas';
 import { Naming } from '../../modules/naming';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import type { StackJson as Json } from '../support/synth';
 const environments = loadEnvironments();
 const KEY = 'arn:aws:kms:us-west-2:333333333333:key/test';
 

@@ -32,7 +32,7 @@ const decodeLaunchTemplateUserData = (value: string) => {
 describe.each(NAMES)('%s-compute', (name) => {
   const config = configOf(name);
   const venue = `pcm-${name}`;
-  const images = catalog.releases[config.release.amiRelease!].regions[config.aws.region]!;
+  const images = catalog.releases[config.release.amiRelease!].regions[config.aws.region];
 
   it('runs each core component from the catalog AMI, at its configured size, with an encrypted root volume, and IMDS tokens exactly where the image is ready', () => {
     const ready = catalog.releases[config.release.amiRelease!].imds.v2Only;
@@ -307,11 +307,11 @@ describe('configured variants', () => {
       ['pcm-ops-metrics', 'required'],
       ['pcm-ops-mozart', 'required'],
     ]);
-    for (const template of Object.values(resourcesOf(stack, 'aws_launch_template'))) expect((template as StackJson).metadata_options.http_tokens).toBe('required');
+    for (const template of Object.values(resourcesOf(stack, 'aws_launch_template'))) expect(template.metadata_options.http_tokens).toBe('required');
   });
 
   it('passes a Batch service role only when the config names one (the emulator escape hatch)', () => {
     const stack = synthWith((ops) => (ops.batch.serviceRoleArn = 'arn:aws:iam::333333333333:role/batch-service'));
-    for (const ce of Object.values(resourcesOf(stack, 'aws_batch_compute_environment'))) expect((ce as StackJson).service_role).toBe('arn:aws:iam::333333333333:role/batch-service');
+    for (const ce of Object.values(resourcesOf(stack, 'aws_batch_compute_environment'))) expect(ce.service_role).toBe('arn:aws:iam::333333333333:role/batch-service');
   });
 });

@@ -31,7 +31,7 @@ describe.each(NAMES)('%s-data buckets', (name) => {
   });
 
   it('logs every data bucket to the access log bucket under its purpose, which S3 alone may write to', () => {
-    const logging = Object.values(resourcesOf(stack, 'aws_s3_bucket_logging')) as StackJson[];
+    const logging = Object.values(resourcesOf(stack, 'aws_s3_bucket_logging'));
     expect(logging.map((l) => l.target_prefix).sort()).toEqual(PURPOSES.map((p) => `${p}/`).sort());
     for (const l of logging) expect(l.target_bucket).toMatch(/aws_s3_bucket\.access-logs_bucket_.*\.id/);
     const policy = JSON.parse(byPath(stack, 'aws_s3_bucket_policy', 'access-logs/policy').policy);
@@ -255,7 +255,7 @@ describe('CNES in the messages bucket', () => {
 
 describe('message channels', () => {
   const topics = (name: string) => Object.values(resourcesOf(data(name), 'aws_sns_topic')).map((t: StackJson) => t.name).sort();
-  const queues = (name: string) => Object.values(resourcesOf(data(name), 'aws_sqs_queue')) as StackJson[];
+  const queues = (name: string) => Object.values(resourcesOf(data(name), 'aws_sqs_queue'));
   const topicPolicy = (name: string, channel: string) => JSON.parse(byPath(data(name), 'aws_sns_topic_policy', `topic-${channel}/policy`).policy);
 
   it.each(NAMES)('%s: every topic and queue is encrypted with the environment key', (name) => {
@@ -308,7 +308,7 @@ describe('message channels', () => {
   });
 
   it.each(NAMES)('%s: the alerts topic mails exactly the addresses in alerts.emails', (name) => {
-    const emails = Object.values(resourcesOf(data(name), 'aws_sns_topic_subscription')).filter((s: StackJson) => s.protocol === 'email') as StackJson[];
+    const emails = Object.values(resourcesOf(data(name), 'aws_sns_topic_subscription')).filter((s: StackJson) => s.protocol === 'email');
     expect(emails.map((s) => s.endpoint)).toEqual(configOf(name).alerts?.emails ?? []);
     for (const s of emails) expect(s.topic_arn).toMatch(/aws_sns_topic\.topic-alerts_topic_.*\.arn/);
   });
@@ -319,7 +319,7 @@ describe('message channels', () => {
     for (const s of subscriptions) expect(s).toMatchObject({ protocol: 'sqs', raw_message_delivery: true });
     // Each queue's policy is its own attribute (one settle wait per queue, not two); none is separate.
     expect(resourcesOf(data('ops'), 'aws_sqs_queue_policy')).toEqual({});
-    const policies = Object.values(resourcesOf(data('ops'), 'aws_sqs_queue')) as StackJson[];
+    const policies = Object.values(resourcesOf(data('ops'), 'aws_sqs_queue'));
     // Every queue (dead-letter queues too) refuses plain HTTP; the three fed ones take their topics.
     expect(policies).toHaveLength(7);
     for (const p of policies) {
@@ -341,7 +341,7 @@ describe('message channels', () => {
 
   it.each(NAMES)('%s: one notification resource per bucket, merging its notifications', (name) => {
     const config = configOf(name);
-    const notifications = Object.values(resourcesOf(data(name), 'aws_s3_bucket_notification')) as StackJson[];
+    const notifications = Object.values(resourcesOf(data(name), 'aws_s3_bucket_notification'));
     const expected = 1 + (config.cnm.daac ? 1 : 0) + (config.cnm.cnes ? 1 : 0);
     expect(notifications).toHaveLength(expected);
     const staging = notifications.find((n) => n.topic[0].filter_suffix === config.stagingArea.suffix);

@@ -53,7 +53,7 @@ const environments = loadEnvironments();
 const configOf = (name: string) => environments.find((e) => e.config.environment.name === name)!.config;
 const withEmulator = HAS_MOTO && hasTerraformWithMirror() ? describe : describe.skip;
 const dev = configOf('dev');
-const images = loadAmiCatalog().releases[dev.release.amiRelease!].regions[dev.aws.region]!;
+const images = loadAmiCatalog().releases[dev.release.amiRelease!].regions[dev.aws.region];
 
 withEmulator('example stacks deployed to the AWS emulator', () => {
   let moto: Moto;
@@ -157,7 +157,7 @@ withEmulator('example stacks deployed to the AWS emulator', () => {
       const topicArn = 'arn:aws:sns:us-west-2:333333333333:pcm-ops-cnm-r';
       const sns = client(SNSClient, 'ops');
       const attributes = await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
-      const policy = JSON.parse(attributes.Attributes!.Policy!) as { Statement: { Sid: string; Principal: { AWS?: string }; Condition?: unknown }[] };
+      const policy = JSON.parse(attributes.Attributes!.Policy) as { Statement: { Sid: string; Principal: { AWS?: string }; Condition?: unknown }[] };
       // The DAAC's account, with its role as an aws:PrincipalArn condition (a re-created role keeps working).
       expect(policy.Statement.find((s) => s.Sid === 'ExternalPublishers')).toMatchObject({
         Principal: { AWS: 'arn:aws:iam::777777777777:root' },

@@ -23,7 +23,7 @@ describe('the worker bootstrap, as HySDS parses it', () => {
   it.each(environments.map((e) => e.config.environment.name))('%s: every worker fetches the bundle sds ship writes for its queue', (name) => {
     const config = environments.find((e) => e.config.environment.name === name)!.config;
     const naming = Naming.of(config);
-    const templates = Object.values(resourcesOf(stacks[`${name}-compute`], 'aws_launch_template')) as StackJson[];
+    const templates = Object.values(resourcesOf(stacks[`${name}-compute`], 'aws_launch_template'));
     for (const queue of config.workers.queues) {
       const template = templates.find((t) => t.name === `${naming.venue}-${queue.name}`);
       // sds ship: ~/code_configs/<queue>-<VENUE>.tbz2, copied to the code bucket.
@@ -42,8 +42,8 @@ describe('user data', () => {
     const sizes: Record<string, number> = {};
     for (const [stack, json] of Object.entries(stacks)) {
       if (!stack.endsWith('-compute')) continue;
-      for (const instance of Object.values(resourcesOf(json, 'aws_instance')) as StackJson[]) sizes[instance.tags.Name.replace(/^pcm-[a-z]+-/, '')] = Buffer.byteLength(instance.user_data);
-      for (const template of Object.values(resourcesOf(json, 'aws_launch_template')) as StackJson[]) if (template.user_data) sizes.verdi = Math.max(sizes.verdi ?? 0, Buffer.byteLength(decode(template.user_data)));
+      for (const instance of Object.values(resourcesOf(json, 'aws_instance'))) sizes[instance.tags.Name.replace(/^pcm-[a-z]+-/, '')] = Buffer.byteLength(instance.user_data);
+      for (const template of Object.values(resourcesOf(json, 'aws_launch_template'))) if (template.user_data) sizes.verdi = Math.max(sizes.verdi ?? 0, Buffer.byteLength(decode(template.user_data)));
     }
     console.log(`user data bytes: ${JSON.stringify(sizes)}`);
     for (const bytes of Object.values(sizes)) expect(bytes).toBeLessThan(1024);
@@ -83,7 +83,7 @@ describe('a config change', () => {
     expect(resourcesOf(after, 'aws_instance')).toEqual(resourcesOf(before, 'aws_instance'));
     expect(resourcesOf(after, 'aws_network_interface')).toEqual(resourcesOf(before, 'aws_network_interface'));
     // What does change: the config object (so the association runs again) and one more group.
-    const config = (json: StackJson) => (Object.values(resourcesOf(json, 'aws_s3_object'))[0] as StackJson).content;
+    const config = (json: StackJson) => Object.values(resourcesOf(json, 'aws_s3_object'))[0].content;
     expect(config(after)).toContain("QUEUE_NAME: 'job_worker-gpu'");
     expect(config(before)).not.toContain('job_worker-gpu');
     expect(Object.keys(resourcesOf(after, 'aws_autoscaling_group'))).toHaveLength(Object.keys(resourcesOf(before, 'aws_autoscaling_group')).length + 1);
@@ -94,7 +94,7 @@ describe('the provisioning document', () => {
   it('carries the script as SSM runs it: JSON content whose one step is the rendered script', () => {
     const ops = environments.find((e) => e.config.environment.name === 'ops')!.config;
     const naming = Naming.of(ops);
-    const document = Object.values(resourcesOf(stacks['ops-compute'], 'aws_ssm_document'))[0] as StackJson;
+    const document = Object.values(resourcesOf(stacks['ops-compute'], 'aws_ssm_document'))[0];
     const content = JSON.parse(document.content);
     expect(content).toMatchObject({ schemaVersion: '2.2', parameters: { configDigest: { type: 'String' } } });
     const script = content.mainSteps[0].inputs.runCommand.join('\n');

@@ -15,6 +15,7 @@ interface Bundle {
   readonly built: boolean;
   readonly digest: string;
 }
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a .cjs helper with no type declarations; its shape is asserted here
 const { appBundle } = require('../../lib/precompiled-app.cjs') as {
   appBundle: (options?: { entry?: string; repo?: string; outDir?: string }) => Promise<Bundle>;
 };

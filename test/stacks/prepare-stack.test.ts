@@ -31,8 +31,11 @@ describe("skipping cdktf's preparing resolve", () => {
     const cdktf = mkdtempSync(join(tmpdir(), 'pcm-prepare-cdktf-'));
     synthesizeTo(kit, environments);
     const own = Object.getOwnPropertyDescriptor(EnvironmentStack.prototype, 'prepareStack')!;
+    // The test swaps the method itself on the prototype; it is never called detached from a stack.
+    /* eslint-disable @typescript-eslint/unbound-method */
     expect(own.value).not.toBe(TerraformStack.prototype.prepareStack);
     Object.defineProperty(EnvironmentStack.prototype, 'prepareStack', { ...own, value: TerraformStack.prototype.prepareStack });
+    /* eslint-enable @typescript-eslint/unbound-method */
     try {
       synthesizeTo(cdktf, environments);
     } finally {

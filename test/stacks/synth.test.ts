@@ -87,7 +87,7 @@ describe('synthesis of all environments', () => {
   it.each(environments.map((e) => [e.config.environment.name, e.config] as const))(
     '%s-compute: resolves each component AMI from the catalog and deploys after its data stack',
     (name, config) => {
-      const images = catalog.releases[config.release.amiRelease!].regions[config.aws.region]!;
+      const images = catalog.releases[config.release.amiRelease!].regions[config.aws.region];
       const ids = stacks[`${name}-compute`].output.ami_ids.value;
       for (const [component, id] of Object.entries(ids)) expect(id).toBe(images[component as keyof typeof images]);
       expect(Object.keys(ids)).toEqual(expect.arrayContaining(['mozart', 'metrics', 'grq', 'factotum', 'verdi', 'batch']));
@@ -125,6 +125,10 @@ describe('synthesis options', () => {
 
   it('fails on a PCM_ENV that names no environment, listing the known ones', () => {
     expect(() => selectEnvironments(environments, 'prod')).toThrow('PCM_ENV=prod: no such environment; the environment files are adt, bulk, dev, forward, int, ops');
+  });
+
+  it('fails naming the selector the way the caller gave it (the CLIs: --env), with no rewriting of the message', () => {
+    expect(() => selectEnvironments(environments, 'prod', '--env ')).toThrow(/^--env prod: no such environment; the environment files are adt, bulk, dev, forward, int, ops$/);
   });
 });
 

@@ -64,7 +64,7 @@ export interface PreparedEmulator {
   /** Credentials in the environment's emulated account. */
   readonly credentials: AwsCredentialIdentity;
   /** The environment of an operator holding `credentials` ("elsewhere": the emulator's default account). */
-  as(credentials: AwsCredentialIdentity | 'elsewhere'): NodeJS.ProcessEnv;
+  readonly as: (credentials: AwsCredentialIdentity | 'elsewhere') => NodeJS.ProcessEnv;
 }
 
 export async function emulatorWithEnvironment(environment: LoadedEnvironment): Promise<PreparedEmulator> {

@@ -6,7 +6,8 @@ import type { LoadedEnvironment } from '../../config-generator/loader';
 import type { AppOptions } from '../../stacks/app';
 import { synthesizeTo } from '../../stacks/synthesize';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** Synthesized Terraform JSON, read by path in assertions: typing every resource would be the provider's schema again. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 export type StackJson = any;
 
 export interface Synthesized {
