@@ -13,7 +13,7 @@ import {
   type BucketLocationConstraint,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { denyInsecureTransport } from '../modules/policy';
+import { denyInsecureTransport } from '../modules/iam/policy';
 
 /** Static credentials (an emulator's, or ones a caller already resolved). */
 export interface AwsCredentialIdentity {
