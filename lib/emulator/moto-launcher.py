@@ -401,5 +401,46 @@ for _action, _answer in (("validate_state_machine_definition", _validate_state_m
 
 from moto.server import main  # noqa: E402  (after the patch, as moto_server's own entry point)
 
+
+# ---- Fork server -----------------------------------------------------------------------------------
+# `moto-launcher.py --fork-server`: imports moto, Flask and the patches above once, then starts each
+# emulator asked for on stdin by forking itself. Each request is one JSON line,
+# {"args": [moto_server arguments], "env": {the emulator's environment}}, and the answer is the
+# emulator's process id on a line. A test run starts some ninety emulators; each fresh Python spent
+# about a CPU-second importing the same modules before it served anything. Service modules (EC2,
+# IAM, ...) are not imported here: they load in each emulator on its first request, after its own
+# environment is in place (moto reads MOTO_AMIS_PATH when EC2's module loads). Only moto.settings'
+# import-time values come from the fork server's environment; the kit sets none of them per emulator.
+# The server ends when its stdin closes (the Node process that started it has gone).
+def _serve_forks():
+    import json
+    import signal
+
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps emulators that end
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                devnull = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):  # off the fork server's pipes, as a spawned emulator would be
+                    os.dup2(devnull, fd)
+                os.environ.clear()
+                os.environ.update(request["env"])
+                sys.argv = ["moto_server", *request["args"]]
+                code = main() or 0
+            except SystemExit as ended:
+                code = ended.code if isinstance(ended.code, int) else 1
+            finally:
+                os._exit(code)
+        sys.stdout.write(f"{pid}\n")
+        sys.stdout.flush()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    if sys.argv[1:] == ["--fork-server"]:
+        _serve_forks()
+    else:
+        sys.exit(main())

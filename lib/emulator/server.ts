@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { forkEmulator, type ForkedProcess } from './fork-server';
 import type { AwsCredentialIdentity } from '../state-bucket';
 
 /**
@@ -108,32 +109,44 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.amis ? { MOTO_AMIS_PATH: amisFile(options.amis) } : {}),
   };
   const { file, args } = emulatorCommand();
-  const child = spawn(file, [...args, '-H', '127.0.0.1', '-p', String(port), ...(options.tls ? ['--ssl'] : [])], { stdio: 'ignore', env });
+  const emulatorArgs = ['-H', '127.0.0.1', '-p', String(port), ...(options.tls ? ['--ssl'] : [])];
+  // Forked from the launcher's fork server where it runs (lib/emulator/fork-server.ts), else spawned.
+  const running = (file !== 'moto_server' && (await forkEmulator(file, args, emulatorArgs, env))) || spawned(file, [...args, ...emulatorArgs], env);
   const endpoint = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 60000);
-  let exited = false;
-  child.once('exit', () => (exited = true));
   for (;;) {
     try {
       if (await answers(`${endpoint}/moto-api/`)) break;
     } catch {
       // not listening yet
     }
+    const exited = !running.alive();
     if (exited || Date.now() > deadline) {
-      child.kill();
+      await running.stop();
       throw new Error(`moto_server did not start on ${endpoint}${exited ? ' (it exited; is the port taken?)' : ' within the timeout'}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   if (options.config) await configure(endpoint, options.config);
+  return { endpoint, stop: () => running.stop() };
+}
+
+/** An emulator spawned as a child process of its own. */
+function spawned(file: string, args: readonly string[], env: NodeJS.ProcessEnv): Pick<ForkedProcess, 'alive' | 'stop'> {
+  const child = spawn(file, args, { stdio: 'ignore', env });
+  let exited = false;
+  const gone = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
   return {
-    endpoint,
-    stop: () =>
-      new Promise((resolve) => {
-        if (exited) return resolve();
-        child.once('exit', () => resolve());
-        child.kill();
-      }),
+    alive: () => !exited,
+    stop: async () => {
+      if (!exited) child.kill();
+      await gone;
+    },
   };
 }
 
