@@ -6,14 +6,17 @@
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { terraformEnv, TERRAFORM_GOGC } from '../../lib/terraform-cli';
+import { terraformEnv, TERRAFORM_GOGC, TERRAFORM_GOMEMLIMIT } from '../../lib/terraform-cli';
 
 describe('terraformEnv', () => {
   it('runs Terraform without prompts and with a lighter garbage collector, unless the operator set one', () => {
     const env = terraformEnv({ PATH: '/usr/bin' });
-    expect(env).toMatchObject({ TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', GOGC: TERRAFORM_GOGC, PATH: '/usr/bin' });
+    expect(env).toMatchObject({ TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', GOGC: TERRAFORM_GOGC, GOMEMLIMIT: TERRAFORM_GOMEMLIMIT, PATH: '/usr/bin' });
     expect(Number(TERRAFORM_GOGC)).toBeGreaterThan(100);
     expect(terraformEnv({ GOGC: '50' }).GOGC).toBe('50');
+    expect(terraformEnv({ GOMEMLIMIT: '512MiB' }).GOMEMLIMIT).toBe('512MiB');
+    // A soft limit goes with the high GOGC, so the saving cannot cost unbounded memory.
+    expect(TERRAFORM_GOMEMLIMIT).toMatch(/^\d+(MiB|GiB)$/);
   });
 
   it('points Terraform at a CLI config that installs only from the mirror', () => {
