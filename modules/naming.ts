@@ -81,6 +81,12 @@ export interface NamingIdentity {
   readonly region: string;
 }
 
+/** A queue's name and the ARN it will have. */
+export interface QueueIdentity {
+  readonly name: string;
+  readonly arn: string;
+}
+
 export class Naming {
   static of(config: EnvironmentConfig): Naming {
     return new Naming({
@@ -159,7 +165,7 @@ export class Naming {
   }
 
   /** A queue's name with the ARN it will have, for policies written before the queue exists. */
-  queueIdentity(name: string): { readonly name: string; readonly arn: string } {
+  queueIdentity(name: string): QueueIdentity {
     return { name, arn: this.queueArn(name) };
   }
 

@@ -171,14 +171,21 @@ def _list_objects_v2_written_straight(serialized):
     from moto.core.responses import ActionResult
     from moto.core.utils import get_service_model
 
+    @functools.cache
+    def layout():
+        """The shape, the document's first line and the timestamp writer: once, at the first listing."""
+        operation = get_service_model("s3").operation_model("ListObjectsV2")
+        shape = operation.output_shape
+        root = shape.serialization["resultWrapper"]
+        head = f'<?xml version="1.0" encoding="utf-8"?>\n<{root} xmlns="{operation.metadata["xmlNamespace"]}">'
+        return shape, root, head, serialize.TimestampSerializer(serialize.S3Serializer.DEFAULT_TIMESTAMP_FORMAT)
+
     def fast(self, action_result):
         if type(action_result) is ActionResult and isinstance(action_result.result, dict) and not settings.PRETTIFY_RESPONSES and self._get_action() == "ListObjectsV2":
-            operation = get_service_model("s3").operation_model("ListObjectsV2")
-            shape = operation.output_shape
-            root = shape.serialization["resultWrapper"]
-            out = [f'<?xml version="1.0" encoding="utf-8"?>\n<{root} xmlns="{operation.metadata["xmlNamespace"]}">']
+            shape, root, head, timestamps = layout()
+            out = [head]
             try:
-                _write_structure(out, action_result.result, shape, serialize.TimestampSerializer(serialize.S3Serializer.DEFAULT_TIMESTAMP_FORMAT))
+                _write_structure(out, action_result.result, shape, timestamps)
             except _NotPlain:
                 return serialized(self, action_result)
             out.append(f"</{root}>")

@@ -12,16 +12,11 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Construct } from 'constructs';
+import type { QueueIdentity } from '../naming';
 import { denyInsecureTransport, policyJson, type PolicyStatement } from '../iam/policy';
 
 /** The longest retention SQS allows; a weekend outage of the consumer loses nothing. */
 export const RETENTION_SECONDS = 14 * 24 * 3600;
-
-/** A queue's name and the ARN it will have (naming.ts's `queueIdentity`). */
-export interface QueueIdentity {
-  readonly name: string;
-  readonly arn: string;
-}
 
 export interface MessageQueueProps {
   readonly queue: QueueIdentity;
