@@ -10,7 +10,8 @@ import { App } from 'cdktf';
 import { EnvironmentFilesError } from './config-generator/errors';
 import { loadEnvironments } from './config-generator/loader';
 import { awsTargetFrom } from './stacks/aws-target';
-import { addEnvironmentStacks, ENV_SELECTOR, selectEnvironments, UnknownEnvironmentError } from './stacks/app';
+import { ENV_SELECTOR, selectEnvironments, UnknownEnvironmentError } from './config-generator/select';
+import { addEnvironmentStacks } from './stacks/app';
 import { withoutTokenStackTraces } from './stacks/token-stack-traces';
 
 try {

@@ -15,7 +15,8 @@ import '../lib/aws-sdk-quiet';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { loadEnvironments } from '../config-generator/loader';
+import { resolve } from 'node:path';
+import { ENVIRONMENTS_DIR } from '../config-generator/loader';
 import { cancelCampaign, retryCampaign, startCampaign, startRetry, startVerify, status, verifyCampaign, type Engine } from '../lib/campaign/campaign';
 import { VERIFY_PAGE_MAX, VERIFY_PAGES_PER_RUN } from '../modules/campaign/verify-definition';
 import { emulatedChunker } from '../lib/campaign/emulated-engine';
@@ -30,6 +31,7 @@ import { RETRY_LIMIT_MAX, RETRY_SCHEDULE } from '../modules/campaign/retry-defin
 import { Naming } from '../modules/naming';
 import { awsTargetFrom } from '../stacks/aws-target';
 import { parseCommand, run, UsageError } from './command';
+import { loadOne } from './environments';
 import { CAMPAIGN } from './specs';
 
 type Verb = (typeof CAMPAIGN.verbs)[number];
@@ -48,10 +50,7 @@ async function main(): Promise<void> {
   const { verb: given, ...values } = parseCommand(CAMPAIGN);
   const verb = given as Verb;
   if (!values.env) throw new UsageError('--env is required: the environment whose campaign engine to use');
-  const environments = loadEnvironments(values.dir);
-  const loaded = environments.find((e) => e.config.environment.name === values.env);
-  if (!loaded) throw new UsageError(`--env ${values.env}: no such environment; the environment files are ${environments.map((e) => e.config.environment.name).join(', ')}`);
-  const { config } = loaded;
+  const config = loadOne(resolve(values.dir ?? ENVIRONMENTS_DIR), values.env);
   const file = `environments/${config.environment.name}.yaml`;
 
   // Everything about the request is checked before any AWS call.

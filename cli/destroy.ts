@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { ENVIRONMENTS_DIR } from '../config-generator/loader';
 import { guardAccount, WrongAccountError } from '../lib/deploy/account-guard';
 import { runCdktf } from '../lib/cdktf-cli';
-import { ENV_SELECTOR } from '../stacks/app';
+import { ENV_SELECTOR } from '../config-generator/select';
 import { AWS_ENDPOINT_VARIABLE, awsTargetFrom } from '../stacks/aws-target';
 import { ask, canConfirm, fail, parseCommand, Refusal, run, UsageError } from './command';
 import { followRun, stdoutProgress } from './progress';

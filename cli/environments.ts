@@ -2,7 +2,7 @@
 import type { ConfigIssue } from '../config-generator/errors';
 import { loadEnvironments, type LoadedEnvironment } from '../config-generator/loader';
 import type { EnvironmentConfig } from '../config-generator/schema';
-import { selectEnvironments, UnknownEnvironmentError } from '../stacks/app';
+import { selectEnvironments, UnknownEnvironmentError } from '../config-generator/select';
 import { dim, Refusal } from './command';
 import { formatIssue } from '../config-generator/errors';
 

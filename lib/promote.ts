@@ -13,6 +13,7 @@ import { JSON_SCHEMA_FILE } from '../config-generator/json-schema';
 import { KIND_TRAITS } from '../config-generator/kinds';
 import { readSources, validateSources, type LoadedEnvironment } from '../config-generator/loader';
 import { renderEnvironment, withoutEmptyOptionals } from '../config-generator/render';
+import { findEnvironment, UnknownEnvironmentError } from '../config-generator/select';
 import type { EnvironmentConfig } from '../config-generator/schema';
 import { planWrite, type PlannedWrite } from '../config-generator/write';
 import { readDeployRecord, recordPath } from './deploy/record';
@@ -69,9 +70,11 @@ export function planPromotion(environmentsDir: string, fromName: string, toName:
     throw new PromotionRefused(`the environment files have problems; fix them first:\n${loaded.issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}`);
   }
   const find = (name: string, role: string): LoadedEnvironment => {
-    const found = loaded.environments.find((e) => e.config.environment.name === name);
-    if (!found) throw new PromotionRefused(`--${role} ${name}: no such environment; the environment files are ${loaded.environments.map((e) => e.config.environment.name).join(', ')}`);
-    return found;
+    try {
+      return findEnvironment(loaded.environments, name, `--${role} `);
+    } catch (error) {
+      throw error instanceof UnknownEnvironmentError ? new PromotionRefused(error.message) : error;
+    }
   };
   const from = find(fromName, 'from').config;
   const target = find(toName, 'to');

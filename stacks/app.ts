@@ -8,35 +8,9 @@ import { REAL_AWS, type AwsTarget } from './aws-target';
 import { ComputeStack } from './compute-stack';
 import { DataStack } from './data-stack';
 
-/** The environment variable that restricts synthesis to one environment. */
-export const ENV_SELECTOR = 'PCM_ENV';
-
-/** An environment selector that names no environment: the operator's to fix, not a bug. */
-export class UnknownEnvironmentError extends Error {
-  override name = 'UnknownEnvironmentError';
-  /** `namedBy`: how the operator gave the name, as the message quotes it (`PCM_ENV=`, `--env `). */
-  constructor(readonly requested: string, readonly known: readonly string[], namedBy: string) {
-    super(`${namedBy}${requested}: no such environment; the environment files are ${known.join(', ') || 'none'}`);
-  }
-}
-
 export interface EnvironmentStacks {
   readonly data: DataStack;
   readonly compute: ComputeStack;
-}
-
-/**
- * Picks the environments to synthesize. All are loaded and validated either way (shared
- * storage policies depend on every environment), but only the selected ones become stacks.
- * `namedBy` is how the caller's operator gave `only`, for the error (the CLIs pass `--env `).
- */
-export function selectEnvironments(environments: readonly LoadedEnvironment[], only?: string, namedBy = `${ENV_SELECTOR}=`): LoadedEnvironment[] {
-  if (!only) return [...environments];
-  const selected = environments.filter((e) => e.config.environment.name === only);
-  if (selected.length === 0) {
-    throw new UnknownEnvironmentError(only, environments.map((e) => e.config.environment.name), namedBy);
-  }
-  return selected;
 }
 
 export interface AppOptions {

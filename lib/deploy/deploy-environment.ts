@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentConfig } from '../../config-generator/schema';
-import { ENV_SELECTOR } from '../../stacks/app';
+import { ENV_SELECTOR } from '../../config-generator/select';
 import { AWS_ENDPOINT_VARIABLE, type AwsTarget } from '../../stacks/aws-target';
 import { runCdktf } from '../cdktf-cli';
 import type { AwsCredentialIdentity } from '../state-bucket';

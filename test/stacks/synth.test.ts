@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadAmiCatalog } from '../../amis/catalog';
 import { loadEnvironments, validateSources } from '../../config-generator/loader';
 import { Naming } from '../../modules/naming';
-import { selectEnvironments } from '../../stacks/app';
+import { selectEnvironments } from '../../config-generator/select';
 import { exampleData } from '../support/examples';
 import { REPO } from '../support/run';
 import { resourcesOf, synthesize } from '../support/synth';
