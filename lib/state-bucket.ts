@@ -15,13 +15,6 @@ import {
 } from '@aws-sdk/client-s3';
 import { denyInsecureTransport } from '../modules/iam/policy';
 
-/** Static credentials (an emulator's, or ones a caller already resolved). */
-export interface AwsCredentialIdentity {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-}
-
 /** The settings of the S3 client to create the bucket with (region, credentials, endpoint). */
 export type AwsClientTarget = S3ClientConfig & { readonly region: string };
 

@@ -10,7 +10,7 @@ import type { EnvironmentConfig } from '../../config-generator/schema';
 import { reservedConcurrencyOf } from '../../modules/messaging/message-lambdas';
 import { Naming } from '../../modules/naming';
 import { supportsLambdaAccountSettings, type AwsTarget } from '../../stacks/aws-target';
-import type { AwsCredentialIdentity } from '../state-bucket';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { clientConfig } from './aws-clients';
 import { checkConcurrencyQuota } from './concurrency-quota';
 

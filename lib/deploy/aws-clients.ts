@@ -5,7 +5,7 @@
 import '../aws-sdk-quiet';
 import type { AwsTarget } from '../../stacks/aws-target';
 import { emulatorClientConfig } from '../emulator/server';
-import type { AwsCredentialIdentity } from '../state-bucket';
+import type { AwsCredentialIdentity } from '@smithy/types';
 
 export function clientConfig(target: AwsTarget, region: string, credentials?: AwsCredentialIdentity) {
   if (target.endpoint) {

@@ -9,7 +9,7 @@ import type { EnvironmentConfig } from '../../config-generator/schema';
 import { ENV_SELECTOR } from '../../config-generator/select';
 import { AWS_ENDPOINT_VARIABLE, type AwsTarget } from '../../stacks/aws-target';
 import { runCdktf } from '../cdktf-cli';
-import type { AwsCredentialIdentity } from '../state-bucket';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { guardAccount } from './account-guard';
 import { provisioningRunOf, type ProvisioningRun } from './provisioning-progress';
 import { configDigest, writeDeployRecord } from './record';

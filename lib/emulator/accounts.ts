@@ -8,7 +8,8 @@ import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/clien
 import { CreateRoleCommand, GetRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { EnvironmentConfig } from '../../config-generator/schema';
 import { Naming } from '../../modules/naming';
-import { ensureStateBucket, type AwsCredentialIdentity } from '../state-bucket';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { ensureStateBucket } from '../state-bucket';
 import { emulatorClientConfig } from './server';
 
 /** Credentials acting in `accountId` of the emulator (moto honours AssumeRole into any account). */

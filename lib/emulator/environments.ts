@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { LoadedEnvironment } from '../../config-generator/loader';
-import type { AwsCredentialIdentity } from '../state-bucket';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { createBatchServiceRole, createNetwork, prepareEmulatedAccount, withNetwork } from './accounts';
 
 export interface EmulatedEnvironment {

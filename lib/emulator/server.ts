@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { forkEmulator, type ForkedProcess } from './fork-server';
-import type { AwsCredentialIdentity } from '../state-bucket';
+import type { AwsCredentialIdentity } from '@smithy/types';
 
 /**
  * How to start the emulator: moto's server through lib/emulator/moto-launcher.py (the same server

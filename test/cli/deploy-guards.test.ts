@@ -10,7 +10,7 @@ import { GetBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { loadEnvironments } from '../../config-generator/loader';
 import { prepareEmulatedAccount } from '../../lib/emulator/accounts';
 import { emulatorClientConfig } from '../../lib/emulator/server';
-import type { AwsCredentialIdentity } from '../../lib/state-bucket';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { emulatorWithEnvironment, type PreparedEmulator } from '../support/deploy';
 import { HAS_MOTO, type Moto } from '../support/moto';
 import { kit } from '../support/run';

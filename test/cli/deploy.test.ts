@@ -11,7 +11,7 @@ import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { loadEnvironments } from '../../config-generator/loader';
 import { emulatorClientConfig } from '../../lib/emulator/server';
-import type { AwsCredentialIdentity } from '../../lib/state-bucket';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { emulatorWithEnvironment, type PreparedEmulator } from '../support/deploy';
 import { HAS_MOTO, type Moto } from '../support/moto';
 import { kit } from '../support/run';

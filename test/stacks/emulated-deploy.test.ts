@@ -41,7 +41,7 @@ import { submitJob } from '../../lambdas/shared/mozart';
 import { createHandler, readConfig } from '../../lambdas/staging-submit/handler';
 import { createBatchServiceRole, createNetwork, prepareEmulatedAccount, withNetwork, type EmulatedNetwork } from '../../lib/emulator/accounts';
 import { emulatorClientConfig } from '../../lib/emulator/server';
-import type { AwsCredentialIdentity } from '../../lib/state-bucket';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { CLUSTER_CONFIG_KEY } from '../../modules/compute/hysds-provisioning';
 import { Naming } from '../../modules/naming';
 import { startMozart, type FakeMozart } from '../lambdas/support/mozart-server';

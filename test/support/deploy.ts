@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCdktf, terraformErrors, type CdktfResult } from '../../lib/cdktf-cli';
 import { prepareEmulatedAccount } from '../../lib/emulator/accounts';
-import type { AwsCredentialIdentity } from '../../lib/state-bucket';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { EMULATOR_CREDENTIALS } from '../../lib/emulator/server';
 import type { EnvironmentConfig } from '../../config-generator/schema';
 import { catalogImages, loadAmiCatalog } from '../../amis/catalog';

@@ -1,6 +1,6 @@
 /** Runs the kit's commands as a person would, without a terminal. */
 import { spawn, spawnSync } from 'node:child_process';
-import type { AwsCredentialIdentity } from '../../lib/state-bucket';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { join } from 'node:path';
 
 export const REPO = join(__dirname, '..', '..');
