@@ -186,6 +186,12 @@ export class Naming {
     return this.checked(`${this.venue}-${queue}`, 'autoscalingGroup');
   }
 
+  /** The queue a worker group serves (the inverse of workerGroup), or undefined for a group not named as one. */
+  queueOfWorkerGroup(group: string): string | undefined {
+    const prefix = `${this.venue}-`;
+    return group.startsWith(prefix) && group.length > prefix.length ? group.slice(prefix.length) : undefined;
+  }
+
   /**
    * The SQS queue idle workers announce themselves on, `<VENUE>-queue` (HySDS's harikiri_sqs.py
    * looks it up by exactly this name, so it is never shortened: too long fails).

@@ -18,7 +18,7 @@ export const hysdsBootstrap: RuleCheck = ({ stack, config }) => {
     if ('unreadable' in userData) return [violation(template, `user data cannot be read: ${userData.unreadable}`)];
     const parsed = parseBundleUrl(userData.text);
     if ('problem' in parsed) return [violation(template, parsed.problem)];
-    const queue = group.startsWith(`${naming.venue}-`) ? group.slice(naming.venue.length + 1) : undefined;
+    const queue = naming.queueOfWorkerGroup(group);
     const expected = queue === undefined ? undefined : bundleUrl(naming.bucket('code'), queue, naming.venue);
     return parsed.url === expected ? [] : [violation(template, `names the bundle ${parsed.url}; sds ship writes ${expected ?? `none for group ${group}`}`)];
   });

@@ -32,7 +32,7 @@ export const hysdsScaleFromZero: RuleCheck = ({ stack, environment, config }) =>
       const spec = asList(asList(policy.values.target_tracking_configuration)[0]?.customized_metric_specification)[0];
       if (!spec || spec.namespace !== HYSDS_METRIC_NAMESPACE) continue;
       const dimensions = asList(spec.metric_dimension).map((d) => `${shown(d.name)}=${shown(d.value)}`).sort();
-      const queue = name.slice(naming.venue.length + 1);
+      const queue = naming.queueOfWorkerGroup(name) ?? `(none: ${name} is not named <venue>-<queue>)`;
       const expected = HYSDS_METRIC_DIMENSIONS.map((d) => `${d}=${d === 'Queue' ? queue : name}`).sort();
       if (dimensions.join(',') !== expected.join(',')) {
         findings.push(violation(policy, `tracks the HySDS metric with dimensions [${dimensions.join(', ')}]; HySDS publishes [${expected.join(', ')}], so the policy never sees it`));

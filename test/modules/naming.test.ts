@@ -41,6 +41,10 @@ describe('naming', () => {
 
   it('names a queue\'s worker group <VENUE>-<queue>, the name HySDS scales', () => {
     expect(naming.workerGroup('job_worker-small')).toBe('pcm-ops-job_worker-small');
+    // The check rules read a group's queue back through the inverse, never by splitting it.
+    expect(naming.queueOfWorkerGroup(naming.workerGroup('job_worker-small'))).toBe('job_worker-small');
+    expect(naming.queueOfWorkerGroup('pcm-int-job_worker-small')).toBeUndefined();
+    expect(naming.queueOfWorkerGroup('pcm-ops-')).toBeUndefined();
   });
 
   it('names the harikiri queue <VENUE>-queue, the name HySDS workers look up, and its dead-letter queue', () => {
