@@ -34,6 +34,25 @@ export interface EnvironmentKeyProps {
   readonly grants?: readonly PolicyStatement[];
 }
 
+/** What a principal may do with the key: decrypt only, or also make data keys to encrypt. */
+export const KEY_USE_ACTIONS = {
+  decrypt: ['kms:Decrypt'],
+  encryptDecrypt: ['kms:Decrypt', 'kms:GenerateDataKey'],
+} as const satisfies Record<string, readonly string[]>;
+
+/**
+ * The environment key known by its ARN, as `<env>-compute` knows it (through its alias, which
+ * the naming module fixes): the statement a role of the environment needs to use it.
+ */
+export class EnvironmentKeyReference {
+  constructor(readonly arn: string) {}
+
+  /** Reading and writing what the key encrypts (objects, messages, items): decrypt and make data keys. */
+  grantEncryptDecrypt(sid: string): PolicyStatement {
+    return { Sid: sid, Effect: 'Allow', Action: KEY_USE_ACTIONS.encryptDecrypt, Resource: this.arn };
+  }
+}
+
 export class EnvironmentKey extends Construct {
   readonly key: KmsKey;
   /** The key's ARN, for policies and encryption settings. */

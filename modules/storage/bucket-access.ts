@@ -12,6 +12,7 @@
  * list; one action gives a string, a level gives its list. So a policy reads like what was asked.
  */
 import type { BucketPurpose, Naming } from '../naming';
+import { KEY_USE_ACTIONS } from '../iam/environment-key';
 import { accountRoot, type Conditions, type PolicyStatement, type Principal } from '../iam/policy';
 
 /** How far a grant on objects goes (`storage.sharedFrom.grants[].access` in the config). */
@@ -47,9 +48,9 @@ export const OBJECT_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
 
 /** Key actions per access level, used only through S3 (bucket keys encrypt per bucket, not per prefix). */
 export const KEY_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
-  read: ['kms:Decrypt'],
-  'read-write': ['kms:Decrypt', 'kms:GenerateDataKey'],
-  'read-write-delete': ['kms:Decrypt', 'kms:GenerateDataKey'],
+  read: KEY_USE_ACTIONS.decrypt,
+  'read-write': KEY_USE_ACTIONS.encryptDecrypt,
+  'read-write-delete': KEY_USE_ACTIONS.encryptDecrypt,
 };
 
 /** Whether `access` can write (and so needs data keys). */
@@ -135,10 +136,14 @@ export class BucketReference {
 
   constructor(readonly arn: string) {}
 
-  /** `<arn>/<prefix>*` per prefix; the form given (one or a list) is the form returned. */
-  objectArns(prefixes: Prefixes): string | string[] {
-    if (typeof prefixes === 'string') return `${this.arn}/${checkedPrefix(this.arn, prefixes)}*`;
-    return checkedPrefixes(this.arn, prefixes).map((p) => `${this.arn}/${p}*`);
+  /** `<arn>/<prefix>*`: the objects under one prefix (`''`, the default: every object). */
+  objectArn(prefix = ''): string {
+    return `${this.arn}/${checkedPrefix(this.arn, prefix)}*`;
+  }
+
+  /** `<arn>/<prefix>*` per prefix; an empty list is refused (it would grant nothing, or be read as everything). */
+  objectArns(prefixes: readonly string[]): string[] {
+    return checkedPrefixes(this.arn, prefixes).map((p) => this.objectArn(p));
   }
 
   /** Listing the bucket, under `prefixes` only when given (an `s3:prefix` condition). */
@@ -164,7 +169,9 @@ export class BucketReference {
   /** Exactly these rights under `prefixes`, where no level fits (CNES reads and deletes the CNM-S it polls). */
   grantObjects(sid: string, rights: ObjectRight | readonly ObjectRight[], prefixes: Prefixes, grantee?: AccountGrantee): PolicyStatement {
     if (typeof rights !== 'string' && rights.length === 0) throw new Error(`${sid}: no right to grant on ${this.arn}`);
-    return this.statement(sid, objectActions(rights), this.objectArns(prefixes), grantee);
+    // The form given (one prefix or a list) is the form the statement's Resource takes.
+    const resource = typeof prefixes === 'string' ? this.objectArn(prefixes) : this.objectArns(prefixes);
+    return this.statement(sid, objectActions(rights), resource, grantee);
   }
 
   private statement(sid: string, action: string | string[], resource: string | string[], grantee: AccountGrantee | undefined, condition?: Conditions): PolicyStatement {

@@ -24,7 +24,7 @@ export function grantToPartners(config: EnvironmentConfig, naming: Naming, bucke
     messages.grantObjects('CnesReadsAndDeletesCnmS', partner, ['read', 'delete'], PREFIXES.cnmS);
     messages.grantPut('CnesWritesCnmR', partner, PREFIXES.cnmR);
     // The consumer's records sit inside cnm-r/; CNES must not be able to forge or replace them.
-    messages.addToResourcePolicy({ Sid: 'CnesNeverWritesRecords', Effect: 'Deny', Principal: principalOf(partner), Action: 's3:PutObject', Resource: messages.reference.objectArns(PREFIXES.cnmRRecords) });
+    messages.addToResourcePolicy({ Sid: 'CnesNeverWritesRecords', Effect: 'Deny', Principal: principalOf(partner), Action: 's3:PutObject', Resource: messages.reference.objectArn(PREFIXES.cnmRRecords) });
   }
 }
 
