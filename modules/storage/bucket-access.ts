@@ -24,6 +24,8 @@ const OBJECT_RIGHTS = {
   put: 's3:PutObject',
   delete: 's3:DeleteObject',
   abortUpload: 's3:AbortMultipartUpload',
+  /** Resuming a multipart upload: which parts arrived (Step Functions' result writer needs it). */
+  listUploadParts: 's3:ListMultipartUploadParts',
 } as const;
 export type ObjectRight = keyof typeof OBJECT_RIGHTS;
 
