@@ -19,9 +19,9 @@ import { EnvironmentKey } from '../modules/iam/environment-key';
 import { IdempotencyTable } from '../modules/messaging/idempotency-table';
 import { FailureQueue, MessageQueue } from '../modules/messaging/message-queue';
 import { PREFIXES, type Channel } from '../modules/naming';
-import { grantToPartners, partnerKeyStatements } from '../modules/storage/partner-grants';
+import { grantKeyToPartners, grantToPartners } from '../modules/storage/partner-grants';
 import { SecureBucket } from '../modules/storage/secure-bucket';
-import { grantsOnOwner, grantToConsumers, keyPolicyStatements } from '../modules/storage/storage-grants';
+import { grantKeyToConsumers, grantsOnOwner, grantToConsumers } from '../modules/storage/storage-grants';
 import { supportsConditionalBucketPolicies, type AwsTarget } from './aws-target';
 import { EnvironmentStack } from './environment-stack';
 
@@ -61,7 +61,6 @@ export class DataStack extends EnvironmentStack {
   constructor(scope: Construct, config: EnvironmentConfig, props: DataStackProps) {
     super(scope, config, 'data', props.target);
     const naming = this.naming;
-    const { region } = config.aws;
     const { daac, cnes } = config.cnm;
     const protectData = config.protection.deletionProtection;
     const grants = grantsOnOwner(config, props.peers);
@@ -74,8 +73,10 @@ export class DataStack extends EnvironmentStack {
       logs: true,
       // <env>-compute's worker fleets and Batch encrypt their volumes with this key.
       launchingServices: true,
-      grants: [...keyPolicyStatements(grants, region), ...partnerKeyStatements(config, naming)],
     });
+    // Other environments' use of the key through S3 (storage.sharedFrom), then the archive partners'.
+    grantKeyToConsumers(grants, this.key);
+    grantKeyToPartners(config, naming, this.key);
     const kmsKeyArn = this.key.arn;
 
     // ---- Buckets --------------------------------------------------------------------------

@@ -12,8 +12,7 @@
  * list; one action gives a string, a level gives its list. So a policy reads like what was asked.
  */
 import type { BucketPurpose, Naming } from '../naming';
-import { KEY_USE_ACTIONS } from '../iam/environment-key';
-import { accountRoot, type Conditions, type PolicyStatement, type Principal } from '../iam/policy';
+import { principalOf, type AccountGrantee, type Conditions, type PolicyStatement } from '../iam/policy';
 
 /** How far a grant on objects goes (`storage.sharedFrom.grants[].access` in the config). */
 export type Access = 'read' | 'read-write' | 'read-write-delete';
@@ -48,34 +47,13 @@ export const OBJECT_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
   'read-write-delete': ACCESS_RIGHTS['read-write-delete'].map((r) => OBJECT_RIGHTS[r]),
 };
 
-/** Key actions per access level, used only through S3 (bucket keys encrypt per bucket, not per prefix). */
-export const KEY_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
-  read: KEY_USE_ACTIONS.decrypt,
-  'read-write': KEY_USE_ACTIONS.encryptDecrypt,
-  'read-write-delete': KEY_USE_ACTIONS.encryptDecrypt,
-};
-
 /** Whether `access` can write (and so needs data keys). */
 export const writes = (access: Access): boolean => access !== 'read';
 
-/** Another AWS account, granted through a resource policy (its root: the account delegates through IAM). */
-export interface AccountGrantee {
-  /** The 12-digit account id; never `*` (a bucket grant to everyone is not a grant). */
-  readonly accountId: string;
-  /** The ARN partition (Naming.partition); accounts never span partitions. */
-  readonly partition: string;
-}
+export type { AccountGrantee } from '../iam/policy';
 
 /** One key prefix (`''`: the whole bucket) or a list of them. */
 export type Prefixes = string | readonly string[];
-
-/** The principal of a resource-policy statement for `grantee`; refuses anything but one account. */
-export function principalOf(grantee: AccountGrantee): Principal {
-  if (!/^\d{12}$/.test(grantee.accountId)) {
-    throw new Error(`bucket grant: grantee.accountId must be a 12-digit AWS account id, found "${grantee.accountId}" (a grant to "*" or a malformed account would open the bucket to anyone)`);
-  }
-  return { AWS: accountRoot(grantee.accountId, grantee.partition) };
-}
 
 function checkedPrefix(bucketArn: string, prefix: string): string {
   if (prefix.includes('*') || prefix.startsWith('/')) {
@@ -92,21 +70,6 @@ function checkedPrefixes(bucketArn: string, prefixes: readonly string[]): readon
 /** The S3 action of one right (a string) or of several (a list), in the order given. */
 export function objectActions(rights: ObjectRight | readonly ObjectRight[]): string | string[] {
   return typeof rights === 'string' ? OBJECT_RIGHTS[rights] : rights.map((r) => OBJECT_RIGHTS[r]);
-}
-
-/**
- * The key's use bound to the buckets a grant is for: S3 passes the bucket's ARN as encryption
- * context (with bucket keys; the object's ARN without), so a grant for the dataset bucket cannot
- * decrypt the archive bucket's objects through another path.
- */
-export function s3EncryptionContext(bucketArns: readonly string[]): Record<string, string[]> {
-  return { 'kms:EncryptionContext:aws:s3:arn': bucketArns.flatMap((arn) => [arn, `${arn}/*`]) };
-}
-
-/** A key's use through S3 only, and only for these buckets (their encryption context). */
-export function keyThroughS3(region: string, bucketArns: readonly string[]): Conditions {
-  if (bucketArns.length === 0) throw new Error('key grant through S3: no bucket named; the key would be usable for every bucket of the account');
-  return { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` }, StringLike: s3EncryptionContext(bucketArns) };
 }
 
 /**
@@ -128,7 +91,7 @@ export function grantListBuckets(sid: string, bucketArns: readonly string[]): Po
  * A bucket known by its ARN, as `<env>-compute` and other environments know `<env>-data`'s
  * buckets (through the naming module). Each `grant*` returns one statement: for the caller's own
  * roles without `grantee`, for a bucket policy with one (the other account as principal).
- * The key is granted separately (`keyThroughS3`, the key policy and the role's key statement):
+ * The key is granted separately (EnvironmentKey.grantThroughS3 and the role's key statement):
  * a bucket's key belongs to its owner's account, whose key policy must agree.
  */
 export class BucketReference {

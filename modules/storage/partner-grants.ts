@@ -5,8 +5,8 @@
  */
 import type { EnvironmentConfig, SharedBucket } from '../../config-generator/schema';
 import { PREFIXES, type Naming } from '../naming';
-import { KEY_ACTIONS, keyThroughS3, principalOf } from './bucket-access';
-import { partnerPrincipals, type PolicyStatement } from '../iam/policy';
+import { keyThroughS3, type EnvironmentKey } from '../iam/environment-key';
+import { partnerPrincipals, principalOf } from '../iam/policy';
 import type { SecureBucket } from './secure-bucket';
 
 /** Adds the DAAC's and CNES's grants to the archive and messages buckets' policies. */
@@ -28,15 +28,14 @@ export function grantToPartners(config: EnvironmentConfig, naming: Naming, bucke
   }
 }
 
-/** Key policy statements for the DAAC and CNES. */
-export function partnerKeyStatements(config: EnvironmentConfig, naming: Naming): PolicyStatement[] {
+/** Adds the DAAC's and CNES's use of the key to its key policy. */
+export function grantKeyToPartners(config: EnvironmentConfig, naming: Naming, key: EnvironmentKey): void {
   const { region } = naming.identity;
-  const statements: PolicyStatement[] = [];
   const { daac, cnes } = config.cnm;
   const account = (accountId: string) => principalOf({ accountId, partition: naming.partition });
   if (daac) {
     const publishers = partnerPrincipals(daac.publisherPrincipals);
-    statements.push({
+    key.addToResourcePolicy({
       Sid: 'DaacPublishesCnmR',
       Effect: 'Allow',
       Principal: publishers.Principal,
@@ -44,9 +43,9 @@ export function partnerKeyStatements(config: EnvironmentConfig, naming: Naming):
       Resource: '*',
       Condition: { ...publishers.Condition, StringEquals: { 'kms:ViaService': `sns.${region}.amazonaws.com` } },
     });
-    statements.push({ Sid: 'DaacReadsArchives', Effect: 'Allow', Principal: account(daac.accountId), Action: 'kms:Decrypt', Resource: '*', Condition: keyThroughS3(region, [naming.bucketArn('archive')]) });
+    key.addToResourcePolicy({ Sid: 'DaacReadsArchives', Effect: 'Allow', Principal: account(daac.accountId), Action: 'kms:Decrypt', Resource: '*', Condition: keyThroughS3(region, [naming.bucketArn('archive')]) });
     if (daac.cnmS.stream === 'stand-in') {
-      statements.push({
+      key.addToResourcePolicy({
         Sid: 'DaacReadsStandInStream',
         Effect: 'Allow',
         Principal: account(daac.accountId),
@@ -56,16 +55,6 @@ export function partnerKeyStatements(config: EnvironmentConfig, naming: Naming):
       });
     }
   }
-  if (cnes) {
-    statements.push({
-      Sid: 'CnesExchangesMessages',
-      Effect: 'Allow',
-      Principal: account(cnes.accountId),
-      Action: KEY_ACTIONS['read-write'],
-      Resource: '*',
-      // Its CNM exchange in the messages bucket, and the archives it fetches.
-      Condition: keyThroughS3(region, [naming.bucketArn('messages'), naming.bucketArn('archive')]),
-    });
-  }
-  return statements;
+  // Its CNM exchange in the messages bucket, and the archives it fetches.
+  if (cnes) key.grantThroughS3('CnesExchangesMessages', { accountId: cnes.accountId, partition: naming.partition }, 'read-write', [naming.bucketArn('messages'), naming.bucketArn('archive')]);
 }

@@ -8,8 +8,9 @@
  */
 import type { EnvironmentConfig, SharedBucket } from '../../config-generator/schema';
 import { Naming } from '../naming';
+import { KEY_ACTIONS, keyThroughS3, type EnvironmentKey } from '../iam/environment-key';
 import { sid, type PolicyStatement } from '../iam/policy';
-import { BucketReference, KEY_ACTIONS, keyThroughS3, principalOf, writes, type Access } from './bucket-access';
+import { BucketReference, writes, type Access } from './bucket-access';
 import type { SecureBucket } from './secure-bucket';
 
 export type { Access } from './bucket-access';
@@ -66,10 +67,10 @@ export function grantToConsumers(grants: readonly StorageGrant[], buckets: Reado
 }
 
 /**
- * The owner's key policy statements: each consumer account may use the key through S3 only,
- * with the widest access it holds on any bucket.
+ * Adds the consumers' use of the owner's key to its key policy: each consumer account through S3
+ * only, for the buckets it was granted, with the widest access it holds on any of them.
  */
-export function keyPolicyStatements(grants: readonly StorageGrant[], region: string): PolicyStatement[] {
+export function grantKeyToConsumers(grants: readonly StorageGrant[], key: EnvironmentKey): void {
   const widest = new Map<string, { consumer: string; access: Access; buckets: Set<string>; partition: string }>();
   for (const g of grants) {
     const seen = widest.get(g.consumerAccountId) ?? { consumer: g.consumer, access: g.access, buckets: new Set<string>(), partition: g.owner.partition };
@@ -77,14 +78,9 @@ export function keyPolicyStatements(grants: readonly StorageGrant[], region: str
     seen.buckets.add(g.owner.bucketArn(g.bucket));
     widest.set(g.consumerAccountId, seen);
   }
-  return [...widest].map(([account, { consumer, access, buckets, partition }]) => ({
-    Sid: sid('shared', consumer, 'through', 's3'),
-    Effect: 'Allow',
-    Principal: principalOf({ accountId: account, partition }),
-    Action: KEY_ACTIONS[access],
-    Resource: '*',
-    Condition: keyThroughS3(region, [...buckets]),
-  }));
+  for (const [accountId, { consumer, access, buckets, partition }] of widest) {
+    key.grantThroughS3(sid('shared', consumer, 'through', 's3'), { accountId, partition }, access, [...buckets]);
+  }
 }
 
 /**

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { ownBucketStatements } from '../../modules/iam/cluster-permissions';
-import { EnvironmentKeyReference } from '../../modules/iam/environment-key';
+import { EnvironmentKey, EnvironmentKeyReference, KEY_ACTIONS, keyThroughS3 } from '../../modules/iam/environment-key';
 import { IdempotencyTableReference } from '../../modules/messaging/idempotency-table';
-import type { Naming } from '../../modules/naming';
-import { BucketReference, KEY_ACTIONS, keyThroughS3, OBJECT_ACTIONS, type Access } from '../../modules/storage/bucket-access';
+import { Naming } from '../../modules/naming';
+import { BucketReference, OBJECT_ACTIONS, type Access } from '../../modules/storage/bucket-access';
 import { SecureBucket, type SecureBucketProps } from '../../modules/storage/secure-bucket';
 import type { StackJson } from '../support/synth';
 
@@ -178,5 +178,42 @@ describe('SecureBucket grants', () => {
 
   it('fails on a grant to everyone', () => {
     expect(() => synth(base, (b) => b.grantRead('R', { accountId: '*', partition: 'aws' }, 'x/'))).toThrow(/12-digit AWS account id, found "\*"/);
+  });
+});
+
+describe('EnvironmentKey grants', () => {
+  const naming = new Naming({ project: 'pcm', environment: 'keytest', accountId: '210987654321', region: 'eu-west-3' });
+
+  function keyPolicy(grant: (key: EnvironmentKey) => void): StackJson {
+    const outdir = mkdtempSync(join(tmpdir(), 'pcm-key-access-'));
+    const app = new App({ outdir });
+    const stack = new TerraformStack(app, 'key');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-3' });
+    grant(new EnvironmentKey(stack, 'k', { naming }));
+    app.synth();
+    const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'key', 'cdk.tf.json'), 'utf8'));
+    return JSON.parse((Object.values(json.resource.aws_kms_key)[0] as StackJson).policy);
+  }
+
+  it("adds another account's use through S3 to the key policy, for the named buckets and as far as its access needs", () => {
+    const policy = keyPolicy((key) => {
+      key.grantThroughS3('ReaderThroughS3', partner, 'read', [ARN]);
+      key.grantThroughS3('WriterThroughS3', { accountId: '123456789013', partition: 'aws' }, 'read-write', [ARN]);
+    });
+    expect(policy.Statement.map((s: StackJson) => s.Sid)).toEqual(['AccountAdministersKeyThroughIam', 'ReaderThroughS3', 'WriterThroughS3']);
+    expect(policy.Statement[1]).toEqual({
+      Sid: 'ReaderThroughS3',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+      Action: ['kms:Decrypt'],
+      Resource: '*',
+      Condition: keyThroughS3('eu-west-3', [ARN]),
+    });
+    expect(policy.Statement[2].Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+  });
+
+  it('fails on a key grant to everyone or without a bucket', () => {
+    expect(() => keyPolicy((key) => key.grantThroughS3('All', { accountId: '*', partition: 'aws' }, 'read', [ARN]))).toThrow(/12-digit AWS account id, found "\*"/);
+    expect(() => keyPolicy((key) => key.grantThroughS3('None', partner, 'read', []))).toThrow(/no bucket named/);
   });
 });
