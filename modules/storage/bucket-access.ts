@@ -1,7 +1,7 @@
 /**
- * Who may do what with a bucket's objects, written one way. Every S3 permission the kit gives,
- * to its own roles (identity policies) or to other accounts (bucket policies), is a statement
- * made here, from one table of access levels.
+ * Who may do what with a bucket's objects, written one way: the grants on the environments'
+ * buckets, to the kit's own roles (identity policies) and to other accounts (bucket policies),
+ * are statements made here, from one table of access levels.
  *
  * The data stack owns the buckets and the compute stack finds them by name (no cross-stack
  * references), so a grant has two faces: `BucketReference`, a bucket known by its name, returns
@@ -56,8 +56,8 @@ export type { AccountGrantee } from '../iam/policy';
 export type Prefixes = string | readonly string[];
 
 function checkedPrefix(bucketArn: string, prefix: string): string {
-  if (prefix.includes('*') || prefix.startsWith('/')) {
-    throw new Error(`bucket grant on ${bucketArn}: prefix "${prefix}" must be a plain key prefix such as "products/" (no "*", no leading "/"); the grant adds the "*" itself`);
+  if (/[*?]/.test(prefix) || prefix.startsWith('/')) {
+    throw new Error(`bucket grant on ${bucketArn}: prefix "${prefix}" must be a plain key prefix such as "products/" (no "*" or "?", which IAM reads as wildcards, no leading "/"); the grant adds the "*" itself`);
   }
   return prefix;
 }

@@ -43,6 +43,7 @@ export function grantKeyToPartners(config: EnvironmentConfig, naming: Naming, ke
       Resource: '*',
       Condition: { ...publishers.Condition, StringEquals: { 'kms:ViaService': `sns.${region}.amazonaws.com` } },
     });
+    // Decrypt only, through S3, for the archive bucket: the DAAC reads the archives a CNM-S points to.
     key.addToResourcePolicy({ Sid: 'DaacReadsArchives', Effect: 'Allow', Principal: account(daac.accountId), Action: 'kms:Decrypt', Resource: '*', Condition: keyThroughS3(region, [naming.bucketArn('archive')]) });
     if (daac.cnmS.stream === 'stand-in') {
       key.addToResourcePolicy({

@@ -80,6 +80,7 @@ describe('BucketReference grants', () => {
 
   it('fails on a prefix that is a pattern or starts with a slash', () => {
     expect(() => bucket.grantRead('R', 'products/*')).toThrow(/prefix "products\/\*" must be a plain key prefix/);
+    expect(() => bucket.grantAccess('Rw', 'read-write', ['ok/', 'l?/'])).toThrow(/prefix "l\?\/" must be a plain key prefix .*wildcards/);
     expect(() => bucket.grantRead('R', ['/products/'])).toThrow(/prefix "\/products\/" must be a plain key prefix/);
   });
 
