@@ -67,7 +67,8 @@ const NONCURRENT_VERSION_DAYS = 30;
 const INCOMPLETE_UPLOAD_DAYS = 7;
 
 export class SecureBucket extends Construct {
-  readonly bucket: S3Bucket;
+  // Not exposed: others get behaviour (grant*, addToResourcePolicy) and typed attributes, not the raw resource.
+  private readonly bucket: S3Bucket;
   readonly name: string;
   readonly arn: string;
   /** The Terraform id (the name, known only once the bucket exists: use it to order after it). */
