@@ -157,7 +157,7 @@ export const RULES: readonly Rule[] = [
     level: 'error',
     info: 'No policy allows Action "*" or NotAction.',
     explanation: 'Every action of every service is administrator access, present and future.',
-    fix: 'List the actions the role calls (see modules/iam/policy.ts and modules/storage/storage-grants.ts).',
+    fix: 'List the actions the role calls (see the grant methods in modules/storage/bucket-access.ts and modules/iam/policy.ts).',
     check: iamWildcardAction,
   },
   {

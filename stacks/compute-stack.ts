@@ -30,6 +30,7 @@ import { ClusterSecurity, JENKINS_PORTS } from '../modules/compute/cluster-secur
 import { CoreInstance } from '../modules/compute/core-instance';
 import { clusterConfigDenied, DEFAULT_PROVISIONING_TIMEOUT_MINUTES, HysdsProvisioning, provisioningStatements } from '../modules/compute/hysds-provisioning';
 import { metadataPolicy } from '../modules/compute/instance-metadata';
+import { EnvironmentKeyReference } from '../modules/iam/environment-key';
 import { InstanceRole } from '../modules/iam/instance-role';
 import { MessageLambdas, mozartTlsVariables } from '../modules/messaging/message-lambdas';
 import { MessageQueue } from '../modules/messaging/message-queue';
@@ -210,7 +211,7 @@ export class ComputeStack extends EnvironmentStack {
         // Which group an instance is in; Describe calls cannot be scoped to resources.
         { Sid: 'FindsWorkerGroup', Effect: 'Allow', Action: 'autoscaling:DescribeAutoScalingInstances', Resource: '*' },
         { Sid: 'RetiresIdleWorkers', Effect: 'Allow', Action: 'autoscaling:TerminateInstanceInAutoScalingGroup', Resource: groupNames.map((g) => workerGroupArn(naming, g)) },
-        { Sid: 'UsesEnvironmentKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn },
+        new EnvironmentKeyReference(kmsKeyArn).grantEncryptDecrypt('UsesEnvironmentKey'),
       ],
       logRetentionDays: opsLike ? 365 : 30,
       kmsKeyArn,

@@ -19,10 +19,9 @@ import { EnvironmentKey } from '../modules/iam/environment-key';
 import { IdempotencyTable } from '../modules/messaging/idempotency-table';
 import { FailureQueue, MessageQueue } from '../modules/messaging/message-queue';
 import { PREFIXES, type Channel } from '../modules/naming';
-import { archiveStatements, messagesStatements, partnerKeyStatements } from '../modules/storage/partner-grants';
-import type { PolicyStatement } from '../modules/iam/policy';
+import { grantKeyToPartners, grantToPartners } from '../modules/storage/partner-grants';
 import { SecureBucket } from '../modules/storage/secure-bucket';
-import { bucketPolicyStatements, grantsOnOwner, keyPolicyStatements } from '../modules/storage/storage-grants';
+import { grantKeyToConsumers, grantsOnOwner, grantToConsumers } from '../modules/storage/storage-grants';
 import { supportsConditionalBucketPolicies, type AwsTarget } from './aws-target';
 import { EnvironmentStack } from './environment-stack';
 
@@ -62,7 +61,6 @@ export class DataStack extends EnvironmentStack {
   constructor(scope: Construct, config: EnvironmentConfig, props: DataStackProps) {
     super(scope, config, 'data', props.target);
     const naming = this.naming;
-    const { region } = config.aws;
     const { daac, cnes } = config.cnm;
     const protectData = config.protection.deletionProtection;
     const grants = grantsOnOwner(config, props.peers);
@@ -75,18 +73,13 @@ export class DataStack extends EnvironmentStack {
       logs: true,
       // <env>-compute's worker fleets and Batch encrypt their volumes with this key.
       launchingServices: true,
-      grants: [...keyPolicyStatements(grants, region), ...partnerKeyStatements(config, naming)],
     });
+    // Other environments' use of the key through S3 (storage.sharedFrom), then the archive partners'.
+    grantKeyToConsumers(grants, this.key);
+    grantKeyToPartners(config, naming, this.key);
     const kmsKeyArn = this.key.arn;
 
     // ---- Buckets --------------------------------------------------------------------------
-    const statementsFor: Record<SharedBucket, PolicyStatement[]> = {
-      dataset: bucketPolicyStatements(grants, 'dataset'),
-      archive: [...bucketPolicyStatements(grants, 'archive'), ...archiveStatements(config, naming)],
-      messages: [...bucketPolicyStatements(grants, 'messages'), ...messagesStatements(config, naming)],
-      triage: bucketPolicyStatements(grants, 'triage'),
-      code: bucketPolicyStatements(grants, 'code'),
-    };
     const temporary = KIND_TRAITS[config.environment.kind].temporary;
     const conditionalPolicies = supportsConditionalBucketPolicies(props.target ?? {});
     this.accessLogs = new AccessLogBucket(this, 'access-logs', {
@@ -108,7 +101,6 @@ export class DataStack extends EnvironmentStack {
         expireAfterDays: purpose === 'triage' ? TRIAGE_EXPIRY_DAYS : undefined,
         // A temporary environment's data goes with it.
         expireOn: temporary ? config.protection.lifetime?.expiresOn : undefined,
-        statements: statementsFor[purpose],
         denyInsecureTransport: conditionalPolicies,
         denyOtherKeys: conditionalPolicies,
         accessLogs: { targetBucket: this.accessLogs.id, prefix: `${purpose}/`, dependsOn: [this.accessLogs.policy] },
@@ -120,6 +112,9 @@ export class DataStack extends EnvironmentStack {
       triage: bucket('triage'),
       code: bucket('code'),
     };
+    // Other environments' grants (storage.sharedFrom), then the archive partners'.
+    grantToConsumers(grants, this.buckets);
+    grantToPartners(config, naming, this.buckets);
 
     // ---- Channels -------------------------------------------------------------------------
     const notifications = new BucketNotifications(this, 'notifications');

@@ -17,7 +17,9 @@ import { CAMPAIGN_SUBMIT_DEFAULTS, campaignSubmitEnvironment } from '../../lambd
 import { BundledFunction, type BundledFunctionVpc } from '../lambda/bundled-function';
 import { LEDGER_KEYS, RETRY_INDEX } from '../../lib/campaign/ledger-keys';
 import type { Naming } from '../naming';
+import { EnvironmentKeyReference } from '../iam/environment-key';
 import { policyJson, trustPolicyJson, type PolicyStatement } from '../iam/policy';
+import { BucketReference } from '../storage/bucket-access';
 import { CampaignEvents } from './campaign-events';
 import { campaignDefinition } from './definitions';
 import { campaignNames, type CampaignNames } from './names';
@@ -91,7 +93,8 @@ export class CampaignEngine extends Construct {
     const { naming, kmsKeyArn } = props;
     const names = (this.names = campaignNames(naming));
     const { region, accountId } = naming.identity;
-    const dataset = naming.bucketArn('dataset');
+    const dataset = BucketReference.of(naming, 'dataset');
+    const key = new EnvironmentKeyReference(kmsKeyArn);
 
     this.ledger = new DynamodbTable(this, 'ledger', {
       name: names.ledgerTable,
@@ -137,15 +140,10 @@ export class CampaignEngine extends Construct {
     this.statements = [
       { Sid: 'WritesLedger', Effect: 'Allow', Action: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:GetItem'], Resource: names.ledgerTableArn },
       // Inventories and results live in the environment's dataset bucket.
-      { Sid: 'ReadsInventories', Effect: 'Allow', Action: 's3:GetObject', Resource: `${dataset}/*` },
-      { Sid: 'ListsInventories', Effect: 'Allow', Action: 's3:ListBucket', Resource: dataset },
-      {
-        Sid: 'WritesResults',
-        Effect: 'Allow',
-        Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-        Resource: `${dataset}/${names.resultPrefix}/*`,
-      },
-      { Sid: 'UsesEnvironmentKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn },
+      dataset.grantRead('ReadsInventories', ''),
+      dataset.grantList('ListsInventories'),
+      dataset.grantObjects('WritesResults', ['put', 'abortUpload', 'listUploadParts'], `${names.resultPrefix}/`),
+      key.grantEncryptDecrypt('UsesEnvironmentKey'),
       { Sid: 'SubmitsCampaignJobs', Effect: 'Allow', Action: 'batch:SubmitJob', Resource: names.batchArns(props.jobQueues, props.jobDefinitions) },
       // HySDS chunks: this one function, no other.
       { Sid: 'InvokesCampaignSubmit', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [names.submitFunctionArn, `${names.submitFunctionArn}:*`] },
@@ -184,8 +182,8 @@ export class CampaignEngine extends Construct {
       { Sid: 'ReadsLedger', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: [names.ledgerTableArn, `${names.ledgerTableArn}/index/${RETRY_INDEX}`] },
       // Row and summary move together (TransactWriteItems needs UpdateItem on the table).
       { Sid: 'MovesRows', Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: names.ledgerTableArn },
-      { Sid: 'WritesRetryInventories', Effect: 'Allow', Action: 's3:PutObject', Resource: `${dataset}/${names.retryPrefix}*` },
-      { Sid: 'UsesEnvironmentKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn },
+      dataset.grantPut('WritesRetryInventories', names.retryPrefix),
+      key.grantEncryptDecrypt('UsesEnvironmentKey'),
       // The next pass of the campaign state machine; itself, once per campaign, when scheduled.
       { Sid: 'StartsPasses', Effect: 'Allow', Action: 'states:StartExecution', Resource: [names.stateMachineArn, names.retryStateMachineArn] },
       DELIVERS_LOGS,
@@ -240,10 +238,10 @@ export class CampaignEngine extends Construct {
       // Row succeeded -> missing, then the summary's counters and progress.
       { Sid: 'MovesRows', Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: names.ledgerTableArn },
       // headObject needs s3:GetObject; expected outputs live in the environment's dataset bucket.
-      { Sid: 'ChecksOutputs', Effect: 'Allow', Action: 's3:GetObject', Resource: `${dataset}/*` },
+      dataset.grantRead('ChecksOutputs', ''),
       // Without ListBucket a missing key answers 403, not 404, and would fail the run instead of marking the row.
-      { Sid: 'TellsMissingOutputs', Effect: 'Allow', Action: 's3:ListBucket', Resource: dataset },
-      { Sid: 'UsesEnvironmentKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn },
+      dataset.grantList('TellsMissingOutputs'),
+      key.grantEncryptDecrypt('UsesEnvironmentKey'),
       // Continues as a new execution of itself before the history quota.
       { Sid: 'ContinuesAsNew', Effect: 'Allow', Action: 'states:StartExecution', Resource: names.verifyStateMachineArn },
       DELIVERS_LOGS,

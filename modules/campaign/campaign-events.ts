@@ -10,6 +10,7 @@ import { BATCH_EVENT, CAMPAIGN_EVENTS_ENV } from '../../lambdas/campaign-events/
 import { BundledFunction } from '../lambda/bundled-function';
 import { FailureQueue } from '../messaging/message-queue';
 import type { Naming } from '../naming';
+import { EnvironmentKeyReference } from '../iam/environment-key';
 import type { PolicyStatement } from '../iam/policy';
 import type { CampaignNames } from './names';
 
@@ -48,7 +49,7 @@ export class CampaignEvents extends Construct {
       // One UpdateItem per row and one per summary: nothing else, on the ledger alone.
       { Sid: 'MovesLedgerRows', Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: names.ledgerTableArn },
       // The ledger is encrypted with the environment key.
-      { Sid: 'UsesLedgerKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn },
+      new EnvironmentKeyReference(kmsKeyArn).grantEncryptDecrypt('UsesLedgerKey'),
     ];
     this.function = new BundledFunction(this, 'function', {
       lambda: 'campaign-events',

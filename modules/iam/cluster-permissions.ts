@@ -3,34 +3,36 @@
  * far as the role needs it), its key through S3 and SQS, the shared buckets it was granted, the
  * HySDS autoscaling metric, and for workers the self-termination path.
  */
+import { ACCESS_RIGHTS, BucketReference, grantListBuckets, grantObjectsIn } from '../storage/bucket-access';
 import type { BucketPurpose, Naming } from '../naming';
+import { EnvironmentKeyReference } from './environment-key';
 import type { PolicyStatement } from './policy';
 
-type BucketAccess = Partial<Record<BucketPurpose, 'read' | 'read-write'>>;
+/**
+ * A role's access to each of its environment's own buckets, whole buckets. Writing there includes
+ * deleting (HySDS replaces and cleans up its own products, bundles and triage).
+ */
+type BucketAccess = Partial<Record<BucketPurpose, 'read' | 'read-write-delete'>>;
 
 /** Core instances run ingest and publish jobs (factotum) and serve the catalogs. */
-export const CORE_BUCKETS: BucketAccess = { dataset: 'read-write', archive: 'read-write', triage: 'read-write', code: 'read-write', messages: 'read' };
+export const CORE_BUCKETS: BucketAccess = { dataset: 'read-write-delete', archive: 'read-write-delete', triage: 'read-write-delete', code: 'read-write-delete', messages: 'read' };
 /** Workers read their bundle, write products, archives and triage. */
-export const WORKER_BUCKETS: BucketAccess = { dataset: 'read-write', archive: 'read-write', triage: 'read-write', code: 'read' };
+export const WORKER_BUCKETS: BucketAccess = { dataset: 'read-write-delete', archive: 'read-write-delete', triage: 'read-write-delete', code: 'read' };
 /** Jenkins builds and publishes job containers and bundles: the code bucket only. */
-export const CI_BUCKETS: BucketAccess = { code: 'read-write' };
+export const CI_BUCKETS: BucketAccess = { code: 'read-write-delete' };
 /** Batch hosts run PGE containers that read inputs and write products. */
-export const BATCH_BUCKETS: BucketAccess = { dataset: 'read-write', triage: 'read-write', code: 'read' };
+export const BATCH_BUCKETS: BucketAccess = { dataset: 'read-write-delete', triage: 'read-write-delete', code: 'read' };
 
-const OBJECT_ACTIONS = {
-  read: ['s3:GetObject'],
-  'read-write': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-};
-
+/** One statement per access level over all the buckets at that level (IAM caps a role policy's size). */
 export function ownBucketStatements(naming: Naming, access: BucketAccess, kmsKeyArn: string): PolicyStatement[] {
-  const entries = Object.entries(access) as [BucketPurpose, 'read' | 'read-write'][];
+  const entries = Object.entries(access) as [BucketPurpose, 'read' | 'read-write-delete'][];
   return [
-    { Sid: 'ListOwnBuckets', Effect: 'Allow', Action: 's3:ListBucket', Resource: entries.map(([b]) => naming.bucketArn(b)) },
-    ...(['read', 'read-write'] as const).flatMap((level): PolicyStatement[] => {
-      const buckets = entries.filter(([, a]) => a === level).map(([b]) => `${naming.bucketArn(b)}/*`);
-      return buckets.length ? [{ Sid: level === 'read' ? 'ReadOwnObjects' : 'ReadWriteOwnObjects', Effect: 'Allow', Action: OBJECT_ACTIONS[level], Resource: buckets }] : [];
+    grantListBuckets('ListOwnBuckets', entries.map(([b]) => naming.bucketArn(b))),
+    ...(['read', 'read-write-delete'] as const).flatMap((level): PolicyStatement[] => {
+      const objects = entries.filter(([, a]) => a === level).map(([b]) => BucketReference.of(naming, b).objectArn());
+      return objects.length ? [grantObjectsIn(level === 'read' ? 'ReadOwnObjects' : 'ReadWriteOwnObjects', ACCESS_RIGHTS[level], objects)] : [];
     }),
-    { Sid: 'UseEnvironmentKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn },
+    new EnvironmentKeyReference(kmsKeyArn).grantEncryptDecrypt('UseEnvironmentKey'),
   ];
 }
 

@@ -4,9 +4,11 @@
  */
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Naming } from '../naming';
-import { accountRoot, policyJson, sid, type PolicyStatement } from './policy';
+import type { Access } from '../storage/bucket-access';
+import { accountRoot, policyJson, principalOf, sid, type AccountGrantee, type Conditions, type PolicyStatement } from './policy';
 
 export interface EnvironmentKeyProps {
   readonly naming: Naming;
@@ -30,36 +32,95 @@ export interface EnvironmentKeyProps {
    * @default false
    */
   readonly launchingServices?: boolean;
-  /** Grants to other accounts (the DAAC, CNES, consumers of shared buckets). @default none */
-  readonly grants?: readonly PolicyStatement[];
+}
+
+/** What a principal may do with the key: decrypt only, or also make data keys to encrypt. */
+export const KEY_USE_ACTIONS = {
+  decrypt: ['kms:Decrypt'],
+  encryptDecrypt: ['kms:Decrypt', 'kms:GenerateDataKey'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** Key actions per bucket access level, used only through S3 (bucket keys encrypt per bucket, not per prefix). */
+export const KEY_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
+  read: KEY_USE_ACTIONS.decrypt,
+  'read-write': KEY_USE_ACTIONS.encryptDecrypt,
+  'read-write-delete': KEY_USE_ACTIONS.encryptDecrypt,
+};
+
+/**
+ * The key's use bound to the buckets a grant is for: S3 passes the bucket's ARN as encryption
+ * context (with bucket keys; the object's ARN without), so a grant for the dataset bucket cannot
+ * decrypt the archive bucket's objects through another path.
+ */
+export function s3EncryptionContext(bucketArns: readonly string[]): Record<string, string[]> {
+  return { 'kms:EncryptionContext:aws:s3:arn': bucketArns.flatMap((arn) => [arn, `${arn}/*`]) };
+}
+
+/** A key's use through S3 only, and only for these buckets (their encryption context). */
+export function keyThroughS3(region: string, bucketArns: readonly string[]): Conditions {
+  if (bucketArns.length === 0) throw new Error('key grant through S3: no bucket named; the key would serve every bucket of the account');
+  return { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` }, StringLike: s3EncryptionContext(bucketArns) };
+}
+
+/**
+ * The environment key known by its ARN, as `<env>-compute` knows it (through its alias, which
+ * the naming module fixes): the statement a role of the environment needs to use it.
+ */
+export class EnvironmentKeyReference {
+  constructor(readonly arn: string) {}
+
+  /** Reading and writing what the key encrypts (objects, messages, items): decrypt and make data keys. */
+  grantEncryptDecrypt(sid: string): PolicyStatement {
+    return { Sid: sid, Effect: 'Allow', Action: KEY_USE_ACTIONS.encryptDecrypt, Resource: this.arn };
+  }
 }
 
 export class EnvironmentKey extends Construct {
   readonly key: KmsKey;
   /** The key's ARN, for policies and encryption settings. */
   readonly arn: string;
+  private readonly statements: PolicyStatement[];
+  private readonly region: string;
 
   constructor(scope: Construct, id: string, props: EnvironmentKeyProps) {
     super(scope, id);
     const { naming } = props;
     const account = naming.identity.accountId;
+    this.region = naming.identity.region;
+    this.statements = [
+      // The account administers its key through IAM; without this the key could become
+      // unmanageable. Key policies name the key as "*" (the key itself).
+      { Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: accountRoot(account, naming.partition) }, Action: 'kms:*', Resource: '*' },
+      ...serviceStatements(account, naming.identity.region, naming.partition, props),
+      ...(props.launchingServices ? launchingServiceStatements(account, naming.partition) : []),
+      // Other accounts' grants come through grantThroughS3 and addToResourcePolicy.
+    ];
 
     this.key = new KmsKey(this, 'key', {
       description: `pcm-deploy ${naming.venue}: data at rest`,
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowDays ?? (props.preventDestroy ? 30 : 7),
-      policy: policyJson([
-        // The account administers its key through IAM; without this the key could become
-        // unmanageable. Key policies name the key as "*" (the key itself).
-        { Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: accountRoot(account, naming.partition) }, Action: 'kms:*', Resource: '*' },
-        ...serviceStatements(account, naming.identity.region, naming.partition, props),
-        ...(props.launchingServices ? launchingServiceStatements(account, naming.partition) : []),
-        ...(props.grants ?? []),
-      ]),
+      // Grants are added after construction (the buckets' owners grant the key with them).
+      policy: Lazy.stringValue({ produce: () => policyJson(this.statements) }),
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
     });
     new KmsAlias(this, 'alias', { name: naming.kmsAlias(), targetKeyId: this.key.keyId });
     this.arn = this.key.arn;
+  }
+
+  /** Adds statements to the key policy (a partner's use through another service). */
+  addToResourcePolicy(...statements: readonly PolicyStatement[]): void {
+    this.statements.push(...statements);
+  }
+
+  /**
+   * Lets another account use the key through S3, for these buckets only, as far as `access`
+   * needs (decrypt to read, data keys to write). The bucket policies say which objects.
+   */
+  grantThroughS3(sid: string, grantee: AccountGrantee, access: Access, bucketArns: readonly string[]): PolicyStatement {
+    const statement: PolicyStatement = { Sid: sid, Effect: 'Allow', Principal: principalOf(grantee), Action: KEY_ACTIONS[access], Resource: '*', Condition: keyThroughS3(this.region, bucketArns) };
+    this.addToResourcePolicy(statement);
+    return statement;
   }
 }
 

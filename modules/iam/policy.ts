@@ -42,6 +42,22 @@ export function accountRoot(accountId: string, partition: string): string {
   return `arn:${partition}:iam::${accountId}:root`;
 }
 
+/** Another AWS account, granted through a resource policy (its root: the account delegates through IAM). */
+export interface AccountGrantee {
+  /** The 12-digit account id; never `*` (a grant to everyone is not a grant). */
+  readonly accountId: string;
+  /** The ARN partition (Naming.partition); accounts never span partitions. */
+  readonly partition: string;
+}
+
+/** The principal of a resource-policy statement for `grantee`; refuses anything but one account. */
+export function principalOf(grantee: AccountGrantee): Principal {
+  if (!/^\d{12}$/.test(grantee.accountId)) {
+    throw new Error(`grant: grantee.accountId must be a 12-digit AWS account id, found "${grantee.accountId}" (a grant to "*" or a malformed account would open the resource to anyone)`);
+  }
+  return { AWS: accountRoot(grantee.accountId, grantee.partition) };
+}
+
 /** The account id in an IAM ARN (`arn:aws:iam::123456789012:role/x` -> `123456789012`). */
 export function accountOf(principalArn: string): string {
   const account = principalArn.split(':')[4];

@@ -15,7 +15,9 @@ import { CAMPAIGN_SUBMIT_DEFAULTS } from '../../lambdas/campaign-submit/contract
 import { BundledFunction } from '../lambda/bundled-function';
 import { campaignNames } from '../campaign/names';
 import { PREFIXES, type Naming } from '../naming';
-import type { PolicyStatement } from '../iam/policy';
+import { EnvironmentKeyReference } from '../iam/environment-key';
+import { BucketReference } from '../storage/bucket-access';
+import { IdempotencyTableReference } from './idempotency-table';
 
 export interface MessageLambdasProps {
   readonly config: EnvironmentConfig;
@@ -73,7 +75,7 @@ export class MessageLambdas extends Construct {
     super(scope, id);
     const { config, naming, kmsKeyArn } = props;
     const { daac, cnes } = config.cnm;
-    const bucket = (purpose: Parameters<Naming['bucketArn']>[0]) => naming.bucketArn(purpose);
+    const bucket = (purpose: Parameters<Naming['bucketArn']>[0]) => BucketReference.of(naming, purpose);
     const table = naming.idempotencyTableArn();
     const mozart = { MOZART_URL: props.mozartUrl, ...mozartTlsVariables(config) };
     // Every queue-fed function: at most this many at once (caps the load on Mozart).
@@ -88,13 +90,8 @@ export class MessageLambdas extends Construct {
     });
     const vpc = { subnetIds: config.network.privateSubnetIds, securityGroupIds: [this.mozartClients.id] };
 
-    const idempotency: PolicyStatement = {
-      Sid: 'RecordsProcessedMessages',
-      Effect: 'Allow',
-      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-      Resource: table,
-    };
-    const useKey: PolicyStatement = { Sid: 'UsesEnvironmentKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn };
+    const idempotency = new IdempotencyTableReference(table).grantItems('RecordsProcessedMessages');
+    const useKey = new EnvironmentKeyReference(kmsKeyArn).grantEncryptDecrypt('UsesEnvironmentKey');
     const fn = (name: string, lambda: ConstructorParameters<typeof BundledFunction>[2]['lambda'], rest: Omit<ConstructorParameters<typeof BundledFunction>[2], 'lambda' | 'functionName' | 'logRetentionDays' | 'kmsKeyArn' | 'accountId' | 'timeoutSeconds'>) => {
       const f = new BundledFunction(this, name, {
         lambda,
@@ -124,7 +121,7 @@ export class MessageLambdas extends Construct {
         IDEMPOTENCY_TABLE: naming.idempotencyTable(),
       },
       statements: [
-        { Sid: 'ReadsSignalFiles', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket('dataset')}/${config.stagingArea.prefix}*` },
+        bucket('dataset').grantRead('ReadsSignalFiles', config.stagingArea.prefix),
         idempotency,
         useKey,
       ],
@@ -145,8 +142,8 @@ export class MessageLambdas extends Construct {
           IDEMPOTENCY_TABLE: naming.idempotencyTable(),
         },
         statements: [
-          { Sid: 'ReadsResponses', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket('messages')}/${PREFIXES.cnmR}*` },
-          { Sid: 'RecordsResponses', Effect: 'Allow', Action: 's3:PutObject', Resource: `${bucket('messages')}/${PREFIXES.cnmRRecords}*` },
+          bucket('messages').grantRead('ReadsResponses', PREFIXES.cnmR),
+          bucket('messages').grantPut('RecordsResponses', PREFIXES.cnmRRecords),
           idempotency,
           useKey,
         ],
@@ -168,7 +165,7 @@ export class MessageLambdas extends Construct {
           IDEMPOTENCY_TABLE: naming.idempotencyTable(),
         },
         statements: [
-          { Sid: 'ReadsArchives', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket('archive')}/${PREFIXES.outgoing}*` },
+          bucket('archive').grantRead('ReadsArchives', PREFIXES.outgoing),
           // The DAAC's own stream is written as the DAAC's role; the stand-in directly.
           external
             ? { Sid: 'AssumesDaacWriterRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: external.roleArn }
@@ -181,7 +178,6 @@ export class MessageLambdas extends Construct {
 
     // ---- Every N minutes: one CNM-S for CNES listing the new archives -------------------------
     if (cnes) {
-      const state = `${bucket('messages')}/${PREFIXES.cnesBatcherState}*`;
       const batcher = fn('cnes-batcher', 'cnes-batcher', {
         // One run at a time (reservedConcurrencyOf, which the deploy guard checks against the quota).
         reservedConcurrency: CNES_BATCHER_RESERVED,
@@ -198,10 +194,11 @@ export class MessageLambdas extends Construct {
           MAX_ARCHIVES_PER_CNM_S: String(CNES_MAX_ARCHIVES_PER_CNM_S),
         },
         statements: [
-          { Sid: 'ListsArchives', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket('archive'), Condition: { StringLike: { 's3:prefix': [`${PREFIXES.outgoing}*`] } } },
-          { Sid: 'ListsLedger', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket('messages'), Condition: { StringLike: { 's3:prefix': [`${PREFIXES.cnesBatcherState}*`] } } },
-          { Sid: 'KeepsLedger', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: state },
-          { Sid: 'WritesCnmS', Effect: 'Allow', Action: 's3:PutObject', Resource: `${bucket('messages')}/${PREFIXES.cnmS}*` },
+          bucket('archive').grantList('ListsArchives', [PREFIXES.outgoing]),
+          bucket('messages').grantList('ListsLedger', [PREFIXES.cnesBatcherState]),
+          // The batcher's own state: it replaces and removes it, and reads nothing else there.
+          bucket('messages').grantObjects('KeepsLedger', ['read', 'put', 'delete'], PREFIXES.cnesBatcherState),
+          bucket('messages').grantPut('WritesCnmS', PREFIXES.cnmS),
           useKey,
         ],
       });

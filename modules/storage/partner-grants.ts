@@ -3,46 +3,39 @@
  * the archives a CNM-S points it to, CNES polls and deletes CNM-S files, writes its CNM-R files,
  * and fetches the archives. Exactly these prefixes and actions, nothing else.
  */
-import type { EnvironmentConfig } from '../../config-generator/schema';
+import type { EnvironmentConfig, SharedBucket } from '../../config-generator/schema';
 import { PREFIXES, type Naming } from '../naming';
-import { s3EncryptionContext } from './storage-grants';
-import { accountRoot, partnerPrincipals, type PolicyStatement } from '../iam/policy';
+import { keyThroughS3, type EnvironmentKey } from '../iam/environment-key';
+import { partnerPrincipals, principalOf } from '../iam/policy';
+import type { SecureBucket } from './secure-bucket';
 
-/** Through S3 only, and only for these buckets (their encryption context). */
-const viaS3 = (region: string, bucketArns: readonly string[]) => ({ StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` }, StringLike: s3EncryptionContext(bucketArns) });
-
-/** Bucket policy statements for the archive bucket. */
-export function archiveStatements(config: EnvironmentConfig, naming: Naming): PolicyStatement[] {
-  const outgoing = `${naming.bucketArn('archive')}/${PREFIXES.outgoing}*`;
-  const readers = [
-    ...(config.cnm.daac ? [['DaacReadsArchives', config.cnm.daac.accountId]] : []),
-    ...(config.cnm.cnes ? [['CnesReadsArchives', config.cnm.cnes.accountId]] : []),
-  ];
-  return readers.map(([Sid, account]) => ({ Sid, Effect: 'Allow', Principal: { AWS: accountRoot(account, naming.partition) }, Action: 's3:GetObject', Resource: outgoing }));
-}
-
-/** Bucket policy statements for the messages bucket: CNES's side of the CNM exchange. */
-export function messagesStatements(config: EnvironmentConfig, naming: Naming): PolicyStatement[] {
-  if (!config.cnm.cnes) return [];
-  const principal = { AWS: accountRoot(config.cnm.cnes.accountId, naming.partition) };
-  const bucket = naming.bucketArn('messages');
-  return [
-    { Sid: 'CnesListsCnmS', Effect: 'Allow', Principal: principal, Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': [`${PREFIXES.cnmS}*`] } } },
-    { Sid: 'CnesReadsAndDeletesCnmS', Effect: 'Allow', Principal: principal, Action: ['s3:GetObject', 's3:DeleteObject'], Resource: `${bucket}/${PREFIXES.cnmS}*` },
-    { Sid: 'CnesWritesCnmR', Effect: 'Allow', Principal: principal, Action: 's3:PutObject', Resource: `${bucket}/${PREFIXES.cnmR}*` },
-    // The consumer's records sit inside cnm-r/; CNES must not be able to forge or replace them.
-    { Sid: 'CnesNeverWritesRecords', Effect: 'Deny', Principal: principal, Action: 's3:PutObject', Resource: `${bucket}/${PREFIXES.cnmRRecords}*` },
-  ];
-}
-
-/** Key policy statements for the DAAC and CNES. */
-export function partnerKeyStatements(config: EnvironmentConfig, naming: Naming): PolicyStatement[] {
-  const { region } = naming.identity;
-  const statements: PolicyStatement[] = [];
+/** Adds the DAAC's and CNES's grants to the archive and messages buckets' policies. */
+export function grantToPartners(config: EnvironmentConfig, naming: Naming, buckets: Readonly<Record<Extract<SharedBucket, 'archive' | 'messages'>, SecureBucket>>): void {
   const { daac, cnes } = config.cnm;
+  const account = (accountId: string) => ({ accountId, partition: naming.partition });
+  // The archives a CNM-S points to.
+  if (daac) buckets.archive.grantRead('DaacReadsArchives', account(daac.accountId), PREFIXES.outgoing);
+  if (cnes) buckets.archive.grantRead('CnesReadsArchives', account(cnes.accountId), PREFIXES.outgoing);
+  // CNES's side of the CNM exchange in the messages bucket.
+  if (cnes) {
+    const messages = buckets.messages;
+    const partner = account(cnes.accountId);
+    messages.grantList('CnesListsCnmS', partner, [PREFIXES.cnmS]);
+    messages.grantObjects('CnesReadsAndDeletesCnmS', partner, ['read', 'delete'], PREFIXES.cnmS);
+    messages.grantPut('CnesWritesCnmR', partner, PREFIXES.cnmR);
+    // The consumer's records sit inside cnm-r/; CNES must not be able to forge or replace them.
+    messages.addToResourcePolicy({ Sid: 'CnesNeverWritesRecords', Effect: 'Deny', Principal: principalOf(partner), Action: 's3:PutObject', Resource: messages.reference.objectArn(PREFIXES.cnmRRecords) });
+  }
+}
+
+/** Adds the DAAC's and CNES's use of the key to its key policy. */
+export function grantKeyToPartners(config: EnvironmentConfig, naming: Naming, key: EnvironmentKey): void {
+  const { region } = naming.identity;
+  const { daac, cnes } = config.cnm;
+  const account = (accountId: string) => principalOf({ accountId, partition: naming.partition });
   if (daac) {
     const publishers = partnerPrincipals(daac.publisherPrincipals);
-    statements.push({
+    key.addToResourcePolicy({
       Sid: 'DaacPublishesCnmR',
       Effect: 'Allow',
       Principal: publishers.Principal,
@@ -50,28 +43,19 @@ export function partnerKeyStatements(config: EnvironmentConfig, naming: Naming):
       Resource: '*',
       Condition: { ...publishers.Condition, StringEquals: { 'kms:ViaService': `sns.${region}.amazonaws.com` } },
     });
-    statements.push({ Sid: 'DaacReadsArchives', Effect: 'Allow', Principal: { AWS: accountRoot(daac.accountId, naming.partition) }, Action: 'kms:Decrypt', Resource: '*', Condition: viaS3(region, [naming.bucketArn('archive')]) });
+    // Decrypt only, through S3, for the archive bucket: the DAAC reads the archives a CNM-S points to.
+    key.addToResourcePolicy({ Sid: 'DaacReadsArchives', Effect: 'Allow', Principal: account(daac.accountId), Action: 'kms:Decrypt', Resource: '*', Condition: keyThroughS3(region, [naming.bucketArn('archive')]) });
     if (daac.cnmS.stream === 'stand-in') {
-      statements.push({
+      key.addToResourcePolicy({
         Sid: 'DaacReadsStandInStream',
         Effect: 'Allow',
-        Principal: { AWS: accountRoot(daac.accountId, naming.partition) },
+        Principal: account(daac.accountId),
         Action: 'kms:Decrypt',
         Resource: '*',
         Condition: { StringEquals: { 'kms:ViaService': `kinesis.${region}.amazonaws.com` } },
       });
     }
   }
-  if (cnes) {
-    statements.push({
-      Sid: 'CnesExchangesMessages',
-      Effect: 'Allow',
-      Principal: { AWS: accountRoot(cnes.accountId, naming.partition) },
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Resource: '*',
-      // Its CNM exchange in the messages bucket, and the archives it fetches.
-      Condition: viaS3(region, [naming.bucketArn('messages'), naming.bucketArn('archive')]),
-    });
-  }
-  return statements;
+  // Its CNM exchange in the messages bucket, and the archives it fetches.
+  if (cnes) key.grantThroughS3('CnesExchangesMessages', { accountId: cnes.accountId, partition: naming.partition }, 'read-write', [naming.bucketArn('messages'), naming.bucketArn('archive')]);
 }

@@ -13,9 +13,10 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
-import type { ITerraformDependable } from 'cdktf';
+import { Lazy, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyJson, type PolicyStatement } from '../iam/policy';
+import { denyInsecureTransport, policyJson, type PolicyStatement } from '../iam/policy';
+import { BucketReference, type Access, type AccountGrantee, type ObjectRight, type Prefixes } from './bucket-access';
 
 export interface SecureBucketProps {
   /** The bucket name (from the naming module). */
@@ -35,7 +36,7 @@ export interface SecureBucketProps {
   readonly expireAfterDays?: number;
   /** Every object expires on this date (YYYY-MM-DD), e.g. a temporary environment's end. @default never */
   readonly expireOn?: string;
-  /** Resource-policy statements to add (grants to other accounts or services). @default none */
+  /** Resource-policy statements to add (grants to services); other accounts get theirs through `grant*`. @default none */
   readonly statements?: readonly PolicyStatement[];
   /**
    * Deny requests not made over TLS. Off only for the emulator (see aws-target.ts).
@@ -66,18 +67,23 @@ const NONCURRENT_VERSION_DAYS = 30;
 const INCOMPLETE_UPLOAD_DAYS = 7;
 
 export class SecureBucket extends Construct {
-  readonly bucket: S3Bucket;
+  // Not exposed: others get behaviour (grant*, addToResourcePolicy) and typed attributes, not the raw resource.
+  private readonly bucket: S3Bucket;
   readonly name: string;
   readonly arn: string;
   /** The Terraform id (the name, known only once the bucket exists: use it to order after it). */
   readonly id: string;
-  /** The bucket policy's statements, the TLS deny first. */
-  readonly statements: readonly PolicyStatement[];
+  /** The bucket by its ARN: the statements its grants are made of. */
+  readonly reference: BucketReference;
+  private readonly policyStatements: PolicyStatement[];
+  private policy?: S3BucketPolicy;
+  private readonly publicAccess: S3BucketPublicAccessBlock;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     this.name = props.bucketName;
     this.arn = `arn:${props.partition}:s3:::${props.bucketName}`;
+    this.reference = new BucketReference(this.arn);
 
     this.bucket = new S3Bucket(this, 'bucket', {
       bucket: props.bucketName,
@@ -91,7 +97,7 @@ export class SecureBucket extends Construct {
       bucket,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
     });
-    const publicAccess = new S3BucketPublicAccessBlock(this, 'public-access', {
+    this.publicAccess = new S3BucketPublicAccessBlock(this, 'public-access', {
       bucket,
       blockPublicAcls: true,
       blockPublicPolicy: true,
@@ -116,14 +122,6 @@ export class SecureBucket extends Construct {
       new S3Object(this, `prefix-${prefix.replace(/\W+/g, '-')}`, { bucket, key: prefix, content: '' });
     }
 
-    const tlsOnly: PolicyStatement = {
-      Sid: 'DenyInsecureTransport',
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 's3:*',
-      Resource: [this.arn, `${this.arn}/*`],
-      Condition: { Bool: { 'aws:SecureTransport': false } },
-    };
     const otherKeys: PolicyStatement = {
       Sid: 'DenyOtherKmsKeys',
       Effect: 'Deny',
@@ -136,16 +134,61 @@ export class SecureBucket extends Construct {
         StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': props.kmsKeyArn },
       },
     };
-    this.statements = [
-      ...((props.denyInsecureTransport ?? true) ? [tlsOnly] : []),
+    this.policyStatements = [
+      ...((props.denyInsecureTransport ?? true) ? [denyInsecureTransport('s3:*', [this.arn, `${this.arn}/*`])] : []),
       ...((props.denyOtherKeys ?? true) ? [otherKeys] : []),
-      ...(props.statements ?? []),
     ];
-    // The public-access block comes first: a policy naming other accounts must not race it.
-    // (AWS refuses a policy without statements, which only the emulator's buckets can have.)
-    if (this.statements.length > 0) {
-      new S3BucketPolicy(this, 'policy', { bucket, policy: policyJson(this.statements), dependsOn: [publicAccess] });
+    this.addToResourcePolicy(...(props.statements ?? []));
+  }
+
+  /** The bucket policy's statements, the TLS deny first, then the grants in the order made. */
+  get statements(): readonly PolicyStatement[] {
+    return this.policyStatements;
+  }
+
+  /** Adds statements to the bucket policy (a deny, or a grant to a service). */
+  addToResourcePolicy(...statements: readonly PolicyStatement[]): void {
+    this.policyStatements.push(...statements);
+    // AWS refuses a policy without statements, which only the emulator's buckets can have:
+    // the policy exists from the first statement on. The public-access block comes first: a
+    // policy naming other accounts must not race it.
+    if (!this.policy && this.policyStatements.length > 0) {
+      this.policy = new S3BucketPolicy(this, 'policy', {
+        bucket: this.id,
+        policy: Lazy.stringValue({ produce: () => policyJson(this.policyStatements) }),
+        dependsOn: [this.publicAccess],
+      });
     }
+  }
+
+  /** Lets another account list the bucket, under `prefixes` only when given. */
+  grantList(sid: string, grantee: AccountGrantee, prefixes?: readonly string[]): PolicyStatement {
+    return this.added(this.reference.grantList(sid, prefixes, grantee));
+  }
+
+  /** Lets another account read objects under `prefixes`. */
+  grantRead(sid: string, grantee: AccountGrantee, prefixes: Prefixes): PolicyStatement {
+    return this.added(this.reference.grantRead(sid, prefixes, grantee));
+  }
+
+  /** Lets another account write objects under `prefixes` (nothing else). */
+  grantPut(sid: string, grantee: AccountGrantee, prefixes: Prefixes): PolicyStatement {
+    return this.added(this.reference.grantPut(sid, prefixes, grantee));
+  }
+
+  /** Gives another account an access level's object actions under `prefixes`. */
+  grantAccess(sid: string, grantee: AccountGrantee, access: Access, prefixes: Prefixes): PolicyStatement {
+    return this.added(this.reference.grantAccess(sid, access, prefixes, grantee));
+  }
+
+  /** Gives another account exactly these rights under `prefixes`. */
+  grantObjects(sid: string, grantee: AccountGrantee, rights: ObjectRight | readonly ObjectRight[], prefixes: Prefixes): PolicyStatement {
+    return this.added(this.reference.grantObjects(sid, rights, prefixes, grantee));
+  }
+
+  private added(statement: PolicyStatement): PolicyStatement {
+    this.addToResourcePolicy(statement);
+    return statement;
   }
 }
 

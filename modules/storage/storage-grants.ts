@@ -8,9 +8,12 @@
  */
 import type { EnvironmentConfig, SharedBucket } from '../../config-generator/schema';
 import { Naming } from '../naming';
-import { accountRoot, sid, type PolicyStatement } from '../iam/policy';
+import { KEY_ACTIONS, keyThroughS3, type EnvironmentKey } from '../iam/environment-key';
+import { sid, type PolicyStatement } from '../iam/policy';
+import { BucketReference, writes, type Access } from './bucket-access';
+import type { SecureBucket } from './secure-bucket';
 
-export type Access = 'read' | 'read-write' | 'read-write-delete';
+export type { Access } from './bucket-access';
 
 /** One consumer's access to one of the owner's buckets. */
 export interface StorageGrant {
@@ -23,26 +26,6 @@ export interface StorageGrant {
   readonly prefixes: readonly string[];
   readonly access: Access;
 }
-
-/**
- * Object actions per access level; each includes the one before. Deleting is a level of its own:
- * a consumer that only writes products must not be able to remove OPS's products or archives.
- */
-export const OBJECT_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
-  read: ['s3:GetObject'],
-  'read-write': ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-  'read-write-delete': ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
-};
-
-/** Key actions per access level, used only through S3 (bucket keys encrypt per bucket, not per prefix). */
-export const KEY_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
-  read: ['kms:Decrypt'],
-  'read-write': ['kms:Decrypt', 'kms:GenerateDataKey'],
-  'read-write-delete': ['kms:Decrypt', 'kms:GenerateDataKey'],
-};
-
-/** Whether `access` can write (and so needs data keys). */
-const writes = (access: Access) => access !== 'read';
 
 function grantsOf(consumer: EnvironmentConfig, owner: EnvironmentConfig): StorageGrant[] {
   return (consumer.storage.sharedFrom?.grants ?? []).map((g) => ({
@@ -70,34 +53,24 @@ export function grantsToConsumer(consumer: EnvironmentConfig, peers: readonly En
   return owner ? grantsOf(consumer, owner) : [];
 }
 
-const objectArns = (g: StorageGrant) => g.prefixes.map((prefix) => `${g.owner.bucketArn(g.bucket)}/${prefix}*`);
-const listCondition = (g: StorageGrant) => ({ StringLike: { 's3:prefix': g.prefixes.map((prefix) => `${prefix}*`) } });
-
-/** The owner's bucket policy statements for the grants on `bucket`. */
-export function bucketPolicyStatements(grants: readonly StorageGrant[], bucket: SharedBucket): PolicyStatement[] {
-  return grants
-    .filter((g) => g.bucket === bucket)
-    .flatMap((g) => {
-      const principal = { AWS: accountRoot(g.consumerAccountId, g.owner.partition) };
-      return [
-        {
-          Sid: sid('list', g.consumer, g.access),
-          Effect: 'Allow',
-          Principal: principal,
-          Action: 's3:ListBucket',
-          Resource: g.owner.bucketArn(g.bucket),
-          Condition: listCondition(g),
-        },
-        { Sid: sid('objects', g.consumer, g.access), Effect: 'Allow', Principal: principal, Action: OBJECT_ACTIONS[g.access], Resource: objectArns(g) },
-      ] satisfies PolicyStatement[];
-    });
+/**
+ * Adds the grants on the owner's buckets to their bucket policies: per grant, listing under its
+ * prefixes and its access level's object actions there, for the consumer's account.
+ */
+export function grantToConsumers(grants: readonly StorageGrant[], buckets: Readonly<Record<SharedBucket, SecureBucket>>): void {
+  for (const g of grants) {
+    const consumer = { accountId: g.consumerAccountId, partition: g.owner.partition };
+    const bucket = buckets[g.bucket];
+    bucket.grantList(sid('list', g.consumer, g.access), consumer, g.prefixes);
+    bucket.grantAccess(sid('objects', g.consumer, g.access), consumer, g.access, g.prefixes);
+  }
 }
 
 /**
- * The owner's key policy statements: each consumer account may use the key through S3 only,
- * with the widest access it holds on any bucket.
+ * Adds the consumers' use of the owner's key to its key policy: each consumer account through S3
+ * only, for the buckets it was granted, with the widest access it holds on any of them.
  */
-export function keyPolicyStatements(grants: readonly StorageGrant[], region: string): PolicyStatement[] {
+export function grantKeyToConsumers(grants: readonly StorageGrant[], key: EnvironmentKey): void {
   const widest = new Map<string, { consumer: string; access: Access; buckets: Set<string>; partition: string }>();
   for (const g of grants) {
     const seen = widest.get(g.consumerAccountId) ?? { consumer: g.consumer, access: g.access, buckets: new Set<string>(), partition: g.owner.partition };
@@ -105,23 +78,9 @@ export function keyPolicyStatements(grants: readonly StorageGrant[], region: str
     seen.buckets.add(g.owner.bucketArn(g.bucket));
     widest.set(g.consumerAccountId, seen);
   }
-  return [...widest].map(([account, { consumer, access, buckets, partition }]) => ({
-    Sid: sid('shared', consumer, 'through', 's3'),
-    Effect: 'Allow',
-    Principal: { AWS: accountRoot(account, partition) },
-    Action: KEY_ACTIONS[access],
-    Resource: '*',
-    Condition: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` }, StringLike: s3EncryptionContext([...buckets]) },
-  }));
-}
-
-/**
- * The key's use bound to the buckets a grant is for: S3 passes the bucket's ARN as encryption
- * context (with bucket keys; the object's ARN without), so a grant for the dataset bucket cannot
- * decrypt the archive bucket's objects through another path.
- */
-export function s3EncryptionContext(bucketArns: readonly string[]): Record<string, string[]> {
-  return { 'kms:EncryptionContext:aws:s3:arn': bucketArns.flatMap((arn) => [arn, `${arn}/*`]) };
+  for (const [accountId, { consumer, access, buckets, partition }] of widest) {
+    key.grantThroughS3(sid('shared', consumer, 'through', 's3'), { accountId, partition }, access, [...buckets]);
+  }
 }
 
 /**
@@ -134,10 +93,10 @@ export function consumerStatements(grants: readonly StorageGrant[]): PolicyState
   const { accountId, region } = owner.identity;
   const anyWrite = grants.some((g) => writes(g.access));
   return [
-    ...grants.flatMap((g) => [
-      { Sid: sid('shared', g.bucket, 'list'), Effect: 'Allow', Action: 's3:ListBucket', Resource: g.owner.bucketArn(g.bucket), Condition: listCondition(g) },
-      { Sid: sid('shared', g.bucket, g.access), Effect: 'Allow', Action: OBJECT_ACTIONS[g.access], Resource: objectArns(g) },
-    ] satisfies PolicyStatement[]),
+    ...grants.flatMap((g) => {
+      const bucket = BucketReference.of(g.owner, g.bucket);
+      return [bucket.grantList(sid('shared', g.bucket, 'list'), g.prefixes), bucket.grantAccess(sid('shared', g.bucket, g.access), g.access, g.prefixes)];
+    }),
     {
       Sid: 'SharedDataKey',
       Effect: 'Allow',
@@ -145,8 +104,7 @@ export function consumerStatements(grants: readonly StorageGrant[]): PolicyState
       Resource: `arn:${owner.partition}:kms:${region}:${accountId}:key/*`,
       Condition: {
         'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [owner.kmsAlias()] },
-        StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` },
-        StringLike: s3EncryptionContext([...new Set(grants.map((g) => g.owner.bucketArn(g.bucket)))]),
+        ...keyThroughS3(region, [...new Set(grants.map((g) => g.owner.bucketArn(g.bucket)))]),
       },
     },
   ];
