@@ -110,9 +110,13 @@ export const jobPackage = format(
 );
 
 /** An S3 key prefix: relative, ends with "/", no "//". */
+/**
+ * S3 allows "*" in a key, but the kit grants by prefix (`<bucket>/<prefix>*` in IAM and bucket
+ * policies), where "*" is a wildcard: the prefix "a*" would grant every key starting with "a".
+ */
 export const s3Prefix = format(
-  /^(?!\/)(?!.*\/\/)[A-Za-z0-9!_.*'()/-]*[A-Za-z0-9!_.*'()-]\/$/,
-  'an S3 key prefix ending in "/", e.g. "products/"',
+  /^(?!\/)(?!.*\/\/)[A-Za-z0-9!_.'()/-]*[A-Za-z0-9!_.'()-]\/$/,
+  `an S3 key prefix ending in "/", e.g. "products/" (letters, digits, / and !_.'()- only; no "*", which IAM reads as a wildcard)`,
 );
 
 export const s3Suffix = format(/^[A-Za-z0-9!_.*'()-]{1,64}$/, 'a file-name suffix such as ".met.json"');

@@ -69,6 +69,8 @@ const BAD_INPUTS: readonly BadInput[] = [
   { name: 'external stream without its ARN', env: 'ops', change: (d) => delete d.cnm.daac.cnmS.streamArn, field: 'cnm.daac.cnmS.streamArn', says: 'a Kinesis stream ARN' },
   { name: 'CNES batch interval of zero', change: (d) => (d.cnm.cnes.batchIntervalMinutes = 0), field: 'cnm.cnes.batchIntervalMinutes', says: 'from 1 to 1440' },
   { name: 'staging prefix without a slash', change: (d) => (d.stagingArea.prefix = 'staging_area'), field: 'stagingArea.prefix', says: 'ending in "/"' },
+  // The kit grants `<bucket>/<prefix>*`: a "*" in the prefix would widen the grant past it.
+  { name: 'wildcard in a shared prefix', env: 'adt', change: (d) => (d.storage.sharedFrom.grants[0].prefixes = ['prod*/']), field: 'storage.sharedFrom.grants[0].prefixes[0]', says: 'no "*", which IAM reads as a wildcard' },
   { name: 'tag that redefines a managed tag', change: (d) => (d.tags = { environment: 'prod' }), field: 'tags.environment', says: 'which the kit sets itself' },
   { name: 'reserved aws: tag key', change: (d) => (d.tags = { 'aws:owner': 'me' }), field: 'tags.aws:owner', says: 'not starting with "aws:"' },
   { name: 'adt without a lifetime', env: 'adt', change: (d) => delete d.protection.lifetime, field: 'protection.lifetime', says: 'which kind "adt" requires' },
