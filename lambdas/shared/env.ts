@@ -147,7 +147,7 @@ export class EnvironmentContract<S extends ContractSpec> {
   write<V extends Values<S>>(values: V & Exactly<V, Values<S>>, sources: Sources<S> = {}): Record<string, string> {
     const out: Record<string, string> = {};
     const problems: string[] = [];
-    this.writeInto(values as Readonly<Record<string, unknown>>, sources as Readonly<Record<string, unknown>>, out, problems);
+    this.writeInto(values, sources, out, problems);
     if (problems.length > 0) {
       throw new ConfigError(
         `${this.title}: the environment written for it is not one its handler accepts (each line: the variable, where its value came from, the value, and what the handler expects):\n${problems.map((p) => `  ${p}`).join('\n')}`,
@@ -160,7 +160,7 @@ export class EnvironmentContract<S extends ContractSpec> {
     const result: Record<string, unknown> = {};
     for (const [key, member] of Object.entries(this.spec)) {
       if (member.kind === 'contract') {
-        result[key] = (member as AnyContract).parse(env, problems);
+        result[key] = member.parse(env, problems);
         continue;
       }
       const raw = env[member.name];
@@ -192,7 +192,7 @@ export class EnvironmentContract<S extends ContractSpec> {
       const source = sources[key];
       if (member.kind === 'contract') {
         if (value === undefined && !isNeeded(member)) continue;
-        (member as AnyContract).writeInto((value ?? {}) as Readonly<Record<string, unknown>>, (source ?? {}) as Readonly<Record<string, unknown>>, out, problems);
+        member.writeInto((value ?? {}) as Readonly<Record<string, unknown>>, (source ?? {}) as Readonly<Record<string, unknown>>, out, problems);
         continue;
       }
       const from = typeof source === 'string' ? ` (from ${source})` : '';
