@@ -96,17 +96,24 @@ interface Written {
 }
 
 /** A check across members (two prefixes that must not nest), run by `read` and, where it can, by `write`. */
-export interface ContractCheck<S extends ContractSpec, K extends keyof S = keyof S> {
+interface ContractCheck<S extends ContractSpec> {
   /** The members it reads; `write` runs it only when all of them are known at synthesis. */
-  readonly members: readonly K[];
+  readonly members: readonly (keyof S)[];
   /** A problem, or undefined. */
-  readonly problem: (values: Pick<Parsed<S>, K>) => string | undefined;
+  readonly problem: (values: Parsed<S>) => string | undefined;
 }
 
 /** Terraform and cdktf tokens (`${TfToken[TOKEN.1]}`, `${aws_x.y.id}`): resolved at deploy, not checkable at synthesis. */
 const isToken = (text: string): boolean => text.includes('${');
 
 const shownText = (text: string): string => `is ${JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}...` : text)}`;
+
+/** What every contract offers whatever its members: for code over all the handlers (tests, rules). */
+export interface AnyEnvironmentContract {
+  readonly title: string;
+  readonly variables: readonly { readonly name: string; readonly needed: boolean }[];
+  read(env: Env): object;
+}
 
 export class EnvironmentContract<S extends ContractSpec> {
   readonly kind = 'contract';
@@ -130,6 +137,16 @@ export class EnvironmentContract<S extends ContractSpec> {
       seen.add(name);
     }
     this.names = Object.fromEntries(Object.entries(spec).map(([k, m]) => [k, m.kind === 'variable' ? m.name : m.names])) as Names<S>;
+  }
+
+  /**
+   * This contract with a check across `members` (variables, not nested contracts): `problem`
+   * returns what is wrong, or undefined. `read` runs it; `write` runs it when every one of the
+   * members is known at synthesis, and names where they came from.
+   */
+  withCheck<K extends keyof S>(members: readonly K[], problem: (values: Pick<Parsed<S>, K>) => string | undefined): EnvironmentContract<S> {
+    for (const k of members) if (this.spec[k].kind !== 'variable') throw new Error(`environment contract ${this.title}: a check reads variables, and ${String(k)} is a contract`);
+    return new EnvironmentContract(this.title, this.spec, [...this.checks, { members, problem }]);
   }
 
   /** The handler's side: every variable parsed, or one ConfigError naming each problem. */
@@ -226,9 +243,9 @@ function isNeeded(member: Member): boolean {
   return member.kind === 'variable' ? member.needed : member.variables.some((v) => v.needed);
 }
 
-/** A contract: its title (the handler's name) and its members; `checks` relate members. */
-export function environmentContract<S extends ContractSpec>(title: string, spec: S, checks: readonly ContractCheck<S>[] = []): EnvironmentContract<S> {
-  return new EnvironmentContract(title, spec, checks);
+/** A contract: its title (the handler's name, for messages) and its members, each a variable or a contract. */
+export function environmentContract<S extends ContractSpec>(title: string, spec: S): EnvironmentContract<S> {
+  return new EnvironmentContract(title, spec);
 }
 
 // ---- Variables --------------------------------------------------------------------------------

@@ -178,6 +178,10 @@ describe('environment contracts: declaring', () => {
     );
   });
 
+  it('refuses a check over a nested contract: write could not tell whether it is known at synthesis', () => {
+    expect(() => STAGING_SUBMIT_ENV.withCheck(['mozart'], () => undefined)).toThrow('environment contract staging-submit: a check reads variables, and mozart is a contract');
+  });
+
   it('refuses a fallback outside its own bounds', () => {
     expect(() => integer('N', { fallback: 0, min: 1, max: 9 })).toThrow('environment variable N: the fallback 0 is not a whole number from 1 to 9');
   });

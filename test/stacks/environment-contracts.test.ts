@@ -12,7 +12,7 @@ import { CNES_BATCHER_ENV } from '../../lambdas/cnes-batcher/contract';
 import { CNM_R_CONSUMER_ENV } from '../../lambdas/cnm-r-consumer/contract';
 import { CNM_S_SENDER_ENV } from '../../lambdas/cnm-s-sender/contract';
 import { HARIKIRI_ENV } from '../../lambdas/harikiri/contract';
-import { ConfigError, type ContractSpec, type EnvironmentContract } from '../../lambdas/shared/env';
+import { ConfigError, type AnyEnvironmentContract } from '../../lambdas/shared/env';
 import { STAGING_SUBMIT_ENV } from '../../lambdas/staging-submit/contract';
 import { LAMBDA_NAMES, type LambdaName } from '../../modules/lambda/bundle';
 import { MessageLambdas } from '../../modules/messaging/message-lambdas';
@@ -21,7 +21,7 @@ import { App, TerraformStack } from 'cdktf';
 import { resourcesOf, synthesize, type StackJson } from '../support/synth';
 
 /** Every handler's contract: a handler added without one does not compile. */
-const CONTRACTS: Record<LambdaName, EnvironmentContract<ContractSpec>> = {
+const CONTRACTS: Record<LambdaName, AnyEnvironmentContract> = {
   'staging-submit': STAGING_SUBMIT_ENV,
   'cnm-r-consumer': CNM_R_CONSUMER_ENV,
   'cnm-s-sender': CNM_S_SENDER_ENV,
