@@ -32,12 +32,12 @@ import { clusterConfigDenied, DEFAULT_PROVISIONING_TIMEOUT_MINUTES, HysdsProvisi
 import { metadataPolicy } from '../modules/compute/instance-metadata';
 import { EnvironmentKeyReference } from '../modules/iam/environment-key';
 import { InstanceRole } from '../modules/iam/instance-role';
-import { MessageLambdas, mozartTlsVariables } from '../modules/messaging/message-lambdas';
+import { MessageLambdas, mozartConnection } from '../modules/messaging/message-lambdas';
 import { MessageQueue } from '../modules/messaging/message-queue';
 import { OperatorUrls } from '../modules/compute/operator-urls';
 import { consumerStatements, grantsToConsumer } from '../modules/storage/storage-grants';
 import { WorkerFleet } from '../modules/compute/worker-fleet';
-import { HARIKIRI_ENV, workerGroupsValue } from '../lambdas/harikiri/contract';
+import { HARIKIRI_ENV } from '../lambdas/harikiri/contract';
 import { REAL_AWS, supportsStateManagerAssociations, type AwsTarget } from './aws-target';
 import { defaultTags, EnvironmentStack } from './environment-stack';
 
@@ -206,7 +206,7 @@ export class ComputeStack extends EnvironmentStack {
     this.harikiri = new BundledFunction(this, 'harikiri-function', {
       lambda: 'harikiri',
       functionName: naming.resource('harikiri', 'lambda'),
-      environment: { [HARIKIRI_ENV.groups]: workerGroupsValue(groupNames) },
+      environment: HARIKIRI_ENV.write({ groups: groupNames }),
       statements: [
         // Which group an instance is in; Describe calls cannot be scoped to resources.
         { Sid: 'FindsWorkerGroup', Effect: 'Allow', Action: 'autoscaling:DescribeAutoScalingInstances', Resource: '*' },
@@ -265,8 +265,7 @@ export class ComputeStack extends EnvironmentStack {
         alarmTopicArn: naming.topicArn('alerts'),
         // campaign-submit reaches Mozart as the message Lambdas do: their security group, allowed in on 443.
         mozart: {
-          url: `https://${addresses.mozart}`,
-          tlsVariables: mozartTlsVariables(config),
+          connection: mozartConnection(config, `https://${addresses.mozart}`),
           vpc: { subnetIds: network.privateSubnetIds, securityGroupIds: [this.lambdas.mozartClients.id] },
         },
       });

@@ -5,6 +5,7 @@
  * and every report shows it: unverified TLS hands every job to whoever answers for mozart's
  * address, plain HTTP hands Jenkins' credentials to whoever listens.
  */
+import { MOZART_ENV } from '../../lambdas/shared/mozart-contract';
 import { violation, type RuleCheck } from '../rule';
 import { asList, shown, type TerraformResource } from '../stack-view';
 
@@ -21,7 +22,8 @@ export const mozartTlsVerification: RuleCheck = ({ stack, config }) => {
     });
   return plainUrls.concat(stack.ofType('aws_lambda_function').flatMap((fn) => {
     const variables = asList(fn.values.environment)[0]?.variables as Record<string, unknown> | undefined;
-    const insecure = variables?.MOZART_TLS_INSECURE;
+    // The variable's name from the handlers' contract, so the rule reads what they read.
+    const insecure = variables?.[MOZART_ENV.names.insecureTls];
     if (insecure === undefined || shown(insecure).toLowerCase() === 'false') return [];
     return [violation(fn, reason ? `does not verify mozart's certificate (tls.mozart.verify false: ${reason})` : "does not verify mozart's certificate, and tls.mozart names no reason")];
   }));

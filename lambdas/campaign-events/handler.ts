@@ -19,7 +19,7 @@ import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, typ
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { CAMPAIGN_JOB_ENV } from '../../lib/campaign/execution';
 import { COUNTER_VALUES, LEDGER_KEYS, ROW_PREFIX, ROW_TRANSITIONS, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
-import { requiredString, type Env } from '../shared/env';
+import type { Env } from '../shared/env';
 import { consoleLogger, invocationLogger, type Logger } from '../shared/log';
 import { CAMPAIGN_EVENTS_ENV } from './contract';
 
@@ -43,7 +43,7 @@ export interface CampaignEventsDeps {
 }
 
 export function campaignEventsDepsFrom(env: Env): CampaignEventsDeps {
-  return { db: new DynamoDBClient({}), table: requiredString(env, CAMPAIGN_EVENTS_ENV.table), logger: consoleLogger };
+  return { db: new DynamoDBClient({}), table: CAMPAIGN_EVENTS_ENV.read(env).table, logger: consoleLogger };
 }
 
 export type Outcome = 'moved' | 'already-moved' | 'not-a-row';

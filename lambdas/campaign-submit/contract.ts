@@ -1,20 +1,10 @@
 /**
- * The campaign-submit function's contract, defined once: its environment (set by the campaign
- * engine construct, read by the handler), the event the campaign state machine sends it and the
- * result it returns. No runtime dependencies, so synthesis stays light.
+ * The campaign-submit function's contract, defined once: its environment (written by the campaign
+ * engine construct, read by the handler; lambdas/shared/env.ts says how), the event the campaign
+ * state machine sends it and the result it returns. No runtime dependencies, so synthesis stays light.
  */
-
-/** The function's own variables; Mozart's (MOZART_URL, MOZART_CA_PEM, ...) are lambdas/shared/mozart.ts's. */
-export const CAMPAIGN_SUBMIT_ENV = {
-  /** Rows one invocation submits at most (a chunk of more is refused, naming the cap). */
-  maxRows: 'CAMPAIGN_MAX_ROWS',
-  /** Tries per row against a throttling (429) or failing (5xx, unreachable) Mozart. */
-  attempts: 'CAMPAIGN_SUBMIT_ATTEMPTS',
-  /** The first backoff between those tries; it doubles, with full jitter. */
-  backoffMs: 'CAMPAIGN_SUBMIT_BACKOFF_MS',
-  /** HySDS priority (0 to 9) of the campaign's jobs. */
-  priority: 'JOB_PRIORITY',
-} as const;
+import { environmentContract, integer } from '../shared/env';
+import { JOB_PRIORITY, MOZART_ENV } from '../shared/mozart-contract';
 
 /** Defaults, and the construct's settings. */
 export const CAMPAIGN_SUBMIT_DEFAULTS = {
@@ -31,6 +21,21 @@ export const CAMPAIGN_SUBMIT_DEFAULTS = {
   /** Seconds an invocation may run: maxRows sequential submits with their backoffs. */
   timeoutSeconds: 900,
 } as const;
+
+const d = CAMPAIGN_SUBMIT_DEFAULTS;
+
+/** The function's environment: Mozart's connection and its own limits. */
+export const CAMPAIGN_SUBMIT_ENV = environmentContract('campaign-submit', {
+  mozart: MOZART_ENV,
+  /** Rows one invocation submits at most (a chunk of more is refused, naming the cap). */
+  maxRows: integer('CAMPAIGN_MAX_ROWS', { fallback: d.maxRows, min: 1, max: 10000 }),
+  /** Tries per row against a throttling (429) or failing (5xx, unreachable) Mozart. */
+  attempts: integer('CAMPAIGN_SUBMIT_ATTEMPTS', { fallback: d.attempts, min: 1, max: 10 }),
+  /** The first backoff between those tries; it doubles, with full jitter. */
+  backoffMs: integer('CAMPAIGN_SUBMIT_BACKOFF_MS', { fallback: d.backoffMs, min: 0, max: 60000 }),
+  /** HySDS priority (0 to 9) of the campaign's jobs. */
+  priority: JOB_PRIORITY,
+});
 
 /** The error names the state machine's Retry and Catch match (Lambda reports errorType). */
 export const CAMPAIGN_SUBMIT_ERRORS = {
@@ -64,15 +69,4 @@ export interface CampaignSubmitResult {
   readonly rows: Readonly<Record<string, string>>;
   /** Rows submitted (a repeated row is submitted once). */
   readonly submitted: number;
-}
-
-/** The environment the construct sets. */
-export function campaignSubmitEnvironment(settings: { readonly maxRows?: number; readonly attempts?: number; readonly backoffMs?: number; readonly priority?: number } = {}): Record<string, string> {
-  const d = { ...CAMPAIGN_SUBMIT_DEFAULTS, ...settings };
-  return {
-    [CAMPAIGN_SUBMIT_ENV.maxRows]: String(d.maxRows),
-    [CAMPAIGN_SUBMIT_ENV.attempts]: String(d.attempts),
-    [CAMPAIGN_SUBMIT_ENV.backoffMs]: String(d.backoffMs),
-    [CAMPAIGN_SUBMIT_ENV.priority]: String(d.priority),
-  };
 }

@@ -13,11 +13,11 @@
  * A row Mozart refuses (or a malformed chunk) fails the invocation as Campaign.MozartRejected,
  * naming the row; the chunk is then marked failed in the ledger, as a failed Batch array job is.
  */
-import { ConfigError, integerValue, type Env } from '../shared/env';
+import { ConfigError, type Env } from '../shared/env';
 import { lazy } from '../shared/lazy';
 import { consoleLogger, invocationLogger, type Logger } from '../shared/log';
-import { MozartError, mozartOptionsFromEnv, submitJob, type MozartOptions, type SubmitJob } from '../shared/mozart';
-import { CAMPAIGN_SUBMIT_DEFAULTS, CAMPAIGN_SUBMIT_ENV, CAMPAIGN_SUBMIT_ERRORS, type CampaignSubmitEvent, type CampaignSubmitResult } from './contract';
+import { MozartError, submitJob, type MozartOptions, type SubmitJob } from '../shared/mozart';
+import { CAMPAIGN_SUBMIT_ENV, CAMPAIGN_SUBMIT_ERRORS, type CampaignSubmitEvent, type CampaignSubmitResult } from './contract';
 
 export interface CampaignSubmitSettings {
   readonly mozart: MozartOptions;
@@ -27,16 +27,9 @@ export interface CampaignSubmitSettings {
   readonly priority: number;
 }
 
+/** The function's settings, through its contract (the construct writes the same one). */
 export function readSettings(env: Env): CampaignSubmitSettings {
-  const d = CAMPAIGN_SUBMIT_DEFAULTS;
-  return {
-    mozart: mozartOptionsFromEnv(env),
-    maxRows: integerValue(env, CAMPAIGN_SUBMIT_ENV.maxRows, d.maxRows, 1, 10000),
-    attempts: integerValue(env, CAMPAIGN_SUBMIT_ENV.attempts, d.attempts, 1, 10),
-    backoffMs: integerValue(env, CAMPAIGN_SUBMIT_ENV.backoffMs, d.backoffMs, 0, 60000),
-    // HySDS job priorities run from 0 to 9.
-    priority: integerValue(env, CAMPAIGN_SUBMIT_ENV.priority, d.priority, 0, 9),
-  };
+  return CAMPAIGN_SUBMIT_ENV.read(env);
 }
 
 export interface CampaignSubmitDeps {
@@ -82,7 +75,7 @@ function checkEvent(event: CampaignSubmitEvent, maxRows: number): string[] {
   for (const field of ['type', 'release', 'queue'] as const) if (!text(event?.job?.[field])) problems.push(`job.${field}: expected a non-empty string`);
   if (!Array.isArray(event?.rows)) problems.push('rows: expected the chunk\'s rows, a list');
   else {
-    if (event.rows.length > maxRows) problems.push(`rows: ${event.rows.length} rows, more than the ${maxRows} an invocation submits (${CAMPAIGN_SUBMIT_ENV.maxRows}); start the campaign with a smaller --chunk`);
+    if (event.rows.length > maxRows) problems.push(`rows: ${event.rows.length} rows, more than the ${maxRows} an invocation submits (${CAMPAIGN_SUBMIT_ENV.names.maxRows}); start the campaign with a smaller --chunk`);
     // Array.isArray widens the readonly rows to any[]; the contract's type is what the check reads.
     (event.rows as CampaignSubmitEvent['rows']).forEach((row, i) => {
       if (!text(row?.id)) problems.push(`rows[${i}]: expected an "id" (a non-empty string), found ${JSON.stringify(row?.id)}`);

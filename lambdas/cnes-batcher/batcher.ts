@@ -37,6 +37,7 @@
 import { createHash } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, type S3Client, type _Object } from '@aws-sdk/client-s3';
 import { archiveFile, cnmTime, type CnmNotification } from '../shared/cnm';
+import { DEFAULT_MAX_ARCHIVES_PER_CNM_S } from './contract';
 
 export interface CnesBatcherConfig {
   readonly archiveBucket: string;
@@ -59,7 +60,6 @@ export interface CnesBatcherConfig {
   readonly minWritesPerRun?: number;
 }
 
-export const DEFAULT_MAX_ARCHIVES_PER_CNM_S = 1000;
 export const DEFAULT_MARKER_CONCURRENCY = 16;
 export const DEFAULT_MIN_WRITES_PER_RUN = 16;
 

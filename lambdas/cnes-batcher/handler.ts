@@ -7,24 +7,16 @@
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { integerValue, prefixValue, requiredString, type Env } from '../shared/env';
+import type { Env } from '../shared/env';
 import { lazy } from '../shared/lazy';
 import { consoleLogger, errorMessage, invocationLogger, type InvocationIds, type Logger } from '../shared/log';
 import { backlogMetricLine, writeMetricLine } from './backlog-metric';
-import { CnesBatcher, DEFAULT_MAX_ARCHIVES_PER_CNM_S, type CnesBatcherConfig, type RunSummary, type TimeLeft } from './batcher';
+import { CnesBatcher, type CnesBatcherConfig, type RunSummary, type TimeLeft } from './batcher';
+import { CNES_BATCHER_ENV } from './contract';
 
+/** The function's configuration, through its contract (the construct writes the same one). */
 export function readConfig(env: Env): CnesBatcherConfig {
-  return {
-    archiveBucket: requiredString(env, 'ARCHIVE_BUCKET'),
-    outgoingPrefix: prefixValue(env, 'OUTGOING_PREFIX'),
-    messagesBucket: requiredString(env, 'MESSAGES_BUCKET'),
-    cnmSPrefix: prefixValue(env, 'CNM_S_PREFIX'),
-    statePrefix: prefixValue(env, 'STATE_PREFIX'),
-    cnmVersion: requiredString(env, 'CNM_VERSION'),
-    provider: requiredString(env, 'PROVIDER'),
-    collection: requiredString(env, 'COLLECTION'),
-    maxArchivesPerCnmS: integerValue(env, 'MAX_ARCHIVES_PER_CNM_S', DEFAULT_MAX_ARCHIVES_PER_CNM_S, 1, 100_000),
-  };
+  return CNES_BATCHER_ENV.read(env);
 }
 
 export interface CnesBatcherDeps {

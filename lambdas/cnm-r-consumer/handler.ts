@@ -13,17 +13,18 @@ import { createHash } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CNM_R_EXPECTED, normalizeCnmResponse, type CnmResponse } from '../shared/cnm';
-import { prefixValue, requiredString, ConfigError, type Env } from '../shared/env';
+import type { Env } from '../shared/env';
 import { BadInputError } from '../shared/errors';
 import { isObject } from '../shared/json';
 import { lazy } from '../shared/lazy';
 import { runtimeDeps } from '../shared/runtime';
 import { errorMessage } from '../shared/log';
-import { jobSettingsFromEnv, mozartOptionsFromEnv, submitJob, type JobSettings, type MozartOptions, type SubmitJob } from '../shared/mozart';
+import { submitJob, type JobSettings, type MozartOptions, type SubmitJob } from '../shared/mozart';
 import { checkKeyLength, isFolderMarker, parseJsonObjectText, readObjectText } from '../shared/s3-object';
 import { looksLikeS3Notification, type S3ObjectEvent } from '../shared/s3-event';
 import { handleS3Notification } from '../shared/s3-event-handler';
 import { createSqsHandler, parseJsonBody, type RecordContext, type SqsHandlerDeps } from '../shared/sqs-batch';
+import { CNM_R_CONSUMER_ENV } from './contract';
 
 export interface CnmRConsumerConfig {
   readonly messagesBucket: string;
@@ -36,20 +37,9 @@ export interface CnmRConsumerConfig {
   readonly idempotencyTable: string;
 }
 
+/** The function's configuration, through its contract (the construct writes the same one). */
 export function readConfig(env: Env): CnmRConsumerConfig {
-  const config = {
-    messagesBucket: requiredString(env, 'MESSAGES_BUCKET'),
-    cnmRPrefix: prefixValue(env, 'CNM_R_PREFIX'),
-    recordPrefix: prefixValue(env, 'RECORD_PREFIX'),
-    job: jobSettingsFromEnv(env),
-    mozart: mozartOptionsFromEnv(env),
-    idempotencyTable: requiredString(env, 'IDEMPOTENCY_TABLE'),
-  };
-  if (config.cnmRPrefix.startsWith(config.recordPrefix)) {
-    // The records would then be read as CNES responses: a loop.
-    throw new ConfigError(`RECORD_PREFIX "${config.recordPrefix}" contains CNM_R_PREFIX "${config.cnmRPrefix}"; expected the record prefix inside or beside it, never around it`);
-  }
-  return config;
+  return CNM_R_CONSUMER_ENV.read(env);
 }
 
 export interface CnmRConsumerDeps extends SqsHandlerDeps {

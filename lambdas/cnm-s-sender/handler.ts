@@ -8,7 +8,7 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { archiveFile, cnmTime, deterministicIdentifier, productNameOf, type CnmNotification } from '../shared/cnm';
-import { ConfigError, optionalString, prefixValue, requiredString, type Env } from '../shared/env';
+import type { Env } from '../shared/env';
 import { BadInputError } from '../shared/errors';
 import { lazy } from '../shared/lazy';
 import { runtimeDeps } from '../shared/runtime';
@@ -16,6 +16,7 @@ import type { S3ObjectEvent } from '../shared/s3-event';
 import { isFolderMarker } from '../shared/s3-object';
 import { forEachS3Object } from '../shared/s3-event-handler';
 import { createSqsHandler, type RecordContext, type SqsHandlerDeps } from '../shared/sqs-batch';
+import { CNM_S_SENDER_ENV, STREAM_ARN } from './contract';
 
 export interface CnmSSenderConfig {
   readonly archiveBucket: string;
@@ -27,25 +28,9 @@ export interface CnmSSenderConfig {
   readonly idempotencyTable: string;
 }
 
-const STREAM_ARN = /^arn:aws[a-z-]*:kinesis:([a-z0-9-]+):\d{12}:stream\/[A-Za-z0-9_.-]+$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
-
+/** The function's configuration, through its contract (the construct writes the same one). */
 export function readConfig(env: Env): CnmSSenderConfig {
-  const streamArn = requiredString(env, 'STREAM_ARN');
-  if (!STREAM_ARN.test(streamArn)) throw new ConfigError(`environment variable STREAM_ARN is "${streamArn}"; expected arn:aws:kinesis:<region>:<account>:stream/<name>`);
-  const streamRoleArn = optionalString(env, 'STREAM_ROLE_ARN');
-  if (streamRoleArn !== undefined && !ROLE_ARN.test(streamRoleArn)) {
-    throw new ConfigError(`environment variable STREAM_ROLE_ARN is "${streamRoleArn}"; expected arn:aws:iam::<account>:role/<name>`);
-  }
-  return {
-    archiveBucket: requiredString(env, 'ARCHIVE_BUCKET'),
-    outgoingPrefix: prefixValue(env, 'OUTGOING_PREFIX'),
-    streamArn,
-    streamRoleArn,
-    cnmVersion: requiredString(env, 'CNM_VERSION'),
-    provider: requiredString(env, 'PROVIDER'),
-    idempotencyTable: requiredString(env, 'IDEMPOTENCY_TABLE'),
-  };
+  return CNM_S_SENDER_ENV.read(env);
 }
 
 export interface CnmSSenderDeps extends SqsHandlerDeps {

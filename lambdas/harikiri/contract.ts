@@ -1,11 +1,10 @@
 /**
- * The harikiri function's environment, defined once: the construct that wires the function and
- * the handler that reads it both import this (no runtime dependencies, so synthesis stays light).
+ * The harikiri function's environment, defined once: stacks/compute-stack.ts writes it, the
+ * handler reads it (lambdas/shared/env.ts says how).
  */
-export const HARIKIRI_ENV = {
-  /** Comma-separated names of this environment's worker groups (`<VENUE>-<queue>`). */
-  groups: 'WORKER_GROUPS',
-} as const;
+import { environmentContract, list } from '../shared/env';
 
-/** The variable's value for a list of group names. */
-export const workerGroupsValue = (groups: readonly string[]): string => groups.join(',');
+export const HARIKIRI_ENV = environmentContract('harikiri', {
+  /** This environment's worker groups (`<VENUE>-<queue>`): the only ones harikiri shrinks. */
+  groups: list('WORKER_GROUPS', { pattern: /^[^\s,]{1,255}$/, expected: 'autoscaling group name' }),
+});

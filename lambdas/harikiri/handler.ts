@@ -20,12 +20,11 @@ import {
   TerminateInstanceInAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ConfigError, requiredString, type Env } from '../shared/env';
+import type { Env } from '../shared/env';
 import { BadInputError } from '../shared/errors';
 import { consoleLogger, invocationLogger, type Logger } from '../shared/log';
 import { processSqsBatch } from '../shared/sqs-batch';
 import { HARIKIRI_ENV } from './contract';
-
 
 /** EC2 instance ids: `i-` and 8 or 17 hex digits. */
 const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -38,14 +37,7 @@ export interface HarikiriDeps {
 }
 
 export function harikiriDepsFrom(env: Env): HarikiriDeps {
-  const groups = new Set(
-    requiredString(env, HARIKIRI_ENV.groups)
-      .split(',')
-      .map((g) => g.trim())
-      .filter(Boolean),
-  );
-  if (groups.size === 0) throw new ConfigError(`environment variable ${HARIKIRI_ENV.groups} names no group`);
-  return { autoscaling: new AutoScalingClient({}), groups, logger: consoleLogger };
+  return { autoscaling: new AutoScalingClient({}), groups: new Set(HARIKIRI_ENV.read(env).groups), logger: consoleLogger };
 }
 
 export type Outcome = 'terminated' | 'already-gone';

@@ -7,8 +7,8 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { booleanValue, ConfigError, integerValue, requiredString, type Env } from './env';
 
+/** Mozart's connection (read through mozart-contract.ts MOZART_ENV). */
 export interface MozartOptions {
   /** Mozart's base URL, e.g. `https://10.0.1.23` (the API path is appended). */
   readonly url: string;
@@ -119,36 +119,12 @@ function post(url: URL, body: string, options: MozartOptions): Promise<{ status:
   });
 }
 
-/** The Mozart connection settings every job-submitting handler reads. */
-export function mozartOptionsFromEnv(env: Env): MozartOptions {
-  const url = requiredString(env, 'MOZART_URL');
-  if (!/^https?:\/\/[^/\s]+/.test(url)) throw new ConfigError(`environment variable MOZART_URL is "${url}"; expected http(s)://<mozart host>`);
-  const ca = env.MOZART_CA_PEM;
-  if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError('environment variable MOZART_CA_PEM is not a PEM certificate; expected "-----BEGIN CERTIFICATE-----..."');
-  return {
-    url,
-    insecureTls: booleanValue(env, 'MOZART_TLS_INSECURE', false),
-    ...(ca ? { caCertificate: ca } : {}),
-    timeoutMs: integerValue(env, 'MOZART_TIMEOUT_MS', 10_000, 100, 60_000),
-  };
-}
-
-/** The job a handler submits: `job-<JOB_TYPE>:<JOB_RELEASE>` to JOB_QUEUE at JOB_PRIORITY. */
+/** The job a handler submits: `job-<type>:<release>` to `queue` at `priority` (read through mozart-contract.ts JOB_ENV). */
 export interface JobSettings {
   readonly type: string;
   readonly release: string;
   readonly queue: string;
   readonly priority: number;
-}
-
-export function jobSettingsFromEnv(env: Env): JobSettings {
-  return {
-    type: requiredString(env, 'JOB_TYPE'),
-    release: requiredString(env, 'JOB_RELEASE'),
-    queue: requiredString(env, 'JOB_QUEUE'),
-    // HySDS job priorities run from 0 to 9.
-    priority: integerValue(env, 'JOB_PRIORITY', 0, 0, 9),
-  };
 }
 
 /** Submits jobs; a function so that tests can count or fail submissions. */

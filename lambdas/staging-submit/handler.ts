@@ -4,16 +4,17 @@
  * and the handler submits the configured HySDS job with the signal file's metadata.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { prefixValue, requiredString, type Env } from '../shared/env';
+import type { Env } from '../shared/env';
 import { BadInputError } from '../shared/errors';
 import { isObject } from '../shared/json';
 import { lazy } from '../shared/lazy';
 import { runtimeDeps } from '../shared/runtime';
-import { jobSettingsFromEnv, mozartOptionsFromEnv, submitJob, type JobSettings, type MozartOptions, type SubmitJob } from '../shared/mozart';
+import { submitJob, type JobSettings, type MozartOptions, type SubmitJob } from '../shared/mozart';
 import { isFolderMarker, parseJsonObjectText, readObjectText } from '../shared/s3-object';
 import type { S3ObjectEvent } from '../shared/s3-event';
 import { forEachS3Object } from '../shared/s3-event-handler';
 import { createSqsHandler, type RecordContext, type SqsHandlerDeps } from '../shared/sqs-batch';
+import { STAGING_SUBMIT_ENV } from './contract';
 
 export interface StagingSubmitConfig {
   readonly datasetBucket: string;
@@ -24,15 +25,9 @@ export interface StagingSubmitConfig {
   readonly idempotencyTable: string;
 }
 
+/** The function's configuration, through its contract (the construct writes the same one). */
 export function readConfig(env: Env): StagingSubmitConfig {
-  return {
-    datasetBucket: requiredString(env, 'DATASET_BUCKET'),
-    prefix: prefixValue(env, 'STAGING_PREFIX'),
-    suffix: requiredString(env, 'STAGING_SUFFIX'),
-    job: jobSettingsFromEnv(env),
-    mozart: mozartOptionsFromEnv(env),
-    idempotencyTable: requiredString(env, 'IDEMPOTENCY_TABLE'),
-  };
+  return STAGING_SUBMIT_ENV.read(env);
 }
 
 export interface StagingSubmitDeps extends SqsHandlerDeps {

@@ -13,7 +13,8 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
-import { CAMPAIGN_SUBMIT_DEFAULTS, campaignSubmitEnvironment } from '../../lambdas/campaign-submit/contract';
+import { CAMPAIGN_SUBMIT_DEFAULTS, CAMPAIGN_SUBMIT_ENV } from '../../lambdas/campaign-submit/contract';
+import type { MozartConnection } from '../messaging/message-lambdas';
 import { BundledFunction, type BundledFunctionVpc } from '../lambda/bundled-function';
 import { LEDGER_KEYS, RETRY_INDEX } from '../../lib/campaign/ledger-keys';
 import type { Naming } from '../naming';
@@ -44,10 +45,8 @@ export interface CampaignEngineProps {
 }
 
 export interface CampaignMozartProps {
-  /** Mozart's base URL, `https://<address>` (MOZART_URL). */
-  readonly url: string;
-  /** How the certificate is checked: lambdas/shared/mozart.ts's MOZART_CA_PEM or MOZART_TLS_INSECURE (mozartTlsVariables). */
-  readonly tlsVariables: Readonly<Record<string, string>>;
+  /** Mozart's base URL, `https://<address>`, and how its certificate is checked (mozartConnection). */
+  readonly connection: MozartConnection;
   /** Private subnets and a security group that mozart lets in on 443 (Mozart has a private address). */
   readonly vpc: BundledFunctionVpc;
 }
@@ -126,7 +125,16 @@ export class CampaignEngine extends Construct {
     this.submitFunction = new BundledFunction(this, 'submit-function', {
       lambda: 'campaign-submit',
       functionName: names.submitFunction,
-      environment: { MOZART_URL: props.mozart.url, ...props.mozart.tlsVariables, ...campaignSubmitEnvironment() },
+      environment: CAMPAIGN_SUBMIT_ENV.write(
+        {
+          mozart: props.mozart.connection.values,
+          maxRows: CAMPAIGN_SUBMIT_DEFAULTS.maxRows,
+          attempts: CAMPAIGN_SUBMIT_DEFAULTS.attempts,
+          backoffMs: CAMPAIGN_SUBMIT_DEFAULTS.backoffMs,
+          priority: CAMPAIGN_SUBMIT_DEFAULTS.priority,
+        },
+        { mozart: props.mozart.connection.sources },
+      ),
       statements: [],
       vpc: props.mozart.vpc,
       // The bound on submits in flight at Mozart (declared in reservedConcurrencyOf for the deploy guard).

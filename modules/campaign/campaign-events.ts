@@ -54,7 +54,7 @@ export class CampaignEvents extends Construct {
     this.function = new BundledFunction(this, 'function', {
       lambda: 'campaign-events',
       functionName,
-      environment: { [CAMPAIGN_EVENTS_ENV.table]: names.ledgerTable },
+      environment: CAMPAIGN_EVENTS_ENV.write({ table: names.ledgerTable }),
       statements: this.statements,
       logRetentionDays: props.logRetentionDays,
       kmsKeyArn,

@@ -12,6 +12,11 @@ import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../config-generator/schema';
 import { BACKLOG_DIMENSION, BACKLOG_METRIC, BACKLOG_NAMESPACE } from '../../lambdas/cnes-batcher/backlog-metric';
 import { CAMPAIGN_SUBMIT_DEFAULTS } from '../../lambdas/campaign-submit/contract';
+import { CNES_BATCHER_ENV } from '../../lambdas/cnes-batcher/contract';
+import { CNM_R_CONSUMER_ENV } from '../../lambdas/cnm-r-consumer/contract';
+import { CNM_S_SENDER_ENV } from '../../lambdas/cnm-s-sender/contract';
+import type { MozartSources, MozartValues } from '../../lambdas/shared/mozart-contract';
+import { STAGING_SUBMIT_ENV } from '../../lambdas/staging-submit/contract';
 import { BundledFunction } from '../lambda/bundled-function';
 import { campaignNames } from '../campaign/names';
 import { PREFIXES, type Naming } from '../naming';
@@ -48,14 +53,20 @@ const CNES_BATCHER_RESERVED = 1;
 export const DEFAULT_SQS_MAXIMUM_CONCURRENCY = 5;
 
 /**
- * How the handlers check Mozart's certificate (tls.mozart): against the configured CA, not at all
- * by the named setting (check rule PCM-TLS-1 reports it), or against the public CAs.
+ * How the job-submitting handlers reach Mozart at `url` (lambdas/shared/mozart-contract.ts
+ * MOZART_ENV), and check its certificate (tls.mozart): against the configured CA, not at all by the
+ * named setting (check rule PCM-TLS-1 reports it), or against the public CAs.
  */
-export function mozartTlsVariables(config: EnvironmentConfig): Record<string, string> {
+export function mozartConnection(config: EnvironmentConfig, url: string): MozartConnection {
   const tls = config.tls?.mozart;
-  if (tls && 'caCertificate' in tls) return { MOZART_CA_PEM: tls.caCertificate };
-  if (tls && 'verify' in tls) return { MOZART_TLS_INSECURE: 'true' };
-  return {};
+  const values: MozartValues = tls && 'caCertificate' in tls ? { url, caCertificate: tls.caCertificate } : tls && 'verify' in tls ? { url, insecureTls: true } : { url };
+  return { values, sources: { caCertificate: 'tls.mozart.caCertificate', insecureTls: 'tls.mozart.verify' } };
+}
+
+/** A handler's Mozart variables, and the config fields they came from (for the contract's messages). */
+export interface MozartConnection {
+  readonly values: MozartValues;
+  readonly sources: MozartSources;
 }
 
 /** Seconds a handler may run; the queues' visibility timeout (360 s) is six times this. */
@@ -77,7 +88,7 @@ export class MessageLambdas extends Construct {
     const { daac, cnes } = config.cnm;
     const bucket = (purpose: Parameters<Naming['bucketArn']>[0]) => BucketReference.of(naming, purpose);
     const table = naming.idempotencyTableArn();
-    const mozart = { MOZART_URL: props.mozartUrl, ...mozartTlsVariables(config) };
+    const mozart = mozartConnection(config, props.mozartUrl);
     // Every queue-fed function: at most this many at once (caps the load on Mozart).
     const sqs = { kmsKeyArn, maxConcurrency: config.lambdas?.sqsMaximumConcurrency ?? DEFAULT_SQS_MAXIMUM_CONCURRENCY };
 
@@ -110,16 +121,22 @@ export class MessageLambdas extends Construct {
     // ---- Staging area -> HySDS job ---------------------------------------------------------
     fn('staging-submit', 'staging-submit', {
       vpc,
-      environment: {
-        ...mozart,
-        DATASET_BUCKET: naming.bucket('dataset'),
-        STAGING_PREFIX: config.stagingArea.prefix,
-        STAGING_SUFFIX: config.stagingArea.suffix,
-        JOB_TYPE: config.stagingArea.jobType,
-        JOB_RELEASE: config.stagingArea.release ?? config.release.pcmRelease,
-        JOB_QUEUE: config.stagingArea.queue,
-        IDEMPOTENCY_TABLE: naming.idempotencyTable(),
-      },
+      environment: STAGING_SUBMIT_ENV.write(
+        {
+          mozart: mozart.values,
+          datasetBucket: naming.bucket('dataset'),
+          prefix: config.stagingArea.prefix,
+          suffix: config.stagingArea.suffix,
+          job: { type: config.stagingArea.jobType, release: config.stagingArea.release ?? config.release.pcmRelease, queue: config.stagingArea.queue },
+          idempotencyTable: naming.idempotencyTable(),
+        },
+        {
+          mozart: mozart.sources,
+          prefix: 'stagingArea.prefix',
+          suffix: 'stagingArea.suffix',
+          job: { type: 'stagingArea.jobType', release: config.stagingArea.release ? 'stagingArea.release' : 'release.pcmRelease', queue: 'stagingArea.queue' },
+        },
+      ),
       statements: [
         bucket('dataset').grantRead('ReadsSignalFiles', config.stagingArea.prefix),
         idempotency,
@@ -131,16 +148,17 @@ export class MessageLambdas extends Construct {
     if (daac || cnes) {
       fn('cnm-r-consumer', 'cnm-r-consumer', {
         vpc,
-        environment: {
-          ...mozart,
-          MESSAGES_BUCKET: naming.bucket('messages'),
-          CNM_R_PREFIX: PREFIXES.cnmR,
-          RECORD_PREFIX: PREFIXES.cnmRRecords,
-          JOB_TYPE: config.cnm.responseJob.jobType,
-          JOB_RELEASE: config.release.pcmRelease,
-          JOB_QUEUE: config.cnm.responseJob.queue,
-          IDEMPOTENCY_TABLE: naming.idempotencyTable(),
-        },
+        environment: CNM_R_CONSUMER_ENV.write(
+          {
+            mozart: mozart.values,
+            messagesBucket: naming.bucket('messages'),
+            cnmRPrefix: PREFIXES.cnmR,
+            recordPrefix: PREFIXES.cnmRRecords,
+            job: { type: config.cnm.responseJob.jobType, release: config.release.pcmRelease, queue: config.cnm.responseJob.queue },
+            idempotencyTable: naming.idempotencyTable(),
+          },
+          { mozart: mozart.sources, job: { type: 'cnm.responseJob.jobType', release: 'release.pcmRelease', queue: 'cnm.responseJob.queue' } },
+        ),
         statements: [
           bucket('messages').grantRead('ReadsResponses', PREFIXES.cnmR),
           bucket('messages').grantPut('RecordsResponses', PREFIXES.cnmRRecords),
@@ -155,15 +173,18 @@ export class MessageLambdas extends Construct {
       const external = daac.cnmS.stream === 'external' ? daac.cnmS : undefined;
       const streamArn = external ? external.streamArn : naming.cnmStreamArn();
       fn('cnm-s-sender', 'cnm-s-sender', {
-        environment: {
-          ARCHIVE_BUCKET: naming.bucket('archive'),
-          OUTGOING_PREFIX: PREFIXES.outgoing,
-          STREAM_ARN: streamArn,
-          ...(external ? { STREAM_ROLE_ARN: external.roleArn } : {}),
-          CNM_VERSION: config.cnm.version,
-          PROVIDER: naming.venue,
-          IDEMPOTENCY_TABLE: naming.idempotencyTable(),
-        },
+        environment: CNM_S_SENDER_ENV.write(
+          {
+            archiveBucket: naming.bucket('archive'),
+            outgoingPrefix: PREFIXES.outgoing,
+            streamArn,
+            streamRoleArn: external?.roleArn,
+            cnmVersion: config.cnm.version,
+            provider: naming.venue,
+            idempotencyTable: naming.idempotencyTable(),
+          },
+          { streamArn: external ? 'cnm.daac.cnmS.streamArn' : undefined, streamRoleArn: 'cnm.daac.cnmS.roleArn', cnmVersion: 'cnm.version' },
+        ),
         statements: [
           bucket('archive').grantRead('ReadsArchives', PREFIXES.outgoing),
           // The DAAC's own stream is written as the DAAC's role; the stand-in directly.
@@ -182,17 +203,20 @@ export class MessageLambdas extends Construct {
         // One run at a time (reservedConcurrencyOf, which the deploy guard checks against the quota).
         reservedConcurrency: CNES_BATCHER_RESERVED,
         asyncFailureQueueArn: queueArn('failed-invocations'),
-        environment: {
-          ARCHIVE_BUCKET: naming.bucket('archive'),
-          OUTGOING_PREFIX: PREFIXES.outgoing,
-          MESSAGES_BUCKET: naming.bucket('messages'),
-          CNM_S_PREFIX: PREFIXES.cnmS,
-          STATE_PREFIX: PREFIXES.cnesBatcherState,
-          CNM_VERSION: config.cnm.version,
-          PROVIDER: naming.venue,
-          COLLECTION: naming.resource('archives'),
-          MAX_ARCHIVES_PER_CNM_S: String(CNES_MAX_ARCHIVES_PER_CNM_S),
-        },
+        environment: CNES_BATCHER_ENV.write(
+          {
+            archiveBucket: naming.bucket('archive'),
+            outgoingPrefix: PREFIXES.outgoing,
+            messagesBucket: naming.bucket('messages'),
+            cnmSPrefix: PREFIXES.cnmS,
+            statePrefix: PREFIXES.cnesBatcherState,
+            cnmVersion: config.cnm.version,
+            provider: naming.venue,
+            collection: naming.resource('archives'),
+            maxArchivesPerCnmS: CNES_MAX_ARCHIVES_PER_CNM_S,
+          },
+          { cnmVersion: 'cnm.version' },
+        ),
         statements: [
           bucket('archive').grantList('ListsArchives', [PREFIXES.outgoing]),
           bucket('messages').grantList('ListsLedger', [PREFIXES.cnesBatcherState]),

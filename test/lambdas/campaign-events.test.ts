@@ -80,7 +80,7 @@ withMoto('campaign-events against moto DynamoDB', () => {
     useEmulator(moto.env);
     db = new DynamoDBClient({});
     await createLedgerTable(db, TABLE);
-    process.env[CAMPAIGN_EVENTS_ENV.table] = TABLE;
+    Object.assign(process.env, CAMPAIGN_EVENTS_ENV.write({ table: TABLE }));
     mod = await import('../../lambdas/campaign-events/handler');
   }, 60000);
   afterAll(async () => moto?.stop());

@@ -4,7 +4,7 @@
  * definition's JSON only (test/campaign/definitions.test.ts): moto runs Lambda functions only in
  * Docker, so its interpreter cannot run that task; this file is the handler-level test.
  */
-import { CAMPAIGN_SUBMIT_DEFAULTS, CAMPAIGN_SUBMIT_ENV, CAMPAIGN_SUBMIT_ERRORS, campaignSubmitEnvironment, type CampaignSubmitEvent } from '../../lambdas/campaign-submit/contract';
+import { CAMPAIGN_SUBMIT_DEFAULTS, CAMPAIGN_SUBMIT_ENV, CAMPAIGN_SUBMIT_ERRORS, type CampaignSubmitEvent } from '../../lambdas/campaign-submit/contract';
 import { readSettings, submitChunk, type CampaignSubmitDeps, type InvocationContext } from '../../lambdas/campaign-submit/handler';
 import { submitJob } from '../../lambdas/shared/mozart';
 import { capturingLogger, consoleLines, lambdaContext } from './support/aws';
@@ -19,6 +19,11 @@ const chunk = (ids: readonly string[], extra: Partial<CampaignSubmitEvent> = {})
   ...extra,
 });
 const context = (remainingMs = 300000): InvocationContext => ({ awsRequestId: 'req-1', getRemainingTimeInMillis: () => remainingMs });
+/** The environment as the construct writes it (modules/campaign/campaign-engine.ts), with a short Mozart timeout. */
+const written = (url: string) => {
+  const { maxRows, attempts, backoffMs, priority } = CAMPAIGN_SUBMIT_DEFAULTS;
+  return CAMPAIGN_SUBMIT_ENV.write({ mozart: { url, timeoutMs: 2000 }, maxRows, attempts, backoffMs, priority });
+};
 
 describe('campaign-submit', () => {
   let mozart: FakeMozart;
@@ -34,7 +39,7 @@ describe('campaign-submit', () => {
 
   function deps(env: Record<string, string> = {}): CampaignSubmitDeps & { logger: ReturnType<typeof capturingLogger> } {
     // The environment exactly as the construct writes it (the contract), then the test's overrides.
-    const settings = readSettings({ MOZART_URL: mozart.url, MOZART_TIMEOUT_MS: '2000', ...campaignSubmitEnvironment(), ...env });
+    const settings = readSettings({ ...written(mozart.url), ...env });
     return {
       settings,
       submit: submitJob,
@@ -95,7 +100,7 @@ describe('campaign-submit', () => {
   });
 
   it('fails as Campaign.MozartUnavailable when Mozart is down', async () => {
-    const error = await submitChunk(deps({ MOZART_URL: await deadUrl(), [CAMPAIGN_SUBMIT_ENV.attempts]: '2' }), chunk(['g1']), context()).catch((e: Error) => e);
+    const error = await submitChunk(deps({ MOZART_URL: await deadUrl(), [CAMPAIGN_SUBMIT_ENV.names.attempts]: '2' }), chunk(['g1']), context()).catch((e: Error) => e);
     expect(error).toMatchObject({ name: 'Campaign.MozartUnavailable', message: expect.stringMatching(/^row "g1" of campaign reproc: Mozart failed 2 tries \(.*could not be reached: ECONNREFUSED/) });
   });
 
@@ -114,8 +119,8 @@ describe('campaign-submit', () => {
       name: 'Campaign.MozartRejected',
       message: expect.stringContaining('campaign: expected the campaign name; attempt: expected a whole number from 1, found 0; job.queue: expected a non-empty string; rows[1]: expected an "id" (a non-empty string), found undefined'),
     });
-    await expect(submitChunk(deps({ [CAMPAIGN_SUBMIT_ENV.maxRows]: '2' }), chunk(['a', 'b', 'c']), context())).rejects.toThrow(
-      `rows: 3 rows, more than the 2 an invocation submits (${CAMPAIGN_SUBMIT_ENV.maxRows}); start the campaign with a smaller --chunk`,
+    await expect(submitChunk(deps({ [CAMPAIGN_SUBMIT_ENV.names.maxRows]: '2' }), chunk(['a', 'b', 'c']), context())).rejects.toThrow(
+      `rows: 3 rows, more than the 2 an invocation submits (${CAMPAIGN_SUBMIT_ENV.names.maxRows}); start the campaign with a smaller --chunk`,
     );
     expect(mozart.requests).toEqual([]);
   });
@@ -128,14 +133,14 @@ describe('campaign-submit', () => {
   });
 
   it('fails naming a bad setting of its environment', () => {
-    expect(() => readSettings({ MOZART_URL: mozart.url, [CAMPAIGN_SUBMIT_ENV.attempts]: '0' })).toThrow(`environment variable ${CAMPAIGN_SUBMIT_ENV.attempts} is "0"; expected a whole number from 1 to 10`);
+    expect(() => readSettings({ MOZART_URL: mozart.url, [CAMPAIGN_SUBMIT_ENV.names.attempts]: '0' })).toThrow(`environment variable ${CAMPAIGN_SUBMIT_ENV.names.attempts} is "0"; expected a whole number from 1 to 10`);
     expect(() => readSettings({})).toThrow('environment variable MOZART_URL is not set');
   });
 
   it('works as the exported handler, each log line carrying the invocation\'s request id', async () => {
     const saved = { ...process.env };
     try {
-      Object.assign(process.env, { MOZART_URL: mozart.url, MOZART_TIMEOUT_MS: '2000', ...campaignSubmitEnvironment() });
+      Object.assign(process.env, written(mozart.url));
       // A fresh module, whose lazily made collaborators read this environment.
       let handlerModule: typeof import('../../lambdas/campaign-submit/handler') | undefined;
       await jest.isolateModulesAsync(async () => {

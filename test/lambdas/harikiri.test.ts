@@ -5,7 +5,7 @@
  */
 import { AutoScalingClient, CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateCommand, CreateSubnetCommand, CreateVpcCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { HARIKIRI_ENV, workerGroupsValue } from '../../lambdas/harikiri/contract';
+import { HARIKIRI_ENV } from '../../lambdas/harikiri/contract';
 import { HAS_MOTO, startMoto, type Moto } from '../support/moto';
 import { consoleLines, lambdaContext, sqsRecord, useEmulator } from './support/aws';
 
@@ -26,7 +26,7 @@ withMoto('harikiri against moto Auto Scaling', () => {
   beforeAll(async () => {
     moto = await startMoto();
     useEmulator(moto.env);
-    process.env[HARIKIRI_ENV.groups] = workerGroupsValue([OURS, 'pcm-test-job_worker-large']);
+    Object.assign(process.env, HARIKIRI_ENV.write({ groups: [OURS, 'pcm-test-job_worker-large'] }));
     ({ handler } = await import('../../lambdas/harikiri/handler'));
     const ec2 = new EC2Client({});
     autoscaling = new AutoScalingClient({});

@@ -5,7 +5,8 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jobSubmitForm, MozartError, mozartOptionsFromEnv, submitJob, type JobSubmission } from '../../lambdas/shared/mozart';
+import { jobSubmitForm, MozartError, submitJob, type JobSubmission } from '../../lambdas/shared/mozart';
+import { MOZART_ENV } from '../../lambdas/shared/mozart-contract';
 import { deadUrl, startMozart } from './support/mozart-server';
 
 const job: JobSubmission = { type: 'ingest', release: 'r1', queue: 'q', priority: 5, tags: ['a b'], params: { id: 'x', n: [1] }, name: 'job-ingest-x' };
@@ -27,12 +28,12 @@ describe('Mozart job submission', () => {
   });
 
   it('verifies TLS unless MOZART_TLS_INSECURE=true, and fails naming a bad setting', () => {
-    expect(mozartOptionsFromEnv({ MOZART_URL: 'https://mozart' })).toEqual({ url: 'https://mozart', insecureTls: false, timeoutMs: 10_000 });
-    expect(mozartOptionsFromEnv({ MOZART_URL: 'https://mozart', MOZART_TLS_INSECURE: 'TRUE' }).insecureTls).toBe(true);
-    expect(() => mozartOptionsFromEnv({ MOZART_URL: 'https://mozart', MOZART_TLS_INSECURE: 'yes' })).toThrow('MOZART_TLS_INSECURE is "yes"; expected true or false');
-    expect(() => mozartOptionsFromEnv({})).toThrow('environment variable MOZART_URL is not set');
-    expect(() => mozartOptionsFromEnv({ MOZART_URL: 'mozart:443' })).toThrow('MOZART_URL is "mozart:443"; expected http(s)://');
-    expect(() => mozartOptionsFromEnv({ MOZART_URL: 'https://mozart', MOZART_CA_PEM: 'not a certificate' })).toThrow('MOZART_CA_PEM is not a PEM certificate');
+    expect(MOZART_ENV.read({ MOZART_URL: 'https://mozart' })).toEqual({ url: 'https://mozart', insecureTls: false, timeoutMs: 10_000 });
+    expect(MOZART_ENV.read({ MOZART_URL: 'https://mozart', MOZART_TLS_INSECURE: 'TRUE' }).insecureTls).toBe(true);
+    expect(() => MOZART_ENV.read({ MOZART_URL: 'https://mozart', MOZART_TLS_INSECURE: 'yes' })).toThrow('MOZART_TLS_INSECURE is "yes"; expected true or false');
+    expect(() => MOZART_ENV.read({})).toThrow('environment variable MOZART_URL is not set');
+    expect(() => MOZART_ENV.read({ MOZART_URL: 'mozart:443' })).toThrow('MOZART_URL is "mozart:443"; expected http(s)://');
+    expect(() => MOZART_ENV.read({ MOZART_URL: 'https://mozart', MOZART_CA_PEM: 'not a certificate' })).toThrow('MOZART_CA_PEM is not a PEM certificate');
   });
 
   it('tells a transient answer (429, 5xx, unreachable) from a refusal, with the HTTP status', async () => {
@@ -77,7 +78,7 @@ describe('Mozart job submission', () => {
     });
 
     it('submits when the configured CA (tls.mozart.caCertificate, MOZART_CA_PEM) signed the certificate', async () => {
-      const options = mozartOptionsFromEnv({ MOZART_URL: url, MOZART_CA_PEM: cert, MOZART_TIMEOUT_MS: '2000' });
+      const options = MOZART_ENV.read({ MOZART_URL: url, MOZART_CA_PEM: cert, MOZART_TIMEOUT_MS: '2000' });
       expect(options).toMatchObject({ insecureTls: false, caCertificate: cert });
       expect(await submitJob(options, job)).toBe('tls-job');
     });

@@ -300,7 +300,7 @@ withEmulator('example stacks deployed to the AWS emulator', () => {
       const harikiri = EventSourceMappings.filter((m) => m.FunctionArn?.endsWith(':function:pcm-dev-harikiri'));
       expect(harikiri.map((m) => [m.EventSourceArn, m.BatchSize])).toEqual([['arn:aws:sqs:us-west-2:111111111111:pcm-dev-queue', 1]]);
       const { Environment } = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'pcm-dev-harikiri' }));
-      expect(Environment?.Variables?.[HARIKIRI_ENV.groups]).toBe(dev.workers.queues.map((q) => `pcm-dev-${q.name}`).join(','));
+      expect(Environment?.Variables?.[HARIKIRI_ENV.names.groups]).toBe(dev.workers.queues.map((q) => `pcm-dev-${q.name}`).join(','));
     });
 
     it('delivers the cluster config as an encrypted object, and keeps an empty credentials secret for provisioning to fill', async () => {
