@@ -54,6 +54,7 @@ import { schedulerEncryption } from './rules/scheduler-encryption';
 import { sfnLambdaRetry } from './rules/sfn-lambda-retry';
 import { sfnLogging } from './rules/sfn-logging';
 import { sfnDynamodbErrorNames } from './rules/sfn-dynamodb-error-names';
+import { arnPartition } from './rules/arn-partition';
 
 export const RULES: readonly Rule[] = [
   {
@@ -442,6 +443,15 @@ export const RULES: readonly Rule[] = [
     explanation: 'A name of the other spelling never matches: a ledger transition whose condition failed (another writer moved the row) or a throttled write then fails the execution instead of being handled.',
     fix: 'Use DynamoDB.<Code> on arn:aws:states:::dynamodb:* tasks and DynamoDb.<Exception> on arn:aws:states:::aws-sdk:dynamodb:* tasks (or list both).',
     check: sfnDynamodbErrorNames,
+  },
+  {
+    id: 'PCM-ARN-1',
+    level: 'error',
+    info: "Every ARN names the environment's partition (arn:aws-us-gov: in GovCloud).",
+    explanation:
+      "Nothing refuses an ARN of another partition at deploy: a policy statement naming one grants nothing, and a Step Functions task naming arn:aws:states:::... fails when it runs in GovCloud. The emulator has a single partition, so only this check shows it.",
+    fix: "Build ARNs with Naming.arn() or Naming.partition (Step Functions definitions go through inPartition), never with a literal 'arn:aws:'.",
+    check: arnPartition,
   },
   {
     id: 'PCM-DDB-1',

@@ -104,6 +104,15 @@ export class Naming {
     return partitionOf(this.identity.region);
   }
 
+  /**
+   * The ARN of a regional resource of this environment's account, in its partition:
+   * `arn('states', 'stateMachine:x')`. (GovCloud's ARNs start `arn:aws-us-gov:`; a hard-coded
+   * `arn:aws:` there matches nothing, which check rule PCM-ARN-1 reports.)
+   */
+  arn(service: string, resource: string): string {
+    return `arn:${this.partition}:${service}:${this.identity.region}:${this.identity.accountId}:${resource}`;
+  }
+
   /** HySDS's VENUE: the prefix of autoscaling groups, queues and metrics. */
   get venue(): string {
     return `${this.identity.project}-${this.identity.environment}`;
@@ -161,7 +170,7 @@ export class Naming {
   }
 
   queueArn(name: string): string {
-    return `arn:${this.partition}:sqs:${this.identity.region}:${this.identity.accountId}:${name}`;
+    return this.arn('sqs', name);
   }
 
   /** A queue's name with the ARN it will have, for policies written before the queue exists. */
@@ -175,7 +184,7 @@ export class Naming {
   }
 
   topicArn(channel: Channel): string {
-    return `arn:${this.partition}:sns:${this.identity.region}:${this.identity.accountId}:${this.topic(channel)}`;
+    return this.arn('sns', this.topic(channel));
   }
 
   /**
@@ -190,6 +199,11 @@ export class Naming {
   queueOfWorkerGroup(group: string): string | undefined {
     const prefix = `${this.venue}-`;
     return group.startsWith(prefix) && group.length > prefix.length ? group.slice(prefix.length) : undefined;
+  }
+
+  /** An AWS Batch compute environment, job queue or job definition of the config's `batch`, by its name there. */
+  batch(name: string): string {
+    return this.resource(`batch-${name}`, 'batch');
   }
 
   /**
@@ -211,7 +225,7 @@ export class Naming {
   }
 
   cnmStreamArn(): string {
-    return `arn:${this.partition}:kinesis:${this.identity.region}:${this.identity.accountId}:stream/${this.cnmStream()}`;
+    return this.arn('kinesis', `stream/${this.cnmStream()}`);
   }
 
   /** The DynamoDB table the Lambdas record processed messages in (to act once per message). */
@@ -220,7 +234,7 @@ export class Naming {
   }
 
   idempotencyTableArn(): string {
-    return `arn:${this.partition}:dynamodb:${this.identity.region}:${this.identity.accountId}:table/${this.idempotencyTable()}`;
+    return this.arn('dynamodb', `table/${this.idempotencyTable()}`);
   }
 
   /** The Secrets Manager secret of the cluster's service credentials (RabbitMQ, Redis, Elasticsearch). */
@@ -230,7 +244,7 @@ export class Naming {
 
   /** Matches the secret's ARN, whose last six characters AWS chooses. */
   credentialsSecretArnPattern(): string {
-    return `arn:${this.partition}:secretsmanager:${this.identity.region}:${this.identity.accountId}:secret:${this.credentialsSecret()}-??????`;
+    return this.arn('secretsmanager', `secret:${this.credentialsSecret()}-??????`);
   }
 
   /** The log group every provisioning run on mozart reports to. */
@@ -239,7 +253,7 @@ export class Naming {
   }
 
   provisioningLogGroupArn(): string {
-    return `arn:${this.partition}:logs:${this.identity.region}:${this.identity.accountId}:log-group:${this.provisioningLogGroup()}`;
+    return this.arn('logs', `log-group:${this.provisioningLogGroup()}`);
   }
 
   /**

@@ -21,8 +21,9 @@ export const sfnDynamodbErrorNames: RuleCheck = ({ stack }) =>
     const visit = (states: Record<string, Record<string, unknown>> | undefined) => {
       for (const [name, state] of Object.entries(states ?? {})) {
         const resource = shown(state.Resource ?? '');
-        const sdk = resource.startsWith('arn:aws:states:::aws-sdk:dynamodb:');
-        const optimized = resource.startsWith('arn:aws:states:::dynamodb:');
+        // In any partition: GovCloud's integrations are arn:aws-us-gov:states:::...
+        const sdk = /^arn:aws[\w-]*:states:::aws-sdk:dynamodb:/.test(resource);
+        const optimized = /^arn:aws[\w-]*:states:::dynamodb:/.test(resource);
         if (sdk || optimized) {
           const [right, wrong] = sdk ? ['DynamoDb.', 'DynamoDB.'] : ['DynamoDB.', 'DynamoDb.'];
           for (const handler of [...((state.Retry as { ErrorEquals?: string[] }[]) ?? []), ...((state.Catch as { ErrorEquals?: string[] }[]) ?? [])]) {

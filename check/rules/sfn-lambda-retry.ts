@@ -24,7 +24,7 @@ function* statesOf(states: unknown, path: string): Generator<[string, State]> {
   }
 }
 
-const invokesLambda = (resource: unknown): boolean => typeof resource === 'string' && (resource.startsWith('arn:aws:states:::lambda:invoke') || /^arn:aws[\w-]*:lambda:/.test(resource));
+const invokesLambda = (resource: unknown): boolean => typeof resource === 'string' && /^arn:aws[\w-]*:(states:::lambda:invoke|lambda:)/.test(resource);
 
 export const sfnLambdaRetry: RuleCheck = ({ stack }) =>
   stack.ofType('aws_sfn_state_machine').flatMap((machine) => {

@@ -91,7 +91,7 @@ export class CampaignEngine extends Construct {
     super(scope, id);
     const { naming, kmsKeyArn } = props;
     const names = (this.names = campaignNames(naming));
-    const { region, accountId } = naming.identity;
+    const { accountId } = naming.identity;
     const dataset = BucketReference.of(naming, 'dataset');
     const key = new EnvironmentKeyReference(kmsKeyArn);
 
@@ -157,13 +157,13 @@ export class CampaignEngine extends Construct {
       { Sid: 'InvokesCampaignSubmit', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [names.submitFunctionArn, `${names.submitFunctionArn}:*`] },
       // .sync: Step Functions describes and, on a stop, terminates the jobs it submitted.
       { Sid: 'FollowsCampaignJobs', Effect: 'Allow', Action: 'batch:DescribeJobs', Resource: '*' },
-      { Sid: 'StopsCampaignJobs', Effect: 'Allow', Action: 'batch:TerminateJob', Resource: `arn:aws:batch:${region}:${accountId}:job/*` },
+      { Sid: 'StopsCampaignJobs', Effect: 'Allow', Action: 'batch:TerminateJob', Resource: naming.arn('batch', 'job/*') },
       {
         Sid: 'ManagesSyncRule',
         Effect: 'Allow',
         Action: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
         // The managed rule .sync uses to learn of Batch job state changes.
-        Resource: `arn:aws:events:${region}:${accountId}:rule/StepFunctionsGetEventsForBatchJobsRule`,
+        Resource: naming.arn('events', 'rule/StepFunctionsGetEventsForBatchJobsRule'),
       },
       // The Distributed Map starts and follows child executions of this same state machine.
       { Sid: 'RunsChildWorkflows', Effect: 'Allow', Action: 'states:StartExecution', Resource: names.stateMachineArn },
@@ -176,7 +176,7 @@ export class CampaignEngine extends Construct {
       roleName: names.role,
       description: `Campaign state machine of ${naming.venue}`,
       statements: this.statements,
-      definition: campaignDefinition({ ledgerTable: names.ledgerTable, resultBucket: naming.bucket('dataset'), resultPrefix: names.resultPrefix, submitFunctionArn: names.submitFunctionArn }),
+      definition: campaignDefinition({ partition: naming.partition, ledgerTable: names.ledgerTable, resultBucket: naming.bucket('dataset'), resultPrefix: names.resultPrefix, submitFunctionArn: names.submitFunctionArn }),
       logGroupArn: this.logGroup.arn,
       kmsKeyArn,
       accountId,
@@ -201,7 +201,7 @@ export class CampaignEngine extends Construct {
       roleName: names.retryRole,
       description: `Campaign retry state machine of ${naming.venue}`,
       statements: this.retryStatements,
-      definition: retryDefinition({ ledgerTable: names.ledgerTable, campaignStateMachineArn: names.stateMachineArn, retryStateMachineArn: names.retryStateMachineArn, bucket: naming.bucket('dataset'), prefix: names.retryPrefix }),
+      definition: retryDefinition({ partition: naming.partition, ledgerTable: names.ledgerTable, campaignStateMachineArn: names.stateMachineArn, retryStateMachineArn: names.retryStateMachineArn, bucket: naming.bucket('dataset'), prefix: names.retryPrefix }),
       logGroupArn: retryLogs.arn,
       kmsKeyArn,
       accountId,
@@ -259,7 +259,7 @@ export class CampaignEngine extends Construct {
       roleName: names.verifyRole,
       description: `Campaign verify state machine of ${naming.venue}`,
       statements: this.verifyStatements,
-      definition: verifyDefinition({ ledgerTable: names.ledgerTable, verifyStateMachineArn: names.verifyStateMachineArn }),
+      definition: verifyDefinition({ partition: naming.partition, ledgerTable: names.ledgerTable, verifyStateMachineArn: names.verifyStateMachineArn }),
       logGroupArn: verifyLogs.arn,
       kmsKeyArn,
       accountId,

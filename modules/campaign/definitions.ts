@@ -39,8 +39,14 @@ export interface CampaignDefinitionProps {
   readonly resultPrefix: string;
 }
 
+/** What every definition AWS gets needs: the partition its service integrations are in. */
+export interface InPartition {
+  /** The environment's ARN partition (Naming.partition): `aws-us-gov` in GovCloud. */
+  readonly partition: string;
+}
+
 /** What AWS's definition needs besides: the Mozart path's function. */
-export interface ProductionCampaignDefinitionProps extends CampaignDefinitionProps {
+export interface ProductionCampaignDefinitionProps extends CampaignDefinitionProps, InPartition {
   /** ARN of the campaign-submit function (lambdas/campaign-submit), which HySDS chunks go to. */
   readonly submitFunctionArn: string;
 }
@@ -429,7 +435,26 @@ function definition(props: CampaignDefinitionProps & { readonly submitFunctionAr
 
 /** The definition AWS gets. */
 export function campaignDefinition(props: ProductionCampaignDefinitionProps): Asl {
-  return definition(props, false);
+  return inPartition(definition(props, false), props.partition);
+}
+
+const STANDARD_INTEGRATION = 'arn:aws:states:::';
+
+/**
+ * The definitions name Step Functions' service integrations in the standard partition
+ * (`arn:aws:states:::dynamodb:updateItem`), so that the many Task states need not carry one.
+ * AWS wants the environment's (`arn:aws-us-gov:states:::...` in GovCloud, where the standard
+ * name is refused), so every definition AWS gets is moved there here, in one place. The
+ * emulated definitions run in moto's standard partition and stay as they are.
+ */
+export function inPartition(asl: Asl, partition: string): Asl {
+  const move = (value: unknown, key?: string): unknown => {
+    if (Array.isArray(value)) return value.map((v) => move(v));
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, move(v, k)]));
+    if (key === 'Resource' && typeof value === 'string' && value.startsWith(STANDARD_INTEGRATION)) return `arn:${partition}:states:::${value.slice(STANDARD_INTEGRATION.length)}`;
+    return value;
+  };
+  return move(asl) as Asl;
 }
 
 /**

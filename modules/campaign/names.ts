@@ -6,7 +6,6 @@
 import type { Naming } from '../naming';
 
 export function campaignNames(naming: Naming) {
-  const { region, accountId } = naming.identity;
   const stateMachine = naming.resource('campaign', 'generic');
   const ledgerTable = naming.resource('campaigns', 'generic');
   const retryStateMachine = naming.resource('campaign-retry', 'generic');
@@ -14,26 +13,26 @@ export function campaignNames(naming: Naming) {
   const verifyStateMachine = naming.resource('campaign-verify', 'generic');
   return {
     stateMachine,
-    stateMachineArn: `arn:aws:states:${region}:${accountId}:stateMachine:${stateMachine}`,
+    stateMachineArn: naming.arn('states', `stateMachine:${stateMachine}`),
     /** Executions of the state machine, and the Distributed Map's child executions. */
-    executionArns: [`arn:aws:states:${region}:${accountId}:execution:${stateMachine}:*`, `arn:aws:states:${region}:${accountId}:execution:${stateMachine}/*`],
-    mapRunArn: `arn:aws:states:${region}:${accountId}:mapRun:${stateMachine}/*`,
+    executionArns: [naming.arn('states', `execution:${stateMachine}:*`), naming.arn('states', `execution:${stateMachine}/*`)],
+    mapRunArn: naming.arn('states', `mapRun:${stateMachine}/*`),
     ledgerTable,
-    ledgerTableArn: `arn:aws:dynamodb:${region}:${accountId}:table/${ledgerTable}`,
+    ledgerTableArn: naming.arn('dynamodb', `table/${ledgerTable}`),
     role: naming.resource('campaign-states', 'iamRole'),
     // Step Functions delivers logs through CloudWatch vended logs, which want this prefix.
     logGroup: `/aws/vendedlogs/states/${stateMachine}`,
     /** The deployed name of a Batch job queue or definition of the config (BatchEnvironment's rule). */
-    batch: (name: string) => naming.resource(`batch-${name}`, 'batch'),
+    batch: (name: string) => naming.batch(name),
     batchArns: (queues: readonly string[], definitions: readonly string[]) => [
-      ...queues.map((q) => `arn:aws:batch:${region}:${accountId}:job-queue/${naming.resource(`batch-${q}`, 'batch')}`),
+      ...queues.map((q) => naming.arn('batch', `job-queue/${naming.batch(q)}`)),
       ...definitions.flatMap((d) => {
-        const arn = `arn:aws:batch:${region}:${accountId}:job-definition/${naming.resource(`batch-${d}`, 'batch')}`;
+        const arn = naming.arn('batch', `job-definition/${naming.batch(d)}`);
         return [arn, `${arn}:*`];
       }),
     ],
     retryStateMachine,
-    retryStateMachineArn: `arn:aws:states:${region}:${accountId}:stateMachine:${retryStateMachine}`,
+    retryStateMachineArn: naming.arn('states', `stateMachine:${retryStateMachine}`),
     retryRole: naming.resource('campaign-retry-states', 'iamRole'),
     retryLogGroup: `/aws/vendedlogs/states/${retryStateMachine}`,
     /** The EventBridge Scheduler schedule that runs the retry state machine, and its role. */
@@ -41,9 +40,9 @@ export function campaignNames(naming: Naming) {
     retryScheduleRole: naming.resource('campaign-retry-schedule', 'iamRole'),
     /** The function that submits a HySDS job's chunks to Mozart (lambdas/campaign-submit). */
     submitFunction,
-    submitFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${submitFunction}`,
+    submitFunctionArn: naming.arn('lambda', `function:${submitFunction}`),
     verifyStateMachine,
-    verifyStateMachineArn: `arn:aws:states:${region}:${accountId}:stateMachine:${verifyStateMachine}`,
+    verifyStateMachineArn: naming.arn('states', `stateMachine:${verifyStateMachine}`),
     verifyRole: naming.resource('campaign-verify-states', 'iamRole'),
     verifyLogGroup: `/aws/vendedlogs/states/${verifyStateMachine}`,
     /** Where the Distributed Map writes its results, in the dataset bucket. */

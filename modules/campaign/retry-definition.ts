@@ -20,7 +20,7 @@
  * The conditional transactions make a row's move happen once even when two runs overlap.
  */
 import { CAMPAIGN_INDEX, DYNAMODB_THROTTLES, LEDGER_KEYS, RETRY_INDEX, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
-import { startExecutionAndEnd, type Asl } from './definitions';
+import { inPartition, startExecutionAndEnd, type Asl, type InPartition } from './definitions';
 
 /** Rows one retry run takes at most; the schedule comes back for the rest. */
 export const RETRY_LIMIT_MAX = 1000;
@@ -293,8 +293,8 @@ function definition(props: RetryDefinitionProps, emulated: boolean): Asl {
 }
 
 /** The definition AWS gets. */
-export function retryDefinition(props: RetryDefinitionProps): Asl {
-  return definition(props, false);
+export function retryDefinition(props: RetryDefinitionProps & InPartition): Asl {
+  return inPartition(definition(props, false), props.partition);
 }
 
 /** What moto 5.2.1 runs: the same, except that the pass it would start is its output. */

@@ -22,7 +22,7 @@
  * with its two updates), so VERIFY_PAGES_PER_RUN pages stay under 25,000 with a margin.
  */
 import { COUNTER_VALUES, DYNAMODB_THROTTLES, LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
-import { startExecutionAndEnd, type Asl } from './definitions';
+import { inPartition, startExecutionAndEnd, type Asl, type InPartition } from './definitions';
 
 /** Rows a page evaluates at most. */
 export const VERIFY_PAGE_MAX = 100;
@@ -204,8 +204,8 @@ function definition(props: VerifyDefinitionProps, emulated: boolean): Asl {
 }
 
 /** The definition AWS gets. */
-export function verifyDefinition(props: VerifyDefinitionProps): Asl {
-  return definition(props, false);
+export function verifyDefinition(props: VerifyDefinitionProps & InPartition): Asl {
+  return inPartition(definition(props, false), props.partition);
 }
 
 /** What moto 5.2.1 runs: the same, except that continuing is the execution's output, and moto's name of an untyped S3 error is caught too. */

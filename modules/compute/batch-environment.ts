@@ -67,7 +67,7 @@ export class BatchEnvironment extends Construct {
   constructor(scope: Construct, id: string, props: BatchEnvironmentProps) {
     super(scope, id);
     const { naming, batch } = props;
-    const name = (n: string) => naming.resource(`batch-${n}`, 'batch');
+    const name = (n: string) => naming.batch(n);
 
     this.launchTemplate = new LaunchTemplate(this, 'launch-template', {
       name: naming.resource('batch-hosts', 'generic'),

@@ -56,8 +56,7 @@ export function selfTerminationStatements(harikiriQueueArn: string): PolicyState
 
 /** The ARN of one of the environment's worker groups, by name. */
 export function workerGroupArn(naming: Naming, groupName: string): string {
-  const { region, accountId } = naming.identity;
-  return `arn:${naming.partition}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${groupName}`;
+  return naming.arn('autoscaling', `autoScalingGroup:*:autoScalingGroupName/${groupName}`);
 }
 
 /**

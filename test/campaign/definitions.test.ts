@@ -7,10 +7,12 @@
 import { CAMPAIGN_SUBMIT_ERRORS } from '../../lambdas/campaign-submit/contract';
 import { CAMPAIGN_JOB_ENV, itemOfChild, toleratedFailedRows } from '../../lib/campaign/execution';
 import { campaignDefinition, emulatedCampaignDefinition, ROW_TRANSITIONS, type Asl } from '../../modules/campaign/definitions';
+import { retryDefinition } from '../../modules/campaign/retry-definition';
+import { verifyDefinition } from '../../modules/campaign/verify-definition';
 
 const props = { ledgerTable: 'pcm-bulk-campaigns', resultBucket: 'pcm-bulk-dataset-1', resultPrefix: 'campaigns/results' };
 const submitFunctionArn = 'arn:aws:lambda:us-west-2:123456789012:function:pcm-bulk-campaign-submit';
-const aws = campaignDefinition({ ...props, submitFunctionArn });
+const aws = campaignDefinition({ ...props, submitFunctionArn, partition: 'aws' });
 const maps = ['Items-csv', 'Items-jsonl', 'Items-manifest'].map((name) => aws.States[name] as Asl);
 const chunk = maps[0].ItemProcessor.States as Asl;
 
@@ -203,5 +205,28 @@ describe('emulated campaign definition (moto 5.2.1)', () => {
     expect(toleratedFailedRows(999, 10)).toBe(99);
     expect(toleratedFailedRows(1000, 0)).toBe(0);
     expect(toleratedFailedRows(7, 100)).toBe(7);
+  });
+});
+
+describe('definitions in GovCloud', () => {
+  // AWS refuses arn:aws:states:::... in aws-us-gov; every Task names the integration in the environment's partition.
+  const integrations = (asl: Asl): string[] => [...JSON.stringify(asl).matchAll(/"Resource":"(arn:[^":]+:states:::[^"]+)"/g)].map((m) => m[1]);
+  const gov = { partition: 'aws-us-gov' };
+
+  it.each([
+    ['campaign', () => campaignDefinition({ ...props, submitFunctionArn: submitFunctionArn.replace('arn:aws:', 'arn:aws-us-gov:'), ...gov })],
+    ['retry', () => retryDefinition({ ledgerTable: 't', campaignStateMachineArn: 'c', retryStateMachineArn: 'r', bucket: 'b', prefix: 'campaigns/', ...gov })],
+    ['verify', () => verifyDefinition({ ledgerTable: 't', verifyStateMachineArn: 'v', ...gov })],
+  ])('the %s definition names every service integration in aws-us-gov', (_, build) => {
+    const asl = build();
+    const found = integrations(asl);
+    expect(found.length).toBeGreaterThan(3);
+    expect(found.filter((arn) => !arn.startsWith('arn:aws-us-gov:states:::'))).toEqual([]);
+    expect(JSON.stringify(asl)).not.toContain('arn:aws:');
+  });
+
+  it('leaves the standard partition as written, and the emulated definitions in it', () => {
+    expect(integrations(aws).every((arn) => arn.startsWith('arn:aws:states:::'))).toBe(true);
+    expect(integrations(emulatedCampaignDefinition(props)).every((arn) => arn.startsWith('arn:aws:states:::'))).toBe(true);
   });
 });

@@ -56,7 +56,7 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
 
   it('runs the production definition, encrypted, logging errors to its KMS-encrypted group without execution data', () => {
     const machine = Object.values(resourcesOf(compute, 'aws_sfn_state_machine')).find((m: StackJson) => m.name === 'pcm-bulk-campaign');
-    expect(JSON.parse(machine.definition)).toEqual(campaignDefinition({ ledgerTable: names.ledgerTable, resultBucket: `pcm-bulk-dataset-${config.aws.accountId}`, resultPrefix: 'campaigns/results', submitFunctionArn: names.submitFunctionArn }));
+    expect(JSON.parse(machine.definition)).toEqual(campaignDefinition({ partition: 'aws', ledgerTable: names.ledgerTable, resultBucket: `pcm-bulk-dataset-${config.aws.accountId}`, resultPrefix: 'campaigns/results', submitFunctionArn: names.submitFunctionArn }));
     expect(machine.encryption_configuration).toMatchObject({ type: 'CUSTOMER_MANAGED_KMS_KEY' });
     expect(machine.logging_configuration).toMatchObject({ level: 'ERROR', include_execution_data: false, log_destination: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\..*\.arn\}:\*$/) });
     const group = Object.values(resourcesOf(compute, 'aws_cloudwatch_log_group')).find((g: StackJson) => g.name === '/aws/vendedlogs/states/pcm-bulk-campaign');
@@ -144,7 +144,7 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
   it('runs the retry state machine on an encrypted schedule, with roles limited to what it moves and starts', () => {
     const retry = Object.values(resourcesOf(compute, 'aws_sfn_state_machine')).find((m: StackJson) => m.name === names.retryStateMachine);
     expect(JSON.parse(retry.definition)).toEqual(
-      retryDefinition({ ledgerTable: names.ledgerTable, campaignStateMachineArn: names.stateMachineArn, retryStateMachineArn: names.retryStateMachineArn, bucket: `pcm-bulk-dataset-${config.aws.accountId}`, prefix: 'campaigns/' }),
+      retryDefinition({ partition: 'aws', ledgerTable: names.ledgerTable, campaignStateMachineArn: names.stateMachineArn, retryStateMachineArn: names.retryStateMachineArn, bucket: `pcm-bulk-dataset-${config.aws.accountId}`, prefix: 'campaigns/' }),
     );
     expect(retry).toMatchObject({ encryption_configuration: { type: 'CUSTOMER_MANAGED_KMS_KEY' }, logging_configuration: { level: 'ERROR', include_execution_data: false } });
     const schedule = only('aws_scheduler_schedule');
@@ -197,7 +197,7 @@ describe('campaign engine (bulk-compute with campaigns.enabled)', () => {
 
   it('runs the verify state machine, encrypted, with a role that queries and updates the ledger, HEADs the dataset bucket and continues only itself', () => {
     const verify = Object.values(resourcesOf(compute, 'aws_sfn_state_machine')).find((m: StackJson) => m.name === names.verifyStateMachine);
-    expect(JSON.parse(verify.definition)).toEqual(verifyDefinition({ ledgerTable: names.ledgerTable, verifyStateMachineArn: names.verifyStateMachineArn }));
+    expect(JSON.parse(verify.definition)).toEqual(verifyDefinition({ partition: 'aws', ledgerTable: names.ledgerTable, verifyStateMachineArn: names.verifyStateMachineArn }));
     expect(verify).toMatchObject({ encryption_configuration: { type: 'CUSTOMER_MANAGED_KMS_KEY' }, logging_configuration: { level: 'ERROR', include_execution_data: false } });
     const policy = Object.values(resourcesOf(compute, 'aws_iam_role_policy')).find((p: StackJson) => String(p.role).includes('verify-role'));
     const bySid = Object.fromEntries((JSON.parse(policy.policy).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[]).map((st) => [st.Sid, [st.Action, st.Resource]]));

@@ -14,7 +14,7 @@ const props = {
   bucket: 'pcm-bulk-dataset-1',
   prefix: 'campaigns/',
 };
-const aws = retryDefinition(props);
+const aws = retryDefinition({ ...props, partition: 'aws' });
 const states = aws.States as Asl;
 const row = states.Decide.ItemProcessor.States as Asl;
 

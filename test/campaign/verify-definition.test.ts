@@ -7,7 +7,7 @@ import type { Asl } from '../../modules/campaign/definitions';
 import { emulatedVerifyDefinition, VERIFY_PAGE_MAX, VERIFY_PAGES_PER_RUN, verifyDefinition } from '../../modules/campaign/verify-definition';
 
 const props = { ledgerTable: 'pcm-bulk-campaigns', verifyStateMachineArn: 'arn:aws:states:us-west-2:1:stateMachine:pcm-bulk-campaign-verify' };
-const aws = verifyDefinition(props);
+const aws = verifyDefinition({ ...props, partition: 'aws' });
 const row = aws.States.Check.ItemProcessor.States as Asl;
 
 describe('verify definition (AWS)', () => {

@@ -60,9 +60,18 @@ const LAUNCH_STATEMENTS = [
   { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:CreateGrant', Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': '111111111111' }, ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/aws-service-role/*' }, Bool: { 'kms:GrantIsForAWSResource': true } } },
 ];
 
+const inGovCloud = (config: EnvironmentConfig): EnvironmentConfig => ({ ...config, aws: { ...config.aws, region: 'us-gov-west-1' } });
+const sfnTask = (resource: string) => JSON.stringify({ StartAt: 'Row', States: { Row: { Type: 'Task', Resource: resource, End: true } } });
+
 const CASES: Record<string, Case> = {
   ...hysdsCases(OPS),
   ...campaignCases(),
+  // GovCloud: an ARN of the standard partition matches nothing there (the emulator has one partition).
+  'PCM-ARN-1': {
+    pass: { config: inGovCloud(OPS), resources: { aws_sfn_state_machine: { m: { definition: sfnTask('arn:aws-us-gov:states:::dynamodb:updateItem') } } } },
+    fail: { config: inGovCloud(OPS), resources: { aws_sfn_state_machine: { m: { definition: sfnTask('arn:aws:states:::dynamodb:updateItem') } } } },
+    finds: { address: 'aws_sfn_state_machine.m', problem: /names ARNs in arn:aws: but us-gov-west-1 is in aws-us-gov: they match nothing there/ },
+  },
   'PCM-S3-1': {
     pass: { resources: bucketWith('aws_s3_bucket_server_side_encryption_configuration', { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: 'k' } }] }) },
     fail: { resources: bucketWith('aws_s3_bucket_server_side_encryption_configuration', { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] }) },
