@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../config-generator/schema';
 import { BACKLOG_DIMENSION, BACKLOG_METRIC, BACKLOG_NAMESPACE } from '../../lambdas/cnes-batcher/backlog-metric';
 import { CAMPAIGN_SUBMIT_DEFAULTS } from '../../lambdas/campaign-submit/contract';
-import { CNES_BATCHER_ENV } from '../../lambdas/cnes-batcher/contract';
+import { CNES_BATCHER_ENV, DEFAULT_MAX_ARCHIVES_PER_CNM_S } from '../../lambdas/cnes-batcher/contract';
 import { CNM_R_CONSUMER_ENV } from '../../lambdas/cnm-r-consumer/contract';
 import { CNM_S_SENDER_ENV } from '../../lambdas/cnm-s-sender/contract';
 import type { MozartSources, MozartValues } from '../../lambdas/shared/mozart-contract';
@@ -71,9 +71,6 @@ export interface MozartConnection {
 
 /** Seconds a handler may run; the queues' visibility timeout (360 s) is six times this. */
 const TIMEOUT_SECONDS = 60;
-
-/** Archives one CNM-S for CNES lists at most: a backlog is announced in several. */
-const CNES_MAX_ARCHIVES_PER_CNM_S = 1000;
 
 /** Consecutive runs over which a growing CNES backlog alarms. */
 const CNES_BACKLOG_GROWTH_RUNS = 3;
@@ -213,7 +210,8 @@ export class MessageLambdas extends Construct {
             cnmVersion: config.cnm.version,
             provider: naming.venue,
             collection: naming.resource('archives'),
-            maxArchivesPerCnmS: CNES_MAX_ARCHIVES_PER_CNM_S,
+            // A backlog is announced in several CNM-S of at most this many archives each.
+            maxArchivesPerCnmS: DEFAULT_MAX_ARCHIVES_PER_CNM_S,
           },
           { cnmVersion: 'cnm.version' },
         ),
