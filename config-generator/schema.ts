@@ -424,6 +424,8 @@ export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type WorkerQueue = EnvironmentConfig['workers']['queues'][number];
 export type AmiSource = z.infer<typeof amiSource>;
 export type SharedBucket = z.infer<typeof sharedBucket>;
+/** How far a grant on a bucket's objects goes: the config's words, which the grant methods take too. */
+export type BucketAccess = NonNullable<EnvironmentConfig['storage']['sharedFrom']>['grants'][number]['access'];
 export const SHARED_BUCKETS = sharedBucket.options;
 
 /** Tag keys the kit sets on every resource; a config may not redefine them. */

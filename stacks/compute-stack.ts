@@ -25,7 +25,7 @@ import {
   selfTerminationStatements,
   WORKER_BUCKETS,
   workerGroupArn,
-} from '../modules/iam/cluster-permissions';
+} from '../modules/compute/cluster-permissions';
 import { ClusterSecurity, JENKINS_PORTS } from '../modules/compute/cluster-security';
 import { CoreInstance } from '../modules/compute/core-instance';
 import { clusterConfigDenied, DEFAULT_PROVISIONING_TIMEOUT_MINUTES, HysdsProvisioning, provisioningStatements } from '../modules/compute/hysds-provisioning';

@@ -1,4 +1,4 @@
-import { workerGroupArn } from '../../modules/iam/cluster-permissions';
+import { workerGroupArn } from '../../modules/compute/cluster-permissions';
 import { Naming } from '../../modules/naming';
 import { HYSDS_METRIC_DIMENSIONS, HYSDS_METRIC_NAMESPACE } from '../../modules/compute/worker-fleet';
 import { allowStatements, listOf, policyDocuments } from '../policy-documents';

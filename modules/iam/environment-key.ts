@@ -7,7 +7,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Naming } from '../naming';
-import type { Access } from '../storage/bucket-access';
+import type { BucketAccess as Access } from '../../config-generator/schema';
 import { accountRoot, policyJson, principalOf, sid, type AccountGrantee, type Conditions, type PolicyStatement } from './policy';
 
 export interface EnvironmentKeyProps {

@@ -11,11 +11,12 @@
  * Statements keep the form their arguments have: one prefix gives one resource, a list gives a
  * list; one action gives a string, a level gives its list. So a policy reads like what was asked.
  */
+import type { BucketAccess } from '../../config-generator/schema';
 import type { BucketPurpose, Naming } from '../naming';
 import { principalOf, type AccountGrantee, type Conditions, type PolicyStatement } from '../iam/policy';
 
 /** How far a grant on objects goes (`storage.sharedFrom.grants[].access` in the config). */
-export type Access = 'read' | 'read-write' | 'read-write-delete';
+export type Access = BucketAccess;
 
 /** One right on objects and its S3 action. */
 const OBJECT_RIGHTS = {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, TerraformStack } from 'cdktf';
-import { ownBucketStatements } from '../../modules/iam/cluster-permissions';
+import { ownBucketStatements } from '../../modules/compute/cluster-permissions';
 import { EnvironmentKey, EnvironmentKeyReference, KEY_ACTIONS, keyThroughS3 } from '../../modules/iam/environment-key';
 import { IdempotencyTableReference } from '../../modules/messaging/idempotency-table';
 import { Naming } from '../../modules/naming';

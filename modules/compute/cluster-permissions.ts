@@ -5,8 +5,8 @@
  */
 import { ACCESS_RIGHTS, BucketReference, grantListBuckets, grantObjectsIn } from '../storage/bucket-access';
 import type { BucketPurpose, Naming } from '../naming';
-import { EnvironmentKeyReference } from './environment-key';
-import type { PolicyStatement } from './policy';
+import { EnvironmentKeyReference } from '../iam/environment-key';
+import type { PolicyStatement } from '../iam/policy';
 
 /**
  * A role's access to each of its environment's own buckets, whole buckets. Writing there includes
