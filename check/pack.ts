@@ -328,7 +328,7 @@ export const RULES: readonly Rule[] = [
     level: 'error',
     info: "Reserved concurrency is declared where the deploy guard checks it against the account's quota.",
     explanation: 'AWS refuses a reservation that leaves fewer than 100 unreserved executions (new accounts may have a quota of 10); the guard can only refuse before Terraform runs what it knows of.',
-    fix: 'Declare the reservation in reservedConcurrencyOf (modules/messaging/message-lambdas.ts) and set it from there.',
+    fix: 'Declare the reservation in reservedConcurrencyOf (stacks/reserved-concurrency.ts) and set it from there.',
     check: lambdaReservedConcurrency,
   },
   {

@@ -2,10 +2,10 @@
  * Reserved concurrency is refused by AWS when it would leave fewer than 100 unreserved
  * executions, which the deploy guard checks against the account's quota before Terraform runs.
  * It can only check what it knows of: every reservation in the stack must be one that
- * reservedConcurrencyOf (modules/messaging/message-lambdas.ts) declares, with the same amount.
+ * reservedConcurrencyOf (stacks/reserved-concurrency.ts) declares, with the same amount.
  */
 import { Naming } from '../../modules/naming';
-import { reservedConcurrencyOf } from '../../modules/messaging/message-lambdas';
+import { reservedConcurrencyOf } from '../../stacks/reserved-concurrency';
 import { violation, type RuleCheck } from '../rule';
 import { shown } from '../stack-view';
 

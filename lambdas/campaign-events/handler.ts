@@ -7,7 +7,7 @@
  * and the attempt in their environment (lib/campaign/execution.ts CAMPAIGN_JOB_ENV), and Batch's
  * event repeats that environment. Child `<job>:<i>` works on row `ids[i]` (a plain job, a chunk of
  * one, on `ids[0]`). The handler applies the same conditional transition as the state machine
- * (lib/campaign/ledger-keys.ts ROW_TRANSITIONS): the row moves from running (this attempt) to
+ * (lambdas/shared/campaign-contract.ts ROW_TRANSITIONS): the row moves from running (this attempt) to
  * succeeded or failed, and only if that update won do the summary's counters change. So the same
  * event twice, or an event after the state machine already marked the row, changes nothing.
  *
@@ -17,8 +17,7 @@
  */
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { CAMPAIGN_JOB_ENV } from '../../lib/campaign/execution';
-import { COUNTER_VALUES, LEDGER_KEYS, ROW_PREFIX, ROW_TRANSITIONS, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
+import { CAMPAIGN_JOB_ENV, COUNTER_VALUES, LEDGER_KEYS, ROW_PREFIX, ROW_TRANSITIONS, SUMMARY_ITEM } from '../shared/campaign-contract';
 import type { Env } from '../shared/env';
 import { consoleLogger, invocationLogger, type Logger } from '../shared/log';
 import { CAMPAIGN_EVENTS_ENV } from './contract';

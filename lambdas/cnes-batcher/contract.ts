@@ -4,6 +4,9 @@
  */
 import { environmentContract, integer, keyPrefix, required } from '../shared/env';
 
+/** The batcher runs one at a time: two overlapping runs could list the same archive. */
+export const CNES_BATCHER_RESERVED_CONCURRENCY = 1;
+
 /** Archives one CNM-S lists when MAX_ARCHIVES_PER_CNM_S is unset (CNES reads one file per poll). */
 export const DEFAULT_MAX_ARCHIVES_PER_CNM_S = 1000;
 

@@ -8,7 +8,7 @@ import { GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand, type 
 import { executionInput, executionName } from './execution';
 import { csvRecords, ID_FIELD, InventoryError, summarizeInventory, type InventorySummary } from './inventory';
 import { createCampaign, ledgerRows, readStatus, setPhase, type CampaignStatus } from './ledger';
-import { LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM } from './ledger-keys';
+import { LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM } from '../../lambdas/shared/campaign-contract';
 import { expectedOutput, type CampaignSpec } from './spec';
 import { StartExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 
@@ -399,7 +399,7 @@ async function markMissing(engine: Engine, name: string, id: string): Promise<vo
           Update: {
             TableName: engine.table,
             Key: { [LEDGER_KEYS.partition]: { S: name }, [LEDGER_KEYS.sort]: { S: `${ROW_PREFIX}${id}` } },
-            // `retryable`: the retry state machine's index (ledger-keys.ts RETRY_INDEX).
+            // `retryable`: the retry state machine's index (campaign-contract.ts RETRY_INDEX).
             UpdateExpression: 'SET #state = :missing, retryable = :campaign',
             ConditionExpression: '#state = :succeeded',
             ExpressionAttributeNames: { '#state': 'state' },

@@ -19,7 +19,7 @@ import { emulatedRetryDefinition } from '../../modules/campaign/retry-definition
 import { emulatedVerifyDefinition } from '../../modules/campaign/verify-definition';
 import type { CampaignSpec } from './spec';
 import { csvRecords } from './inventory';
-import { LEDGER_KEYS, RETRY_INDEX } from './ledger-keys';
+import { LEDGER_KEYS, RETRY_INDEX } from '../../lambdas/shared/campaign-contract';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 
 /** What moto's interpreter needs turned on; Batch without Docker. */

@@ -3,7 +3,7 @@
  * between the command that starts a campaign, the state machine that runs it, and the PGE that
  * runs one item. Defined once here and imported by all three.
  */
-import type { InventoryFormat } from './inventory';
+import { CAMPAIGN_JOB_ENV, type InventoryFormat } from '../../lambdas/shared/campaign-contract';
 import type { CampaignSpec } from './spec';
 
 export interface CampaignExecutionInput {
@@ -36,13 +36,6 @@ export type ExecutionJob =
 export function toleratedFailedRows(total: number, toleratedFailurePercent: number): number {
   return Math.floor((total * toleratedFailurePercent) / 100);
 }
-
-/**
- * Environment variables of each Batch array child: the chunk's item ids as a JSON list (the child
- * takes entry AWS_BATCH_JOB_ARRAY_INDEX), the campaign's name and the pass's attempt number (which
- * the Batch-event Lambda reads back from the job-state event to move the row of this attempt only).
- */
-export const CAMPAIGN_JOB_ENV = { items: 'PCM_CAMPAIGN_ITEMS', campaign: 'PCM_CAMPAIGN', attempt: 'PCM_CAMPAIGN_ATTEMPT' } as const;
 
 /** The item id a Batch array child works on, read the way the state machine writes it. */
 export function itemOfChild(env: NodeJS.ProcessEnv): string {

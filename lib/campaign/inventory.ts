@@ -4,9 +4,7 @@
  * ItemReader reads the same object itself, so the parsing rules follow what it accepts.
  */
 
-/** How an inventory object is read: the state machine has one Map per format. */
-export const INVENTORY_FORMATS = ['csv', 'jsonl', 'manifest'] as const;
-export type InventoryFormat = (typeof INVENTORY_FORMATS)[number];
+import type { InventoryFormat } from '../../lambdas/shared/campaign-contract';
 
 /** The column (CSV) or field (JSON lines) every row must have, unique across rows: the ledger key. */
 export const ID_FIELD = 'id';

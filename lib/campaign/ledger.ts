@@ -4,7 +4,7 @@
  * every row for a report. The state machines write the rows and the counters themselves.
  */
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CAMPAIGN_INDEX, LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM, type CampaignPhase, type RowState } from './ledger-keys';
+import { CAMPAIGN_INDEX, LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM, type CampaignPhase, type RowState } from '../../lambdas/shared/campaign-contract';
 import type { CampaignSpec } from './spec';
 
 export class CampaignExistsError extends Error {

@@ -6,7 +6,8 @@
  */
 import type { EnvironmentConfig } from '../../config-generator/schema';
 import { CAMPAIGN_SUBMIT_DEFAULTS } from '../../lambdas/campaign-submit/contract';
-import { INVENTORY_FORMATS, InventoryError, parseInventoryUri, type InventoryLocation } from './inventory';
+import { INVENTORY_FORMATS } from '../../lambdas/shared/campaign-contract';
+import { InventoryError, parseInventoryUri, type InventoryLocation } from './inventory';
 
 export interface CampaignLimits {
   /** Items per chunk; one chunk is one Batch array job, or one invocation of campaign-submit. */

@@ -7,7 +7,7 @@ import '../aws-sdk-quiet';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { EnvironmentConfig } from '../../config-generator/schema';
-import { reservedConcurrencyOf } from '../../modules/messaging/message-lambdas';
+import { reservedConcurrencyOf } from '../../stacks/reserved-concurrency';
 import { Naming } from '../../modules/naming';
 import { supportsLambdaAccountSettings, type AwsTarget } from '../../stacks/aws-target';
 import type { AwsCredentialIdentity } from '@smithy/types';

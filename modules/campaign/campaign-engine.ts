@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { CAMPAIGN_SUBMIT_DEFAULTS, CAMPAIGN_SUBMIT_ENV } from '../../lambdas/campaign-submit/contract';
 import type { MozartConnection } from '../messaging/message-lambdas';
 import { BundledFunction, type BundledFunctionVpc } from '../lambda/bundled-function';
-import { LEDGER_KEYS, RETRY_INDEX } from '../../lib/campaign/ledger-keys';
+import { LEDGER_KEYS, RETRY_INDEX } from '../../lambdas/shared/campaign-contract';
 import type { Naming } from '../naming';
 import { EnvironmentKeyReference } from '../iam/environment-key';
 import { policyJson, trustPolicyJson, type PolicyStatement } from '../iam/policy';
@@ -137,7 +137,7 @@ export class CampaignEngine extends Construct {
       ),
       statements: [],
       vpc: props.mozart.vpc,
-      // The bound on submits in flight at Mozart (declared in reservedConcurrencyOf for the deploy guard).
+      // The bound on submits in flight at Mozart (declared in stacks/reserved-concurrency.ts for the deploy guard).
       reservedConcurrency: CAMPAIGN_SUBMIT_DEFAULTS.reservedConcurrency,
       timeoutSeconds: CAMPAIGN_SUBMIT_DEFAULTS.timeoutSeconds,
       logRetentionDays: props.logRetentionDays,

@@ -21,11 +21,10 @@
  * emulatedCampaignDefinition); AWS gets campaignDefinition.
  */
 import { CAMPAIGN_SUBMIT_ERRORS, type CampaignSubmitEvent } from '../../lambdas/campaign-submit/contract';
-import { CAMPAIGN_JOB_ENV } from '../../lib/campaign/execution';
-import { COUNTER_VALUES, DYNAMODB_THROTTLES, LEDGER_KEYS, ROW_PREFIX, ROW_TRANSITIONS, SUMMARY_ITEM, type TransitionTo } from '../../lib/campaign/ledger-keys';
+import { CAMPAIGN_JOB_ENV, COUNTER_VALUES, DYNAMODB_THROTTLES, LEDGER_KEYS, ROW_PREFIX, ROW_TRANSITIONS, SUMMARY_ITEM, type TransitionTo } from '../../lambdas/shared/campaign-contract';
 
 export { ROW_TRANSITIONS };
-import type { InventoryFormat } from '../../lib/campaign/inventory';
+import type { InventoryFormat } from '../../lambdas/shared/campaign-contract';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Amazon States Language is open JSON, built and read by path
 export type Asl = Record<string, any>;

@@ -19,7 +19,7 @@
  *
  * The conditional transactions make a row's move happen once even when two runs overlap.
  */
-import { CAMPAIGN_INDEX, DYNAMODB_THROTTLES, LEDGER_KEYS, RETRY_INDEX, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
+import { CAMPAIGN_INDEX, DYNAMODB_THROTTLES, LEDGER_KEYS, RETRY_INDEX, SUMMARY_ITEM } from '../../lambdas/shared/campaign-contract';
 import { inPartition, startExecutionAndEnd, type Asl, type InPartition } from './definitions';
 
 /** Rows one retry run takes at most; the schedule comes back for the rest. */

@@ -12,7 +12,7 @@
  *           | on NoSuchKey/NotFound (or S3Exception with status 404) -> Mark missing: the row
  *             succeeded -> missing (conditional on it still being succeeded, entering the
  *             retryable index), then, only if that won, the summary's counters (succeeded -1,
- *             missing +1), as every ledger transition does (lib/campaign/ledger-keys.ts)
+ *             missing +1), as every ledger transition does (lambdas/shared/campaign-contract.ts)
  *   -> Progress (summary: verifyChecked, verifyPhase running)
  *   -> More? no: Verified (summary verifyPhase finished)
  *            yes: Budget? below pagesPerRun: Next page; at it: ContinueAsNew (a new execution of
@@ -21,7 +21,7 @@
  * Bounds: a page is at most VERIFY_PAGE_MAX rows; a row costs at most ~25 history events (missing,
  * with its two updates), so VERIFY_PAGES_PER_RUN pages stay under 25,000 with a margin.
  */
-import { COUNTER_VALUES, DYNAMODB_THROTTLES, LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM } from '../../lib/campaign/ledger-keys';
+import { COUNTER_VALUES, DYNAMODB_THROTTLES, LEDGER_KEYS, ROW_PREFIX, SUMMARY_ITEM } from '../../lambdas/shared/campaign-contract';
 import { inPartition, startExecutionAndEnd, type Asl, type InPartition } from './definitions';
 
 /** Rows a page evaluates at most. */

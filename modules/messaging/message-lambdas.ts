@@ -11,14 +11,12 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../config-generator/schema';
 import { BACKLOG_DIMENSION, BACKLOG_METRIC, BACKLOG_NAMESPACE } from '../../lambdas/cnes-batcher/backlog-metric';
-import { CAMPAIGN_SUBMIT_DEFAULTS } from '../../lambdas/campaign-submit/contract';
-import { CNES_BATCHER_ENV, DEFAULT_MAX_ARCHIVES_PER_CNM_S } from '../../lambdas/cnes-batcher/contract';
+import { CNES_BATCHER_ENV, CNES_BATCHER_RESERVED_CONCURRENCY, DEFAULT_MAX_ARCHIVES_PER_CNM_S } from '../../lambdas/cnes-batcher/contract';
 import { CNM_R_CONSUMER_ENV } from '../../lambdas/cnm-r-consumer/contract';
 import { CNM_S_SENDER_ENV } from '../../lambdas/cnm-s-sender/contract';
 import type { MozartSources, MozartValues } from '../../lambdas/shared/mozart-contract';
 import { STAGING_SUBMIT_ENV } from '../../lambdas/staging-submit/contract';
 import { BundledFunction } from '../lambda/bundled-function';
-import { campaignNames } from '../campaign/names';
 import { PREFIXES, type Naming } from '../naming';
 import { EnvironmentKeyReference } from '../iam/environment-key';
 import { BucketReference } from '../storage/bucket-access';
@@ -34,20 +32,6 @@ export interface MessageLambdasProps {
   /** Days the functions' logs are kept. */
   readonly logRetentionDays: number;
 }
-
-/**
- * The concurrency the environment's functions reserve, by function name: the deploy guard checks
- * the account's quota leaves room for it before Terraform runs (lib/deploy/concurrency-quota.ts).
- */
-export function reservedConcurrencyOf(config: EnvironmentConfig, naming: Naming): { readonly functionName: string; readonly reserved: number }[] {
-  return [
-    // The CNES batcher runs one at a time: two overlapping runs could list the same archive.
-    ...(config.cnm.cnes ? [{ functionName: naming.resource('cnes-batcher', 'lambda'), reserved: CNES_BATCHER_RESERVED }] : []),
-    // campaign-submit (modules/campaign/campaign-engine.ts): its reservation bounds the submits in flight at Mozart.
-    ...(config.campaigns?.enabled ? [{ functionName: campaignNames(naming).submitFunction, reserved: CAMPAIGN_SUBMIT_DEFAULTS.reservedConcurrency }] : []),
-  ];
-}
-const CNES_BATCHER_RESERVED = 1;
 
 /** Concurrent invocations per SQS source when lambdas.sqsMaximumConcurrency is not set. */
 export const DEFAULT_SQS_MAXIMUM_CONCURRENCY = 5;
@@ -197,8 +181,8 @@ export class MessageLambdas extends Construct {
     // ---- Every N minutes: one CNM-S for CNES listing the new archives -------------------------
     if (cnes) {
       const batcher = fn('cnes-batcher', 'cnes-batcher', {
-        // One run at a time (reservedConcurrencyOf, which the deploy guard checks against the quota).
-        reservedConcurrency: CNES_BATCHER_RESERVED,
+        // One run at a time (stacks/reserved-concurrency.ts, which the deploy guard checks against the quota).
+        reservedConcurrency: CNES_BATCHER_RESERVED_CONCURRENCY,
         asyncFailureQueueArn: queueArn('failed-invocations'),
         environment: CNES_BATCHER_ENV.write(
           {

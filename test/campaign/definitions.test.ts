@@ -5,7 +5,8 @@
  * handler level, test/lambdas/campaign-submit.test.ts) is tested here.
  */
 import { CAMPAIGN_SUBMIT_ERRORS } from '../../lambdas/campaign-submit/contract';
-import { CAMPAIGN_JOB_ENV, itemOfChild, toleratedFailedRows } from '../../lib/campaign/execution';
+import { CAMPAIGN_JOB_ENV } from '../../lambdas/shared/campaign-contract';
+import { itemOfChild, toleratedFailedRows } from '../../lib/campaign/execution';
 import { campaignDefinition, emulatedCampaignDefinition, ROW_TRANSITIONS, type Asl } from '../../modules/campaign/definitions';
 import { retryDefinition } from '../../modules/campaign/retry-definition';
 import { verifyDefinition } from '../../modules/campaign/verify-definition';

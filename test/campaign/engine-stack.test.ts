@@ -5,7 +5,7 @@
 import { RULES } from '../../check/pack';
 import { CAMPAIGN_SUBMIT_DEFAULTS, CAMPAIGN_SUBMIT_ENV } from '../../lambdas/campaign-submit/contract';
 import { readSettings } from '../../lambdas/campaign-submit/handler';
-import { reservedConcurrencyOf } from '../../modules/messaging/message-lambdas';
+import { reservedConcurrencyOf } from '../../stacks/reserved-concurrency';
 import { runChecks } from '../../check/run-checks';
 import { StackView } from '../../check/stack-view';
 import { validateSources } from '../../config-generator/loader';

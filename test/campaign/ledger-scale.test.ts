@@ -5,7 +5,7 @@
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { createLedgerTable, putItems } from '../../lib/campaign/emulated-engine';
 import { createCampaign, readStatus } from '../../lib/campaign/ledger';
-import { LEDGER_KEYS, ROW_PREFIX } from '../../lib/campaign/ledger-keys';
+import { LEDGER_KEYS, ROW_PREFIX } from '../../lambdas/shared/campaign-contract';
 import { emulatorClientConfig } from '../../lib/emulator/server';
 import { HAS_MOTO, startMoto } from '../support/moto';
 import { slowTest } from '../support/slow';

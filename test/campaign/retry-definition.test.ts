@@ -3,7 +3,7 @@
  * (starting the next pass: moto runs one execution per process; the scheduled fan-out) and the
  * bounds that keep a run within Step Functions' quotas.
  */
-import { CAMPAIGN_INDEX, RETRY_INDEX } from '../../lib/campaign/ledger-keys';
+import { CAMPAIGN_INDEX, RETRY_INDEX } from '../../lambdas/shared/campaign-contract';
 import { type Asl } from '../../modules/campaign/definitions';
 import { emulatedRetryDefinition, RETRY_LIMIT_MAX, retryDefinition } from '../../modules/campaign/retry-definition';
 

@@ -4,7 +4,7 @@
  */
 import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { checkConcurrencyQuota, ConcurrencyQuotaError, type LambdaSender } from '../../lib/deploy/concurrency-quota';
-import { reservedConcurrencyOf } from '../../modules/messaging/message-lambdas';
+import { reservedConcurrencyOf } from '../../stacks/reserved-concurrency';
 import { Naming } from '../../modules/naming';
 import { loadEnvironments } from '../../config-generator/loader';
 

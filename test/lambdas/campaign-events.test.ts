@@ -8,7 +8,7 @@ import { CAMPAIGN_EVENTS_ENV } from '../../lambdas/campaign-events/contract';
 import type { BatchJobDetail, BatchJobEvent } from '../../lambdas/campaign-events/handler';
 import type { Logger } from '../../lambdas/shared/log';
 import { createLedgerTable } from '../../lib/campaign/emulated-engine';
-import { CAMPAIGN_JOB_ENV } from '../../lib/campaign/execution';
+import { CAMPAIGN_JOB_ENV } from '../../lambdas/shared/campaign-contract';
 import { createCampaign, readStatus } from '../../lib/campaign/ledger';
 import type { CampaignSpec } from '../../lib/campaign/spec';
 import { HAS_MOTO, startMoto, type Moto } from '../support/moto';

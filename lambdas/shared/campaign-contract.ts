@@ -1,7 +1,9 @@
 /**
- * The ledger's layout, shared by the table (modules/campaign), the state machines' DynamoDB tasks
- * (modules/campaign/definitions.ts) and the command's library (lib/campaign/ledger.ts): one
- * definition, both ends.
+ * What the campaign's parts agree on, defined once: the ledger's layout (the table in
+ * modules/campaign, the state machines' DynamoDB tasks, the campaign-events Lambda and the
+ * command's library, lib/campaign/ledger.ts), the inventory formats the state machine reads, and
+ * the environment each Batch array child gets. It lives beside the Lambdas because the
+ * campaign-events function is its lowest reader; it has no dependencies.
  *
  * One partition per campaign: the summary item (sort key `#summary`, which sorts before every
  * row) holds the counts that status reads; each inventory row is an item `item#<id>`.
@@ -63,3 +65,14 @@ export const COUNTER_VALUES = { ':one': '1', ':minus': '-1' } as const;
  */
 const THROTTLE_CODES = ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'];
 export const DYNAMODB_THROTTLES: readonly string[] = [...THROTTLE_CODES.map((c) => `DynamoDB.${c}`), ...THROTTLE_CODES.map((c) => `DynamoDb.${c.endsWith('Exception') ? c : `${c}Exception`}`)];
+
+/** How an inventory object is read: the state machine has one Map per format. */
+export const INVENTORY_FORMATS = ['csv', 'jsonl', 'manifest'] as const;
+export type InventoryFormat = (typeof INVENTORY_FORMATS)[number];
+
+/**
+ * Environment variables of each Batch array child: the chunk's item ids as a JSON list (the child
+ * takes entry AWS_BATCH_JOB_ARRAY_INDEX), the campaign's name and the pass's attempt number (which
+ * the Batch-event Lambda reads back from the job-state event to move the row of this attempt only).
+ */
+export const CAMPAIGN_JOB_ENV = { items: 'PCM_CAMPAIGN_ITEMS', campaign: 'PCM_CAMPAIGN', attempt: 'PCM_CAMPAIGN_ATTEMPT' } as const;
