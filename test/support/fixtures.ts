@@ -75,13 +75,15 @@ export const FIXTURE = {
   /** adt's `protection.lifetime.expiresOn`. */
   expiresOn: '2099-12-31',
   alertEmail: (name: string) => `pcm-${name}-alerts@example.org`,
+  /** The VPC and private subnets the account administrators provide to a member. */
+  vpcId: (name: string) => `vpc-0f1e2d3c4b5a6000${FIXTURE_NAMES.indexOf(name as FixtureName) + 1}`,
+  subnetIds: (name: string) => ['a1', 'b2'].map((az) => `subnet-0f1e2d3c4b5a60${FIXTURE_NAMES.indexOf(name as FixtureName) + 1}${az}`),
   /** CIDRs operators reach mozart from. */
   operatorCidrs: (name: string) => [`10.${100 + FIXTURE_NAMES.indexOf(name as FixtureName)}.0.0/16`, '192.0.2.0/24'],
 } as const;
 
 /** What only an operator knows about a member of the fleet, on top of its kind's preset. */
 function operatorFields(name: FixtureName): PartialConfig {
-  const i = FIXTURE_NAMES.indexOf(name) + 1;
   const account = ACCOUNTS[name];
   const release = FIXTURE.release;
   const daac = (external: boolean) => ({
@@ -97,8 +99,8 @@ function operatorFields(name: FixtureName): PartialConfig {
     environment: { name, kind: name },
     aws: { accountId: account, region: FIXTURE.region, deployRoleArn: `arn:aws:iam::${account}:role/pcm-deploy` },
     network: {
-      vpcId: `vpc-0f1e2d3c4b5a6000${i}`,
-      privateSubnetIds: [`subnet-0f1e2d3c4b5a60${i}a1`, `subnet-0f1e2d3c4b5a60${i}b2`],
+      vpcId: FIXTURE.vpcId(name),
+      privateSubnetIds: FIXTURE.subnetIds(name),
       operatorCidrs: FIXTURE.operatorCidrs(name),
     },
     release: {
