@@ -22,8 +22,11 @@ import { validateSources, type EnvironmentSource, type LoadedEnvironment, type V
 import { mergeConfig, presetFor, type PartialConfig } from '../../config-generator/presets';
 import type { EnvironmentConfig } from '../../config-generator/schema';
 
-/** The fleet: one environment per kind, named after its kind. */
-export const FIXTURE_NAMES = ENVIRONMENT_KINDS;
+/**
+ * The fleet: one environment per kind, named after its kind, in the order the loader reads files
+ * (sorted by name), which is the order the owner's policies list its consumers in.
+ */
+export const FIXTURE_NAMES = [...ENVIRONMENT_KINDS].sort() as readonly EnvironmentKind[];
 export type FixtureName = EnvironmentKind;
 
 /** A test CA (its key was discarded when it was made): only its shape matters to the config. */
