@@ -220,7 +220,7 @@ describe('cross-account sharing of the OPS buckets', () => {
   });
 
   it.each(['dev', 'int', 'forward', 'bulk', 'adt'])('%s-data grants no other environment anything', (name) => {
-    const others = new Set([FIXTURE.accounts.dev, FIXTURE.accounts.int, FIXTURE.accounts.ops, FIXTURE.accounts.forward, FIXTURE.accounts.bulk, FIXTURE.accounts.adt]);
+    const others = new Set<string>([FIXTURE.accounts.dev, FIXTURE.accounts.int, FIXTURE.accounts.ops, FIXTURE.accounts.forward, FIXTURE.accounts.bulk, FIXTURE.accounts.adt]);
     others.delete(configOf(name).aws.accountId);
     const text = JSON.stringify([...PURPOSES.map((p) => bucketPolicy(name, p)), keyPolicy(name)]);
     for (const account of others) expect(text).not.toContain(account);
