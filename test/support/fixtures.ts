@@ -75,6 +75,10 @@ export const FIXTURE = {
   daacStreamArn: (name: string) => `arn:aws:kinesis:us-west-2:${ACCOUNTS.daac}:stream/daac-cnm-${name}`,
   daacWriterRoleArn: (name: string) => `arn:aws:iam::${ACCOUNTS.daac}:role/pcm-${name}-cnm-writer`,
   caCertificate: TEST_CA,
+  /** int's reason for serving Jenkins over plain HTTP (`tls.jenkins.plainHttp`), which reports quote. */
+  jenkinsPlainHttpReason: 'test fixture int: the ci image serves Jenkins on 8080 without TLS',
+  /** The reason of `tls.mozart: {verify: false}` in dev and adt, which reports quote. */
+  mozartUnverifiedReason: (name: string) => `test fixture ${name}: mozart on HySDS stock self-signed certificate`,
   /** adt's `protection.lifetime.expiresOn`. */
   expiresOn: '2099-12-31',
   alertEmail: (name: string) => `pcm-${name}-alerts@example.org`,
@@ -96,7 +100,7 @@ function operatorFields(name: FixtureName): PartialConfig {
   });
   const cnes = { accountId: ACCOUNTS.cnes, batchIntervalMinutes: 15 };
   const verified = { mozart: { caCertificate: TEST_CA } };
-  const unverified = { mozart: { verify: false as const, reason: `test fixture ${name}: mozart on HySDS's stock self-signed certificate` } };
+  const unverified = { mozart: { verify: false as const, reason: FIXTURE.mozartUnverifiedReason(name) } };
   const common: PartialConfig = {
     project: FIXTURE.project,
     environment: { name, kind: name },
@@ -118,7 +122,7 @@ function operatorFields(name: FixtureName): PartialConfig {
     dev: { cnm: { daac: daac(false), cnes }, tls: unverified },
     int: {
       cnm: { daac: daac(false), cnes },
-      tls: { ...verified, jenkins: { plainHttp: true, reason: 'test fixture int: the ci image serves Jenkins on 8080 without TLS' } },
+      tls: { ...verified, jenkins: { plainHttp: true, reason: FIXTURE.jenkinsPlainHttpReason } },
       alerts: { emails: [FIXTURE.alertEmail(name)] },
     },
     ops: { cnm: { daac: daac(true), cnes }, tls: verified, alerts: { emails: [FIXTURE.alertEmail(name)] } },
