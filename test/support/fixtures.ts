@@ -20,6 +20,7 @@ import { formatIssue, formatIssues } from '../../config-generator/errors';
 import { ENVIRONMENT_KINDS, type EnvironmentKind } from '../../config-generator/kinds';
 import { validateSources, type EnvironmentSource, type LoadedEnvironment, type ValidationOptions } from '../../config-generator/loader';
 import { mergeConfig, presetFor, type PartialConfig } from '../../config-generator/presets';
+import { renderEnvironment, withoutEmptyOptionals } from '../../config-generator/render';
 import type { EnvironmentConfig } from '../../config-generator/schema';
 
 /**
@@ -166,4 +167,12 @@ export function fixtureEnvironments(changes: Partial<Record<FixtureName, unknown
 /** One member's validated config (validated with the whole fleet, which it may share with). */
 export function fixtureConfig(name: FixtureName, changes: Partial<Record<FixtureName, unknown>> = {}): EnvironmentConfig {
   return fixtureEnvironments(changes).find((e) => e.config.environment.name === name)!.config;
+}
+
+/**
+ * One member as the commented file `npm run configure` would write (the real template), for tests
+ * of what the loader reports about a file's text: lines, columns, YAML mistakes.
+ */
+export function fixtureText(name: FixtureName): string {
+  return renderEnvironment(withoutEmptyOptionals(fixtureConfig(name)), { schemaRef: '../config-generator/environment.schema.json', selfRef: `environments/${name}.yaml` });
 }
