@@ -15,6 +15,9 @@
  * lifetime. Tests change one member as data (`fixtureData`) and validate the set again
  * (`fixtureSources`, `fixtureProblems`), exactly as they once broke the examples.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { formatIssue, formatIssues } from '../../config-generator/errors';
 import { ENVIRONMENT_KINDS, type EnvironmentKind } from '../../config-generator/kinds';
@@ -66,6 +69,8 @@ export const FIXTURE = {
   accounts: ACCOUNTS,
   /** `release.pcmRelease` of every member (and so the tag of its job types and images). */
   release: '9.3.0',
+  /** A newer release, for a member that runs ahead of the others (a release being promoted). */
+  candidateRelease: '9.4.0-rc.1',
   /** An AMI release of amis/catalog.yaml (the catalog is the kit's data, not an example). */
   amiRelease: '2026.11.0',
   /** The HySDS version the catalog gives that AMI release (the validator checks they agree). */
@@ -90,10 +95,20 @@ export const FIXTURE = {
   operatorCidrs: (name: string) => [`10.${100 + FIXTURE_NAMES.indexOf(name as FixtureName)}.0.0/16`, '192.0.2.0/24'],
 } as const;
 
+/** A member's `release` at `pcmRelease`: its images in its own registry and its job package, tagged alike. */
+export function releaseFields(name: FixtureName, pcmRelease: string): PartialConfig['release'] {
+  return {
+    hysdsVersion: FIXTURE.hysdsVersion,
+    pcmRelease,
+    amiRelease: FIXTURE.amiRelease,
+    containers: { pge: `${ACCOUNTS[name]}.dkr.ecr.${FIXTURE.region}.amazonaws.com/pcm-pge:${pcmRelease}` },
+    jobPackages: [`container-pcm-pge:${pcmRelease}.sdspkg.tar`],
+  };
+}
+
 /** What only an operator knows about a member of the fleet, on top of its kind's preset. */
 function operatorFields(name: FixtureName): PartialConfig {
   const account = ACCOUNTS[name];
-  const release = FIXTURE.release;
   const daac = (external: boolean) => ({
     accountId: ACCOUNTS.daac,
     publisherPrincipals: [FIXTURE.daacPublisher],
@@ -111,13 +126,7 @@ function operatorFields(name: FixtureName): PartialConfig {
       privateSubnetIds: FIXTURE.subnetIds(name),
       operatorCidrs: FIXTURE.operatorCidrs(name),
     },
-    release: {
-      hysdsVersion: FIXTURE.hysdsVersion,
-      pcmRelease: release,
-      amiRelease: FIXTURE.amiRelease,
-      containers: { pge: `${account}.dkr.ecr.${FIXTURE.region}.amazonaws.com/pcm-pge:${release}` },
-      jobPackages: [`container-pcm-pge:${release}.sdspkg.tar`],
-    },
+    release: releaseFields(name, FIXTURE.release),
   };
   const perKind: Record<FixtureName, PartialConfig> = {
     dev: { cnm: { daac: daac(false), cnes }, tls: unverified },
@@ -174,5 +183,23 @@ export function fixtureConfig(name: FixtureName, changes: Partial<Record<Fixture
  * of what the loader reports about a file's text: lines, columns, YAML mistakes.
  */
 export function fixtureText(name: FixtureName): string {
-  return renderEnvironment(withoutEmptyOptionals(fixtureConfig(name)), { schemaRef: '../config-generator/environment.schema.json', selfRef: `environments/${name}.yaml` });
+  return render(fixtureConfig(name));
+}
+
+/**
+ * A new folder holding the fleet (with `changes`) as environment files, each rendered by the real
+ * template as `npm run configure` writes it, for tests that run the kit's commands on a folder.
+ */
+export function fixtureDir(changes: Partial<Record<FixtureName, unknown>> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pcm-fixtures-'));
+  for (const { config } of fixtureEnvironments(changes)) {
+    writeFileSync(join(dir, `${config.environment.name}.yaml`), render(config));
+  }
+  return dir;
+}
+
+/** The file the wizard writes for a config (the same template and header as the examples). */
+function render(config: EnvironmentConfig): string {
+  const file = `environments/${config.environment.name}.yaml`;
+  return renderEnvironment(withoutEmptyOptionals(config), { schemaRef: '../config-generator/environment.schema.json', selfRef: file });
 }
