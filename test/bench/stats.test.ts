@@ -1,7 +1,7 @@
 /** The benchmark's verdicts: medians, and telling linear growth from quadratic. */
 import { growth, median } from '../../bench/stats';
 import { withWorkerQueues } from '../../bench/queues';
-import { loadEnvironments } from '../../config-generator/loader';
+import { fixtureConfig } from '../support/fixtures';
 
 describe('bench statistics', () => {
   it('takes the middle value, or the mean of the two middle ones', () => {
@@ -21,7 +21,7 @@ describe('bench statistics', () => {
   });
 
   it('fills an environment up to the asked number of queues, keeping the configured ones', () => {
-    const dev = loadEnvironments().find((e) => e.config.environment.name === 'dev')!.config;
+    const dev = fixtureConfig('dev');
     const big = withWorkerQueues(dev, 100);
     expect(big.workers.queues).toHaveLength(100);
     expect(big.workers.queues.slice(0, dev.workers.queues.length)).toEqual(dev.workers.queues);

@@ -3,26 +3,18 @@
  * starts, and start / status / report against a campaign engine in moto_server.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { stringify } from 'yaml';
 import { waitForExecution } from '../../lib/campaign/executions';
 import { startEmulatedEngine } from '../../lib/campaign/emulated-engine';
 import { EMULATOR_CREDENTIALS } from '../../lib/emulator/server';
-import { EXAMPLE_NAMES, exampleData } from '../support/examples';
+import { fixtureData, fixtureDir } from '../support/fixtures';
 import { HAS_MOTO } from '../support/moto';
 import { REPO } from '../support/run';
 
-/** The six examples, bulk with campaigns enabled. */
-const dir = mkdtempSync(join(tmpdir(), 'pcm-campaign-envs-'));
-for (const name of EXAMPLE_NAMES) {
-  const data = exampleData(name);
-  if (name === 'bulk') data.campaigns = { enabled: true, defaults: { chunkSize: 10 } };
-  writeFileSync(join(dir, `${name}.yaml`), stringify(data));
-}
-const bulk = exampleData('bulk');
+/** The fixture fleet, bulk with campaigns enabled and its own chunk size. */
+const bulk = fixtureData('bulk', { campaigns: { enabled: true, defaults: { chunkSize: 10 } } });
+const dir = fixtureDir({ bulk });
 const JOB = bulk.batch.jobDefinitions[0].name as string;
 
 function campaign(args: readonly string[], env: NodeJS.ProcessEnv = {}) {

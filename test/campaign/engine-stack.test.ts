@@ -15,13 +15,13 @@ import { RETRY_LIMIT_MAX, RETRY_SCHEDULE, retryDefinition } from '../../modules/
 import { campaignNames } from '../../modules/campaign/names';
 import { verifyDefinition } from '../../modules/campaign/verify-definition';
 import { Naming } from '../../modules/naming';
-import { exampleData, exampleSources } from '../support/examples';
+import { fixtureData, fixtureSources } from '../support/fixtures';
 import { resourcesOf, synthesize, type StackJson } from '../support/synth';
 import { hasTerraformWithMirror } from '../support/terraform';
 
-const bulk = exampleData('bulk');
+const bulk = fixtureData('bulk');
 bulk.campaigns = { enabled: true, defaults: { chunkSize: 50 } };
-const { environments, issues } = validateSources(exampleSources({ bulk }));
+const { environments, issues } = validateSources(fixtureSources({ bulk }));
 const selected = environments.filter((e) => e.config.environment.name === 'bulk' || e.config.environment.name === 'dev');
 const { stacks, dirs } = synthesize(selected, { peers: environments });
 const compute = stacks['bulk-compute'];

@@ -1,12 +1,12 @@
 /** Campaign start requests and inventories: every bad input named before anything starts. */
-import { loadEnvironments } from '../../config-generator/loader';
 import type { EnvironmentConfig } from '../../config-generator/schema';
 import { InventoryError, parseInventoryUri, summarizeInventory } from '../../lib/campaign/inventory';
 import { CampaignInputError, DEFAULT_LIMITS, expectedOutput, resolveCampaign, type StartRequest } from '../../lib/campaign/spec';
+import { fixtureConfig } from '../support/fixtures';
 
-const bulk = loadEnvironments().find((e) => e.config.environment.name === 'bulk')!.config;
+const bulk = fixtureConfig('bulk');
 const enabled: EnvironmentConfig = { ...bulk, campaigns: { enabled: true, defaults: { chunkSize: 50 } } };
-// The bulk example enables campaigns with the kit's defaults; this one has no engine.
+// The fixture's bulk (like the example) enables campaigns with the kit's defaults; this one has no engine.
 const disabled: EnvironmentConfig = { ...bulk, campaigns: undefined };
 const job = bulk.batch.jobDefinitions[0].name;
 const queue = bulk.batch.jobQueues[0].name;

@@ -2,6 +2,8 @@
  * Fixtures for the rules the campaign engine brought (PCM-SFN-*, PCM-DDB-1, PCM-SCH-1): each breaks or keeps
  * one control, written as cdktf writes Terraform JSON.
  */
+import { FIXTURE } from '../support/fixtures';
+
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 export interface CampaignCase {
   readonly pass: { readonly resources: Resources };
@@ -9,7 +11,7 @@ export interface CampaignCase {
   readonly finds: { readonly address: string; readonly problem: RegExp };
 }
 
-const KEY = 'arn:aws:kms:us-west-2:333333333333:key/k';
+const KEY = `arn:aws:kms:us-west-2:${FIXTURE.accounts.ops}:key/k`;
 const machine = (extra: Record<string, unknown> = {}) => ({
   name: 'pcm-bulk-campaign',
   role_arn: '${aws_iam_role.r.arn}',
@@ -37,7 +39,7 @@ const lambdaDefinition = (retry: readonly { ErrorEquals: readonly string[] }[]) 
         Type: 'Map',
         ItemProcessor: {
           StartAt: 'Submit',
-          States: { Submit: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'arn:aws:lambda:us-west-2:333333333333:function:f' }, Retry: retry, End: true } },
+          States: { Submit: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: `arn:aws:lambda:us-west-2:${FIXTURE.accounts.ops}:function:f` }, Retry: retry, End: true } },
         },
         End: true,
       },

@@ -1,10 +1,10 @@
 /**
- * `npm run check` on the real stacks: the six examples pass, suppressions are per resource with
+ * `npm run check` on the real stacks: the six examples pass (the only tests here on the examples;
+ * the rest run on the fixture fleet, test/support/fixtures.ts), suppressions are per resource with
  * their reason shown, wrong or stale suppressions are reported, a crashing rule fails the check.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkEnvironments } from '../../check/check-environments';
 import { RULES } from '../../check/pack';
@@ -12,9 +12,11 @@ import { formatReport } from '../../check/report';
 import { runChecks } from '../../check/run-checks';
 import { StackView } from '../../check/stack-view';
 import { ENVIRONMENTS_DIR, loadEnvironments, type LoadedEnvironment } from '../../config-generator/loader';
+import { fixtureDir, fixtureEnvironments } from '../support/fixtures';
 import { REPO } from '../support/run';
 
-const environments = loadEnvironments();
+const examples = loadEnvironments();
+const environments = fixtureEnvironments();
 const named = (name: string) => environments.find((e) => e.config.environment.name === name)!;
 
 /** The environments with ops changed by `change`. */
@@ -33,13 +35,13 @@ function check(args: string[], dir = ENVIRONMENTS_DIR) {
 
 describe('npm run check', () => {
   it('passes all six example environments with no error; warns where an image keeps IMDSv1 on, where dev and adt skip TLS verification and have no alert subscriber, and where int serves Jenkins on plain HTTP', () => {
-    const report = checkEnvironments(environments, environments);
+    const report = checkEnvironments(examples, examples);
     expect(report.stacks).toHaveLength(12);
     const found = [...new Set(report.findings.filter((f) => f.rule !== 'PCM-EC2-4').map((f) => `${f.level} ${f.rule} ${f.environment}`))].sort();
     expect(found).toEqual(['warning PCM-ALR-1 adt', 'warning PCM-ALR-1 dev', 'warning PCM-TLS-1 adt', 'warning PCM-TLS-1 dev', 'warning PCM-TLS-1 int']);
     // Today's HySDS images are not ready for IMDSv2 only (the catalog says why): every core
     // instance and worker launch template answers v1, each shown once with the image and reason.
-    const hysdsMachines = environments.reduce((n, e) => n + 4 + (e.config.core.ci ? 1 : 0) + e.config.workers.queues.length, 0);
+    const hysdsMachines = examples.reduce((n, e) => n + 4 + (e.config.core.ci ? 1 : 0) + e.config.workers.queues.length, 0);
     const imds = report.findings.filter((f) => f.rule === 'PCM-EC2-4');
     expect(imds).toHaveLength(hysdsMachines);
     for (const finding of imds) expect(finding).toMatchObject({ level: 'warning', problem: expect.stringMatching(/^answers IMDSv1 because image ami-\w+ \(release 2026\.11\.0\): HySDS v5\.0\.1's verdi bootstrap/) });
@@ -107,8 +109,7 @@ describe('npm run check', () => {
   }, 60000);
 
   it('fails (exit 1) on an error finding, and explains the rule and its fix', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pcm-check-'));
-    cpSync(ENVIRONMENTS_DIR, dir, { recursive: true });
+    const dir = fixtureDir();
     const file = join(dir, 'ops.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('deletionProtection: true', 'deletionProtection: false'));
     const run = check(['--env', 'ops'], dir);
@@ -119,8 +120,7 @@ describe('npm run check', () => {
   }, 60000);
 
   it('fails on a suppression without a real reason, naming the file, line and field', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pcm-check-'));
-    cpSync(ENVIRONMENTS_DIR, dir, { recursive: true });
+    const dir = fixtureDir();
     writeFileSync(join(dir, 'dev.yaml'), `${readFileSync(join(dir, 'dev.yaml'), 'utf8')}checkSuppressions:\n  - {rule: "PCM-EC2-4", resource: "aws_instance.ci_instance_84C57EF1", reason: "ok"}\n`);
     const run = check(['--env', 'dev'], dir);
     expect(run.status).toBe(1);

@@ -3,6 +3,7 @@
  * exactly one contract, written as cdktf writes Terraform JSON.
  */
 import type { EnvironmentConfig } from '../../config-generator/schema';
+import { FIXTURE } from '../support/fixtures';
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 interface Fixture {
@@ -36,17 +37,17 @@ const setDesiredCapacity = {
   role: 'mozart',
   policy: JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: 'autoscaling:SetDesiredCapacity', Resource: ['arn:aws:autoscaling:us-west-2:333333333333:autoScalingGroup:*:autoScalingGroupName/pcm-ops-q'] }],
+    Statement: [{ Effect: 'Allow', Action: 'autoscaling:SetDesiredCapacity', Resource: [`arn:aws:autoscaling:us-west-2:${FIXTURE.accounts.ops}:autoScalingGroup:*:autoScalingGroupName/pcm-ops-q`] }],
   }),
 };
 
 export function hysdsCases(OPS: EnvironmentConfig): Record<string, HysdsCase> {
   return {
     'PCM-HYS-1': {
-      pass: { config: OPS, resources: { aws_autoscaling_group: { g: group() }, aws_launch_template: { t: { user_data: base64encode('#!/bin/bash\n# bundle\nBUNDLE_URL=s3://pcm-ops-code-333333333333/q-pcm-ops.tbz2\n') } } } },
+      pass: { config: OPS, resources: { aws_autoscaling_group: { g: group() }, aws_launch_template: { t: { user_data: base64encode(`#!/bin/bash\n# bundle\nBUNDLE_URL=s3://pcm-ops-code-${FIXTURE.accounts.ops}/q-pcm-ops.tbz2\n`) } } } },
       // What the kit wrote before: the quote and the redirection end up in the URL HySDS reads.
-      fail: { config: OPS, resources: { aws_autoscaling_group: { g: group() }, aws_launch_template: { t: { user_data: base64encode("#!/bin/bash\necho 'BUNDLE_URL=s3://pcm-ops-code-333333333333/q-pcm-ops.tbz2' > /etc/hysds-bundle.env\n") } } } },
-      finds: { address: 'aws_launch_template.t', problem: /is not BUNDLE_URL=<url>; HySDS would read "s3:\/\/pcm-ops-code-333333333333\/q-pcm-ops.tbz2' > \/etc\/hysds-bundle.env"/ },
+      fail: { config: OPS, resources: { aws_autoscaling_group: { g: group() }, aws_launch_template: { t: { user_data: base64encode(`#!/bin/bash\necho 'BUNDLE_URL=s3://pcm-ops-code-${FIXTURE.accounts.ops}/q-pcm-ops.tbz2' > /etc/hysds-bundle.env\n`) } } } },
+      finds: { address: 'aws_launch_template.t', problem: new RegExp(`is not BUNDLE_URL=<url>; HySDS would read "s3://pcm-ops-code-${FIXTURE.accounts.ops}/q-pcm-ops.tbz2' > /etc/hysds-bundle.env"`) },
     },
     'PCM-HYS-2': {
       pass: { config: OPS, resources: { aws_sqs_queue: { q: { name: 'pcm-ops-queue' } }, aws_lambda_event_source_mapping: { m: { event_source_arn: ref('aws_sqs_queue.q', 'arn'), function_name: 'f' } } } },

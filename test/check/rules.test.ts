@@ -2,17 +2,17 @@
  * Every rule of the pack against a fixture that breaks it and one that satisfies it: small
  * hand-written Terraform JSON, as cdktf writes it.
  */
-import { loadEnvironments } from '../../config-generator/loader';
 import type { EnvironmentConfig } from '../../config-generator/schema';
 import { RULES } from '../../check/pack';
 import { StackView, type TerraformJson } from '../../check/stack-view';
 import { hysdsCases } from './hysds-cases';
 import { campaignCases } from './campaign-cases';
+import { FIXTURE, fixtureEnvironments } from '../support/fixtures';
 
-const environments = loadEnvironments();
-const example = (name: string) => environments.find((e) => e.config.environment.name === name)!.config;
-const OPS = example('ops');
-const DEV = example('dev');
+const environments = fixtureEnvironments();
+const configOf = (name: string) => environments.find((e) => e.config.environment.name === name)!.config;
+const OPS = configOf('ops');
+const DEV = configOf('dev');
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
@@ -43,7 +43,7 @@ const PROVIDER_TAGS = (config: EnvironmentConfig) => ({
 
 /** A bucket with one of its parts, the part pointing at it by reference. */
 function bucketWith(partType: string, part: Record<string, unknown>, bucket: Record<string, unknown> = {}): Resources {
-  return { aws_s3_bucket: { b: { bucket: 'pcm-ops-dataset-333333333333', ...bucket } }, [partType]: { p: { bucket: ref('aws_s3_bucket.b'), ...part } } };
+  return { aws_s3_bucket: { b: { bucket: `pcm-ops-dataset-${FIXTURE.accounts.ops}`, ...bucket } }, [partType]: { p: { bucket: ref('aws_s3_bucket.b'), ...part } } };
 }
 
 /** A worker group launching from a template whose volumes use the key behind alias/pcm-dev. */
@@ -56,8 +56,8 @@ const KEY_WITH = (statements: object[]): Resources => ({
   aws_kms_alias: { a: { name: 'alias/pcm-dev', target_key_id: ref('aws_kms_key.k', 'key_id') } },
 });
 const LAUNCH_STATEMENTS = [
-  { Effect: 'Allow', Principal: { AWS: '*' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': '111111111111' }, ArnEquals: { 'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling'] } } },
-  { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:CreateGrant', Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': '111111111111' }, ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/aws-service-role/*' }, Bool: { 'kms:GrantIsForAWSResource': true } } },
+  { Effect: 'Allow', Principal: { AWS: '*' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': FIXTURE.accounts.dev }, ArnEquals: { 'aws:PrincipalArn': [`arn:aws:iam::${FIXTURE.accounts.dev}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`] } } },
+  { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:CreateGrant', Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': FIXTURE.accounts.dev }, ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${FIXTURE.accounts.dev}:role/aws-service-role/*` }, Bool: { 'kms:GrantIsForAWSResource': true } } },
 ];
 
 const inGovCloud = (config: EnvironmentConfig): EnvironmentConfig => ({ ...config, aws: { ...config.aws, region: 'us-gov-west-1' } });
@@ -127,7 +127,7 @@ const CASES: Record<string, Case> = {
           failures: { name: 'pcm-ops-failed-invocations' },
         },
       },
-      siblings: [{ aws_lambda_function_event_invoke_config: { c: { function_name: 'f', destination_config: { on_failure: { destination: 'arn:aws:sqs:us-west-2:333333333333:pcm-ops-failed-invocations' } } } } }],
+      siblings: [{ aws_lambda_function_event_invoke_config: { c: { function_name: 'f', destination_config: { on_failure: { destination: `arn:aws:sqs:us-west-2:${FIXTURE.accounts.ops}:pcm-ops-failed-invocations` } } } } }],
     },
     fail: { resources: { aws_sqs_queue: { q: { name: 'q' }, failures: { name: 'pcm-ops-failed-invocations' } } } },
     finds: { address: 'aws_sqs_queue.failures', problem: /no redrive_policy to a dead-letter queue/ },
@@ -140,7 +140,7 @@ const CASES: Record<string, Case> = {
   'PCM-IAM-1': {
     pass: {
       resources: {
-        aws_sns_topic_policy: { p: { arn: 't', policy: policy({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sns:Publish', Resource: 't', Condition: { StringEquals: { 'aws:SourceAccount': '333333333333' } } }, TLS_DENY) } },
+        aws_sns_topic_policy: { p: { arn: 't', policy: policy({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sns:Publish', Resource: 't', Condition: { StringEquals: { 'aws:SourceAccount': FIXTURE.accounts.ops } } }, TLS_DENY) } },
         aws_lambda_permission: { l: { principal: 'events.amazonaws.com', function_name: 'f', source_arn: 'arn' } },
       },
     },
@@ -148,7 +148,7 @@ const CASES: Record<string, Case> = {
     finds: { address: 'aws_sns_topic_policy.p', problem: /statement Open allows Principal "\*" with no condition/ },
   },
   'PCM-IAM-2': {
-    pass: { resources: { aws_kms_key: { k: { enable_key_rotation: true, policy: policy({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::333333333333:root' }, Action: 'kms:*', Resource: '*' }) } } } },
+    pass: { resources: { aws_kms_key: { k: { enable_key_rotation: true, policy: policy({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FIXTURE.accounts.ops}:root` }, Action: 'kms:*', Resource: '*' }) } } } },
     fail: { resources: { aws_iam_role_policy: { p: { role: 'r', policy: policy({ Effect: 'Allow', Action: ['s3:GetObject', '*'], Resource: 'arn:aws:s3:::b/*' }) } } } },
     finds: { address: 'aws_iam_role_policy.p', problem: /statement 0 allows Action "\*"/ },
   },
@@ -257,24 +257,24 @@ const CASES: Record<string, Case> = {
     fail: {
       resources: LAUNCHER,
       data: { aws_kms_alias: { environment_key: { name: 'alias/pcm-dev' } } },
-      siblings: [KEY_WITH([{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' }])],
+      siblings: [KEY_WITH([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FIXTURE.accounts.dev}:root` }, Action: 'kms:*', Resource: '*' }])],
     },
-    finds: { address: 'aws_autoscaling_group.g', problem: /whose policy does not let arn:aws:iam::111111111111:role\/aws-service-role\/autoscaling.amazonaws.com\/AWSServiceRoleForAutoScaling kms:GenerateDataKeyWithoutPlaintext, kms:Decrypt, kms:CreateGrant/ },
+    finds: { address: 'aws_autoscaling_group.g', problem: new RegExp(`whose policy does not let arn:aws:iam::${FIXTURE.accounts.dev}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling kms:GenerateDataKeyWithoutPlaintext, kms:Decrypt, kms:CreateGrant`) },
   },
   'PCM-IAM-4': {
     pass: {
       resources: {
         aws_sns_topic_policy: {
-          p: { arn: 't', policy: policy({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::777777777777:root' }, Action: 'sns:Publish', Resource: 't', Condition: { ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::777777777777:role/podaac-cnm-response'] } } }) },
+          p: { arn: 't', policy: policy({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FIXTURE.accounts.daac}:root` }, Action: 'sns:Publish', Resource: 't', Condition: { ArnLike: { 'aws:PrincipalArn': [FIXTURE.daacPublisher] } } }) },
         },
       },
       config: OPS,
     },
     fail: {
-      resources: { aws_kms_key: { k: { enable_key_rotation: true, policy: policy({ Sid: 'Daac', Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::777777777777:role/podaac-cnm-response'] }, Action: 'kms:Decrypt', Resource: '*' }) } } },
+      resources: { aws_kms_key: { k: { enable_key_rotation: true, policy: policy({ Sid: 'Daac', Effect: 'Allow', Principal: { AWS: [FIXTURE.daacPublisher] }, Action: 'kms:Decrypt', Resource: '*' }) } } },
       config: OPS,
     },
-    finds: { address: 'aws_kms_key.k', problem: /statement Daac names arn:aws:iam::777777777777:role\/podaac-cnm-response as Principal; name account 777777777777 with an aws:PrincipalArn condition/ },
+    finds: { address: 'aws_kms_key.k', problem: new RegExp(`statement Daac names ${FIXTURE.daacPublisher} as Principal; name account ${FIXTURE.accounts.daac} with an aws:PrincipalArn condition`) },
   },
   'PCM-LAM-3': {
     pass: { resources: { aws_lambda_function: { f: { function_name: 'pcm-ops-cnes-batcher', reserved_concurrent_executions: 1 }, g: { function_name: 'pcm-ops-staging-submit' } } }, config: OPS },
@@ -337,8 +337,8 @@ const CASES: Record<string, Case> = {
           p: {
             bucket: 'b',
             policy: policy(
-              { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444444444444:root' }, Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::pcm-ops-dataset-333333333333/products/*' },
-              { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::888888888888:root' }, Action: ['s3:GetObject', 's3:DeleteObject'], Resource: 'arn:aws:s3:::pcm-ops-messages-333333333333/cnm-s/*' },
+              { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FIXTURE.accounts.forward}:root` }, Action: ['s3:GetObject', 's3:PutObject'], Resource: `arn:aws:s3:::pcm-ops-dataset-${FIXTURE.accounts.ops}/products/*` },
+              { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FIXTURE.accounts.cnes}:root` }, Action: ['s3:GetObject', 's3:DeleteObject'], Resource: `arn:aws:s3:::pcm-ops-messages-${FIXTURE.accounts.ops}/cnm-s/*` },
             ),
           },
         },
@@ -348,12 +348,12 @@ const CASES: Record<string, Case> = {
     fail: {
       resources: {
         aws_s3_bucket_policy: {
-          p: { bucket: 'b', policy: policy({ Sid: 'Forward', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444444444444:root' }, Action: ['s3:GetObject', 's3:Delete*'], Resource: 'arn:aws:s3:::pcm-ops-dataset-333333333333/products/*' }) },
+          p: { bucket: 'b', policy: policy({ Sid: 'Forward', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FIXTURE.accounts.forward}:root` }, Action: ['s3:GetObject', 's3:Delete*'], Resource: `arn:aws:s3:::pcm-ops-dataset-${FIXTURE.accounts.ops}/products/*` }) },
         },
       },
       config: OPS,
     },
-    finds: { address: 'aws_s3_bucket_policy.p', problem: /statement Forward lets account 444444444444 delete in arn:aws:s3:::pcm-ops-dataset-333333333333\/products\/\*, which no read-write-delete grant declares/ },
+    finds: { address: 'aws_s3_bucket_policy.p', problem: new RegExp(`statement Forward lets account ${FIXTURE.accounts.forward} delete in arn:aws:s3:::pcm-ops-dataset-${FIXTURE.accounts.ops}/products/\\*, which no read-write-delete grant declares`) },
   },
   'PCM-S3-8': {
     pass: { resources: { aws_s3_object: { o: { bucket: 'b', key: 'k/', tags: { Name: 'x' } } } }, extra: PROVIDER_TAGS(DEV) },
@@ -378,7 +378,7 @@ const CASES: Record<string, Case> = {
   'PCM-TLS-1': {
     pass: { resources: { aws_lambda_function: { f: { function_name: 'fn', environment: { variables: { MOZART_URL: 'https://m', MOZART_CA_PEM: '-----BEGIN CERTIFICATE-----' } } } } }, config: OPS },
     fail: { resources: { aws_lambda_function: { f: { function_name: 'fn', environment: { variables: { MOZART_URL: 'https://m', MOZART_TLS_INSECURE: 'true' } } } } }, config: DEV },
-    finds: { address: 'aws_lambda_function.f', problem: /does not verify mozart's certificate \(tls.mozart.verify false: developers' cluster/ },
+    finds: { address: 'aws_lambda_function.f', problem: new RegExp(`does not verify mozart's certificate \\(tls.mozart.verify false: ${FIXTURE.mozartUnverifiedReason('dev')}\\)`) },
   },
   // (PCM-TLS-1 on operator URLs: see 'reports plain-HTTP operator URLs' below.)
   'PCM-ALR-1': {
@@ -448,17 +448,17 @@ describe('the rule pack', () => {
     expect(run('PCM-BAT-1', { resources: { aws_batch_job_definition: { d: { type: 'container', container_properties: '${jsonencode(local.c)}' } } } })).toEqual([
       { address: 'aws_batch_job_definition.d', problem: expect.stringMatching(/container_properties cannot be read/) },
     ]);
-    expect(run('PCM-IAM-5', { resources: { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: 'arn:aws:iam::333333333333:policy/someone-elses' } } } })).toEqual([
+    expect(run('PCM-IAM-5', { resources: { aws_iam_role_policy_attachment: { a: { role: 'r', policy_arn: `arn:aws:iam::${FIXTURE.accounts.ops}:policy/someone-elses` } } } })).toEqual([
       { address: 'aws_iam_role_policy_attachment.a', problem: expect.stringMatching(/a policy the check cannot read/) },
     ]);
   });
 
   it("reports plain-HTTP operator URLs with tls.jenkins's reason, and passes HTTPS ones (PCM-TLS-1)", () => {
-    const INT = example('int');
+    const INT = configOf('int');
     const urls = (jenkins: string) => ({ output: { url_hysds_ui: { value: 'https://10.0.0.1/hysds_ui/' }, url_jenkins: { value: jenkins } } });
     expect(run('PCM-TLS-1', { resources: {}, config: INT, extra: urls('https://10.0.0.5:8443/') })).toEqual([]);
     expect(run('PCM-TLS-1', { resources: {}, config: INT, extra: urls('http://10.0.0.5:8080/') })).toEqual([
-      { address: 'output.url_jenkins', problem: expect.stringMatching(/^http:\/\/10.0.0.5:8080\/ is plain HTTP \(tls.jenkins.plainHttp: the ci image of HySDS/) },
+      { address: 'output.url_jenkins', problem: `http://10.0.0.5:8080/ is plain HTTP (tls.jenkins.plainHttp: ${FIXTURE.jenkinsPlainHttpReason})` },
     ]);
     expect(run('PCM-TLS-1', { resources: {}, config: OPS, extra: urls('http://10.0.0.5:8080/') })).toEqual([
       { address: 'output.url_jenkins', problem: 'http://10.0.0.5:8080/ is plain HTTP, and tls.jenkins names no reason' },

@@ -5,13 +5,12 @@
  * a terminal. The tables are checked in-process for every command; a few commands run for real.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { helpText, parseCommand, UsageError } from '../../cli/command';
 import { COMMAND_SPECS } from '../../cli/specs';
 import { formatIssues, type ConfigIssue } from '../../config-generator/errors';
-import { EXAMPLE_NAMES } from '../support/examples';
+import { FIXTURE, fixtureDir } from '../support/fixtures';
 import { KEYS, PtySession } from '../support/pty';
 import { REPO } from '../support/run';
 
@@ -130,11 +129,10 @@ describe('the commands that printed a stack trace', () => {
 
 describe('destroy at a terminal', () => {
   it('asks before destroying a dev environment, and destroys nothing on "no"', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pcm-cli-'));
-    for (const name of EXAMPLE_NAMES) copyFileSync(join(REPO, 'environments', `${name}.yaml`), join(dir, `${name}.yaml`));
+    const dir = fixtureDir();
     const pty = new PtySession(`${process.execPath} --import tsx cli/destroy.ts --env dev --dir ${dir}`, { cwd: REPO });
     try {
-      await pty.answer('Destroy dev (dev, account 111111111111)? [y/N]', `n${KEYS.enter}`);
+      await pty.answer(`Destroy dev (dev, account ${FIXTURE.accounts.dev})? [y/N]`, `n${KEYS.enter}`);
       expect(await pty.exited).toBe(1);
     } finally {
       pty.kill();

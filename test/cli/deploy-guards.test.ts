@@ -19,6 +19,9 @@ import { hasTerraformWithMirror } from '../support/terraform';
 const withEmulator = HAS_MOTO && hasTerraformWithMirror() ? describe : describe.skip;
 const environments = loadEnvironments();
 const configOf = (name: string) => environments.find((e) => e.config.environment.name === name)!.config;
+// The commands read the examples (environments/, as test/support/deploy.ts prepares them for the
+// deploy suites too), so what they print is read from the loaded examples, never written here.
+const intStateBucket = `pcm-tfstate-${configOf('int').aws.accountId}-us-west-2`;
 
 withEmulator('bootstrap, deploy and destroy refusing before Terraform runs', () => {
   let moto: Moto;
@@ -36,7 +39,7 @@ withEmulator('bootstrap, deploy and destroy refusing before Terraform runs', () 
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('refusing to deploy adt: the current credentials');
     expect(run.stderr).toContain('are in account 123456789012');
-    expect(run.stderr).toMatch(/adt\.yaml names account 666666666666 \(aws\.accountId\)/);
+    expect(run.stderr).toContain(`adt.yaml names account ${configOf('adt').aws.accountId} (aws.accountId)`);
     expect(existsSync(join(dir, '.deployed', 'adt.json'))).toBe(false);
   });
 
@@ -56,11 +59,11 @@ withEmulator('bootstrap, deploy and destroy refusing before Terraform runs', () 
   it('bootstraps the state bucket once, versioned, and only checks it the second time', async () => {
     const int = await prepareEmulatedAccount(moto.endpoint, configOf('int'), { stateBucket: false });
     const first = await kit('bootstrap', ['--env', 'int'], as(int));
-    expect(first.stdout).toContain('created state bucket pcm-tfstate-222222222222-us-west-2 (versioned, encrypted, private)');
+    expect(first.stdout).toContain(`created state bucket ${intStateBucket} (versioned, encrypted, private)`);
     const again = await kit('bootstrap', ['--env', 'int'], as(int));
-    expect(again.stdout).toContain('checked state bucket pcm-tfstate-222222222222-us-west-2');
+    expect(again.stdout).toContain(`checked state bucket ${intStateBucket}`);
     const s3 = new S3Client(emulatorClientConfig(moto.endpoint, 'us-west-2', int));
-    expect((await s3.send(new GetBucketVersioningCommand({ Bucket: 'pcm-tfstate-222222222222-us-west-2' }))).Status).toBe('Enabled');
+    expect((await s3.send(new GetBucketVersioningCommand({ Bucket: intStateBucket }))).Status).toBe('Enabled');
   }, 60000);
 
   it('fails to destroy a protected kind without a confirmation naming it', async () => {

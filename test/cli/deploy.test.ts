@@ -36,7 +36,7 @@ withEmulator('deploy and destroy against the AWS emulator', () => {
     const run = await kit('deploy', ['--env', 'adt', '--dir', dir], as(adt));
     expect(run.stderr.slice(-2000)).not.toMatch(/Error/);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('account 666666666666 confirmed');
+    expect(run.stdout).toContain(`account ${configOf('adt').aws.accountId} confirmed`); // the example's account, as loaded
     // The emulator runs no SSM agent and has no real addresses: the deploy says so, never pretends.
     expect(run.stdout).toContain('provisioning: NOT RUN. The emulator has no SSM agent');
     expect(run.stdout).toMatch(/\nhysds_ui +https:\/\/10\.20\.\d+\.\d+\/hysds_ui\/ +not probed \(emulated address\)\n/);

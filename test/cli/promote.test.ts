@@ -1,17 +1,16 @@
-/** `npm run promote` as an operator runs it, on copies of the example environments. */
+/** `npm run promote` as an operator runs it, on a folder of fixture environments where dev runs a newer release. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ENVIRONMENTS_DIR, loadEnvironments } from '../../config-generator/loader';
+import { loadEnvironments } from '../../config-generator/loader';
 import { writeDeployRecord, type DeployRecord } from '../../lib/deploy/record';
+import { FIXTURE, fixtureData, fixtureDir, releaseFields } from '../support/fixtures';
 import { REPO } from '../support/run';
 
+/** The fleet with dev a release ahead of int (FIXTURE.candidateRelease against FIXTURE.release). */
 function copyOfEnvironments(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pcm-promote-'));
-  cpSync(ENVIRONMENTS_DIR, dir, { recursive: true, filter: (src) => !src.includes('answers') });
-  return dir;
+  return fixtureDir({ dev: fixtureData('dev', { release: releaseFields('dev', FIXTURE.candidateRelease) }) });
 }
 const configIn = (dir: string, name: string) => loadEnvironments(dir).find((e) => e.config.environment.name === name)!.config;
 function deployed(dir: string, name: string, outcome: DeployRecord['outcome'] = 'succeeded', release = configIn(dir, name).release): void {
@@ -29,12 +28,12 @@ describe('npm run promote', () => {
     const run = promote(dir, '--from', 'dev', '--to', 'int', '--yes');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('-  pcmRelease: "4.0.1"');
-    expect(run.stdout).toContain('+  pcmRelease: "4.1.0-rc.2"');
+    expect(run.stdout).toContain(`-  pcmRelease: "${FIXTURE.release}"`);
+    expect(run.stdout).toContain(`+  pcmRelease: "${FIXTURE.candidateRelease}"`);
     const after = configIn(dir, 'int');
     expect(after.release).toEqual({
       ...configIn(dir, 'dev').release,
-      containers: { pge: '222222222222.dkr.ecr.us-west-2.amazonaws.com/pcm-pge:4.1.0-rc.2' },
+      containers: { pge: `${FIXTURE.accounts.int}.dkr.ecr.us-west-2.amazonaws.com/pcm-pge:${FIXTURE.candidateRelease}` },
     });
     expect({ ...after, release: undefined }).toEqual({ ...before, release: undefined });
     // Written by the template, comments and all.
@@ -49,14 +48,15 @@ describe('npm run promote', () => {
 
   it('fails on a release that was never deployed, or whose last deploy failed, or that is not the one deployed', () => {
     const dir = copyOfEnvironments();
+    const int = readFileSync(join(dir, 'int.yaml'), 'utf8');
     expect(promote(dir, '--from', 'dev', '--to', 'int', '--yes').stderr).toMatch(/dev has never been deployed \(no .*\.deployed\/dev\.json\)/);
     deployed(dir, 'dev', 'failed');
     expect(promote(dir, '--from', 'dev', '--to', 'int', '--yes').stderr).toContain("dev's last deploy (2026-11-20T10:00:00.000Z) failed");
     deployed(dir, 'dev', 'succeeded', { ...configIn(dir, 'dev').release, pcmRelease: '4.0.9' });
     expect(promote(dir, '--from', 'dev', '--to', 'int', '--yes').stderr).toContain(
-      "dev's release in its config (pcmRelease 4.1.0-rc.2) is not the one its last successful deploy shows (pcmRelease 4.0.9",
+      `dev's release in its config (pcmRelease ${FIXTURE.candidateRelease}) is not the one its last successful deploy shows (pcmRelease 4.0.9`,
     );
-    expect(readFileSync(join(dir, 'int.yaml'), 'utf8')).toBe(readFileSync(join(ENVIRONMENTS_DIR, 'int.yaml'), 'utf8'));
+    expect(readFileSync(join(dir, 'int.yaml'), 'utf8')).toBe(int);
   });
 
   it('fails to promote into ops from anything but int', () => {
@@ -91,7 +91,7 @@ describe('npm run promote', () => {
     deployed(dir, 'dev');
     const run = promote(dir, '--from', 'dev', '--to', 'int');
     expect(run.status).toBe(2);
-    expect(run.stdout).toContain('+  pcmRelease: "4.1.0-rc.2"');
+    expect(run.stdout).toContain(`+  pcmRelease: "${FIXTURE.candidateRelease}"`);
     expect(run.stderr).toContain('not written: without a terminal, --yes confirms the change above');
   });
 });

@@ -2,22 +2,19 @@
  * `npm run configure` as a person or a pipeline runs it: without a terminal through flags, and
  * at a real pseudo-terminal with keystrokes.
  */
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { EXAMPLE_NAMES, exampleData } from '../support/examples';
+import { exampleData } from '../support/examples';
+import { FIXTURE, fixtureData, fixtureDir } from '../support/fixtures';
 import { KEYS, PtySession } from '../support/pty';
 import { configure, REPO } from '../support/run';
 
 const ANSWERS = join(REPO, 'environments', 'answers');
 
-/** A folder with copies of the six examples, for commands that must not touch the real ones. */
-function examplesCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pcm-configure-'));
-  for (const name of EXAMPLE_NAMES) copyFileSync(join(REPO, 'environments', `${name}.yaml`), join(dir, `${name}.yaml`));
-  return dir;
-}
+/** A folder of environment files (the fixture fleet), for commands that must not touch the examples. */
+const environmentsCopy = (): string => fixtureDir();
 
 const emptyDir = () => mkdtempSync(join(tmpdir(), 'pcm-configure-'));
 
@@ -49,7 +46,7 @@ describe('configure without a terminal', () => {
   });
 
   it('refuses to overwrite without --force and shows what would change', () => {
-    const dir = examplesCopy();
+    const dir = environmentsCopy();
     const before = readFileSync(join(dir, 'dev.yaml'), 'utf8');
     const refused = configure(['--answers', join(ANSWERS, 'dev.yaml'), '--set', 'workers.queues[0].max=6', '--dir', dir]);
     expect(refused.status).toBe(1);
@@ -65,7 +62,7 @@ describe('configure without a terminal', () => {
   });
 
   it('re-uses a pre-generated config with --from, and checks it against the other environments', () => {
-    const dir = examplesCopy();
+    const dir = environmentsCopy();
     const from = join(dir, 'ops.yaml');
     const clash = configure(['--from', from, '--set', 'environment.name=ops-2', '--dir', dir]);
     expect(clash.status).toBe(1);
@@ -76,7 +73,7 @@ describe('configure without a terminal', () => {
     expect(ok.stderr).toBe('');
     const written = parse(readFileSync(join(dir, 'ops-2.yaml'), 'utf8'));
     expect(written.environment).toEqual({ name: 'ops-2', kind: 'ops' });
-    expect(written.workers).toEqual(exampleData('ops').workers);
+    expect(written.workers).toEqual(fixtureData('ops').workers);
   });
 
   it('fails on a bad --set, quoting it, and writes nothing', () => {
@@ -162,7 +159,7 @@ describe('configure at a terminal', () => {
   }, 60000);
 
   it("offers to share an account another environment uses, and refuses a lifetime that has ended", async () => {
-    const dir = examplesCopy();
+    const dir = environmentsCopy();
     const pty = new PtySession(
       `${command(dir)} --set network.vpcId=vpc-0123456789abcdef0 --set network.privateSubnetIds=subnet-0123456789abcdef0 --set network.operatorCidrs=10.0.0.0/8 --set release.pcmRelease=4.1.0`,
       { cwd: REPO, env },
@@ -171,7 +168,7 @@ describe('configure at a terminal', () => {
       await pty.answer(at('environment.name'), `adt-2${KEYS.enter}`);
       await pty.answer(at('environment.kind'), KEYS.enter);
       await pty.answer(at('project'), KEYS.enter);
-      await pty.answer(at('aws.accountId'), `666666666666${KEYS.enter}`);
+      await pty.answer(at('aws.accountId'), `${FIXTURE.accounts.adt}${KEYS.enter}`);
       await pty.answer(/Share it with adt\? [^\n]*\(y\/N\)/, `y`);
       await pty.answer(at('aws.region'), KEYS.enter);
       await pty.answer(at('aws.deployRoleArn'), KEYS.enter);
@@ -188,15 +185,15 @@ describe('configure at a terminal', () => {
     } finally {
       pty.kill();
     }
-    expect(pty.screen).toContain('adt uses account 666666666666 too; yes lists it in aws.sharesAccountWith');
-    expect(pty.screen).toMatch(/account +666666666666 in us-west-2, shared with adt\r?\n/);
+    expect(pty.screen).toContain(`adt uses account ${FIXTURE.accounts.adt} too; yes lists it in aws.sharesAccountWith`);
+    expect(pty.screen).toMatch(new RegExp(`account +${FIXTURE.accounts.adt} in us-west-2, shared with adt\\r?\\n`));
     const written = parse(readFileSync(join(dir, 'adt-2.yaml'), 'utf8'));
     expect(written.aws.sharesAccountWith).toEqual(['adt']);
     expect(written.protection.lifetime.expiresOn > new Date().toISOString().slice(0, 10)).toBe(true);
   }, 60000);
 
   it('edits an existing environment on a re-run: its values are the defaults, the diff comes at the end', async () => {
-    const dir = examplesCopy();
+    const dir = environmentsCopy();
     const before = parse(readFileSync(join(dir, 'int.yaml'), 'utf8'));
     const pty = new PtySession(command(dir), { cwd: REPO, env });
     try {
@@ -204,7 +201,7 @@ describe('configure at a terminal', () => {
       for (const path of ['environment.kind', 'project', 'aws.accountId', 'aws.region', 'aws.deployRoleArn', 'network.vpcId', 'network.privateSubnetIds', 'network.operatorCidrs']) {
         await pty.answer(at(path), KEYS.enter);
       }
-      await pty.answer(at('release.pcmRelease'), `4.2.0${KEYS.enter}`);
+      await pty.answer(at('release.pcmRelease'), `${FIXTURE.candidateRelease}${KEYS.enter}`);
       await pty.answer(at('release.amiRelease'), KEYS.enter);
       await pty.answer(/Deliver to a DAAC\? [^\n]*\(Y\/n\)/, KEYS.enter); // int.yaml delivers: yes by default
       await pty.answer(at('cnm.daac.accountId'), KEYS.enter);
@@ -217,10 +214,10 @@ describe('configure at a terminal', () => {
     }
     const screen = pty.screen;
     expect(screen.indexOf('int.yaml exists; writing would change it:')).toBeGreaterThan(screen.indexOf('Summary of int.yaml'));
-    expect(screen).toMatch(/^-\s+pcmRelease: "4\.0\.1"\r?$/m);
-    expect(screen).toMatch(/^\+\s+pcmRelease: "4\.2\.0"\r?$/m);
+    expect(screen).toMatch(new RegExp(`^-\\s+pcmRelease: "${FIXTURE.release.replace(/\./g, '\\.')}"\\r?$`, 'm'));
+    expect(screen).toMatch(new RegExp(`^\\+\\s+pcmRelease: "${FIXTURE.candidateRelease.replace(/\./g, '\\.')}"\\r?$`, 'm'));
     const after = parse(readFileSync(join(dir, 'int.yaml'), 'utf8'));
-    expect(after).toEqual({ ...before, release: { ...before.release, pcmRelease: '4.2.0' } });
+    expect(after).toEqual({ ...before, release: { ...before.release, pcmRelease: FIXTURE.candidateRelease } });
   }, 60000);
 
   it('writes nothing when cancelled with Ctrl-C', async () => {
@@ -241,7 +238,7 @@ describe('configure at a terminal', () => {
   }, 60000);
 
   it('shows the change and keeps the file when the overwrite is declined', async () => {
-    const dir = examplesCopy();
+    const dir = environmentsCopy();
     const before = readFileSync(join(dir, 'dev.yaml'), 'utf8');
     const pty = new PtySession(`${command(dir)} --set workers.queues[0].max=5 --from ${join(dir, 'dev.yaml')}`, { cwd: REPO, env });
     // --from alone is a batch run: at a terminal it still asks before overwriting.

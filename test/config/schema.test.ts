@@ -2,12 +2,13 @@
  * Bad environment files: each must be refused with a message naming the file, the line, the field
  * path, what was expected and what was found.
  */
-import { exampleData, problemsWith, type ExampleName } from '../support/examples';
+import { problemsWith } from '../support/examples';
+import { FIXTURE, fixtureData, fixtureProblems, type FixtureName } from '../support/fixtures';
 
 interface BadInput {
   readonly name: string;
-  readonly env?: ExampleName;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the example's raw YAML (exampleData), broken on purpose
+  readonly env?: FixtureName;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a fixture's raw data (fixtureData), broken on purpose
   readonly change: (data: any) => void;
   /** The field path the message must name. */
   readonly field: string;
@@ -24,7 +25,7 @@ const BAD_INPUTS: readonly BadInput[] = [
     name: 'deploy role in another account',
     change: (d) => (d.aws.deployRoleArn = 'arn:aws:iam::999999999999:role/pcm-deploy'),
     field: 'aws.deployRoleArn',
-    says: 'a role in this environment\'s account aws.accountId "111111111111"',
+    says: `a role in this environment's account aws.accountId "${FIXTURE.accounts.dev}"`,
   },
   { name: 'unknown kind', change: (d) => (d.environment.kind = 'prod'), field: 'environment.kind', says: 'one of dev, int, ops' },
   { name: 'name that differs from the file', change: (d) => (d.environment.name = 'dev2'), field: 'environment.name', says: 'the file\'s name "dev"' },
@@ -103,9 +104,9 @@ describe('environment config validation', () => {
 
   it.each(BAD_INPUTS.map((c) => [c.name, c] as const))('fails on %s', (_, c) => {
     const env = c.env ?? 'dev';
-    const data = exampleData(env);
+    const data = fixtureData(env);
     c.change(data);
-    const problems = problemsWith({ [env]: data });
+    const problems = fixtureProblems({ [env]: data });
     const location = new RegExp(`^environments/${env}\\.yaml:\\d+: ${c.field.replace(/[.[\]]/g, '\\$&')}: expected `);
     const match = problems.find((p) => location.test(p));
     expect({ problems, match: match !== undefined }).toEqual({ problems, match: true });

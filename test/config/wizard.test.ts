@@ -5,11 +5,10 @@ import { join } from 'node:path';
 import { loadAmiCatalog } from '../../amis/catalog';
 import { parseSetFlags, readAnswersFile } from '../../config-generator/answers';
 import { formatIssue } from '../../config-generator/errors';
-import { validateSources } from '../../config-generator/loader';
 import { describedPaths } from '../../config-generator/schema-walk';
 import { IDENTITY_QUESTIONS, QUESTIONS } from '../../config-generator/questions';
 import { runWizard, type Prompt } from '../../config-generator/wizard';
-import { exampleText } from '../support/examples';
+import { FIXTURE, fixtureEnvironments } from '../support/fixtures';
 
 const context = { catalog: loadAmiCatalog(), today: '2026-11-22' };
 
@@ -91,7 +90,7 @@ describe('wizard without a terminal', () => {
   });
 
   it('re-uses a pre-generated config with --from, changing only what is set', async () => {
-    const [ops] = validateSources([{ file: 'environments/ops.yaml', text: exampleText('ops') }]).environments;
+    const ops = fixtureEnvironments().find((e) => e.config.environment.name === 'ops')!;
     const result = await runWizard({ from: ops.config, sets: sets('environment.name=ops-2', 'workers.queues[1].max=7'), context });
     if (!result.ok) throw new Error(result.issues.map(formatIssue).join('\n'));
     expect(result.config.environment).toEqual({ name: 'ops-2', kind: 'ops' });
@@ -242,14 +241,14 @@ describe('wizard at a terminal', () => {
   });
 
   it('edits an existing file on a re-run: its values are the defaults', async () => {
-    const [dev] = validateSources([{ file: 'environments/dev.yaml', text: exampleText('dev') }]).environments;
-    const { asked, result } = await scripted({ 'environment.name': ['dev'], 'release.pcmRelease': ['4.2.0'] }, { existing: (name) => (name === 'dev' ? dev.config : undefined) });
+    const dev = fixtureEnvironments().find((e) => e.config.environment.name === 'dev')!;
+    const { asked, result } = await scripted({ 'environment.name': ['dev'], 'release.pcmRelease': [FIXTURE.candidateRelease] }, { existing: (name) => (name === 'dev' ? dev.config : undefined) });
     if (!result.ok) throw new Error(result.issues.map(formatIssue).join('\n'));
     expect(result.edited).toBe(true);
     expect(asked.find((p) => p.path === 'environment.kind')!.initial).toBe('dev');
     expect(asked.find((p) => p.path === 'aws.accountId')!.initial).toBe(dev.config.aws.accountId);
     expect(asked.find((p) => p.path === 'cnm.daac')!.initial).toBe(true); // the file delivers to a DAAC
-    expect(result.config).toEqual({ ...dev.config, release: { ...dev.config.release, pcmRelease: '4.2.0' } });
+    expect(result.config).toEqual({ ...dev.config, release: { ...dev.config.release, pcmRelease: FIXTURE.candidateRelease } });
   });
 
   it('stops at the first cancelled question', async () => {

@@ -6,10 +6,10 @@ import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand } from '@aws-s
 import { checkConcurrencyQuota, ConcurrencyQuotaError, type LambdaSender } from '../../lib/deploy/concurrency-quota';
 import { reservedConcurrencyOf } from '../../stacks/reserved-concurrency';
 import { Naming } from '../../modules/naming';
-import { loadEnvironments } from '../../config-generator/loader';
+import { FIXTURE, fixtureConfig } from '../support/fixtures';
 
-const ops = loadEnvironments().find((e) => e.config.environment.name === 'ops')!.config;
-const context = { account: '333333333333', file: 'environments/ops.yaml' };
+const ops = fixtureConfig('ops');
+const context = { account: FIXTURE.accounts.ops, file: 'environments/ops.yaml' };
 
 /** A Lambda client that answers the account settings and each function's reservation. */
 function lambda(total: number, unreserved: number, reserved: Record<string, number> = {}): LambdaSender & { calls: string[] } {
@@ -44,7 +44,7 @@ describe('the concurrency-quota guard', () => {
     const refusal = checkConcurrencyQuota(client, needs, context);
     await expect(refusal).rejects.toThrow(ConcurrencyQuotaError);
     await expect(checkConcurrencyQuota(lambda(10, 10), needs, context)).rejects.toThrow(
-      'account 333333333333 has a Lambda concurrency quota of 10 with 10 unreserved; pcm-ops-cnes-batcher reserves 1 (1 more), which would leave 9, and AWS requires 100 unreserved. Ask AWS Support (Service Quotas, "Concurrent executions") for a quota of at least 101',
+      `account ${FIXTURE.accounts.ops} has a Lambda concurrency quota of 10 with 10 unreserved; pcm-ops-cnes-batcher reserves 1 (1 more), which would leave 9, and AWS requires 100 unreserved. Ask AWS Support (Service Quotas, "Concurrent executions") for a quota of at least 101`,
     );
   });
 

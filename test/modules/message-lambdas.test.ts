@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, TerraformStack } from 'cdktf';
-import { loadEnvironments } from '../../config-generator/loader';
 import { MessageLambdas } from '../../modules/messaging/message-lambdas';
 import { Naming } from '../../modules/naming';
 
+import { FIXTURE, fixtureEnvironments } from '../support/fixtures';
 import type { StackJson as Json } from '../support/synth';
-const environments = loadEnvironments();
-const KEY = 'arn:aws:kms:us-west-2:333333333333:key/test';
+const environments = fixtureEnvironments();
+const KEY = `arn:aws:kms:us-west-2:${FIXTURE.accounts.ops}:key/test`;
 
 function synth(name: string): Json {
   const config = environments.find((e) => e.config.environment.name === name)!.config;
@@ -58,13 +58,13 @@ describe('MessageLambdas', () => {
 
   it('feeds each queue-driven handler from its channel, reporting failures per record', () => {
     const sources = resources(ops, 'aws_lambda_event_source_mapping').map((m) => m.event_source_arn).sort();
-    expect(sources).toEqual(['cnm-r', 'cnm-s-outbox', 'staging'].map((c) => `arn:aws:sqs:us-west-2:333333333333:pcm-ops-${c}`));
+    expect(sources).toEqual(['cnm-r', 'cnm-s-outbox', 'staging'].map((c) => `arn:aws:sqs:us-west-2:${FIXTURE.accounts.ops}:pcm-ops-${c}`));
     for (const m of resources(ops, 'aws_lambda_event_source_mapping')) expect(m.function_response_types).toEqual(['ReportBatchItemFailures']);
   });
 
   it('runs the job submitters in the VPC, in a group that only goes out on 443', () => {
     for (const name of ['pcm-ops-staging-submit', 'pcm-ops-cnm-r-consumer']) {
-      expect(fn(ops, name).vpc_config).toEqual({ subnet_ids: ['subnet-0a1b2c3d4e5f603a1', 'subnet-0a1b2c3d4e5f603b2'], security_group_ids: [expect.stringContaining('aws_security_group.')] });
+      expect(fn(ops, name).vpc_config).toEqual({ subnet_ids: FIXTURE.subnetIds('ops'), security_group_ids: [expect.stringContaining('aws_security_group.')] });
       expect(fn(ops, name).environment.variables).toMatchObject({ MOZART_URL: 'https://10.0.0.10' });
     }
     expect(fn(ops, 'pcm-ops-cnm-s-sender').vpc_config).toBeUndefined();
@@ -78,33 +78,33 @@ describe('MessageLambdas', () => {
       MOZART_URL: 'https://10.0.0.10',
       // ops verifies mozart against the CA its config names (tls.mozart.caCertificate).
       MOZART_CA_PEM: expect.stringMatching(/^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/),
-      DATASET_BUCKET: 'pcm-ops-dataset-333333333333',
+      DATASET_BUCKET: `pcm-ops-dataset-${FIXTURE.accounts.ops}`,
       STAGING_PREFIX: 'staging_area/',
       STAGING_SUFFIX: '.met.json',
       JOB_TYPE: 'ingest_staged',
-      JOB_RELEASE: '4.0.0',
+      JOB_RELEASE: FIXTURE.release,
       JOB_QUEUE: 'factotum-job_worker-small',
       IDEMPOTENCY_TABLE: 'pcm-ops-idempotency',
     });
-    expect(policyOf(ops, 'staging-submit').Statement).toContainEqual({ Sid: 'ReadsSignalFiles', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::pcm-ops-dataset-333333333333/staging_area/*' });
+    expect(policyOf(ops, 'staging-submit').Statement).toContainEqual({ Sid: 'ReadsSignalFiles', Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::pcm-ops-dataset-${FIXTURE.accounts.ops}/staging_area/*` });
   });
 
   it('sends CNM-S to the DAAC stream as the DAAC role (ops), or straight to the stand-in (dev)', () => {
     expect(fn(ops, 'pcm-ops-cnm-s-sender').environment.variables).toMatchObject({
-      STREAM_ARN: 'arn:aws:kinesis:us-west-2:777777777777:stream/podaac-cnm-ops',
-      STREAM_ROLE_ARN: 'arn:aws:iam::777777777777:role/pcm-ops-cnm-writer',
+      STREAM_ARN: FIXTURE.daacStreamArn('ops'),
+      STREAM_ROLE_ARN: FIXTURE.daacWriterRoleArn('ops'),
       CNM_VERSION: '1.6.0',
     });
-    expect(policyOf(ops, 'cnm-s-sender').Statement).toContainEqual({ Sid: 'AssumesDaacWriterRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::777777777777:role/pcm-ops-cnm-writer' });
+    expect(policyOf(ops, 'cnm-s-sender').Statement).toContainEqual({ Sid: 'AssumesDaacWriterRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: FIXTURE.daacWriterRoleArn('ops') });
     expect(fn(dev, 'pcm-dev-cnm-s-sender').environment.variables.STREAM_ROLE_ARN).toBeUndefined();
-    expect(policyOf(dev, 'cnm-s-sender').Statement).toContainEqual({ Sid: 'WritesStandInStream', Effect: 'Allow', Action: 'kinesis:PutRecord', Resource: 'arn:aws:kinesis:us-west-2:111111111111:stream/pcm-dev-cnm-s' });
+    expect(policyOf(dev, 'cnm-s-sender').Statement).toContainEqual({ Sid: 'WritesStandInStream', Effect: 'Allow', Action: 'kinesis:PutRecord', Resource: `arn:aws:kinesis:us-west-2:${FIXTURE.accounts.dev}:stream/pcm-dev-cnm-s` });
   });
 
   it('runs the CNES batcher alone, on the configured interval, failures to the failed-invocations queue', () => {
     expect(fn(ops, 'pcm-ops-cnes-batcher').reserved_concurrent_executions).toBe(1);
     expect(resources(ops, 'aws_cloudwatch_event_rule').map((r) => r.schedule_expression)).toEqual(['rate(15 minutes)']);
     const [invoke] = resources(ops, 'aws_lambda_function_event_invoke_config');
-    expect(invoke.destination_config.on_failure.destination).toBe('arn:aws:sqs:us-west-2:333333333333:pcm-ops-failed-invocations');
+    expect(invoke.destination_config.on_failure.destination).toBe(`arn:aws:sqs:us-west-2:${FIXTURE.accounts.ops}:pcm-ops-failed-invocations`);
   });
 
   it('alarms when the CNES backlog metric the batcher logs grows over three consecutive runs', () => {
@@ -117,7 +117,7 @@ describe('MessageLambdas', () => {
       threshold: 0,
       evaluation_periods: 3,
       datapoints_to_alarm: 3,
-      alarm_actions: ['arn:aws:sns:us-west-2:333333333333:pcm-ops-alerts'],
+      alarm_actions: [`arn:aws:sns:us-west-2:${FIXTURE.accounts.ops}:pcm-ops-alerts`],
       metric_query: [
         {
           id: 'backlog',
@@ -135,7 +135,7 @@ describe('MessageLambdas', () => {
 
   it('lets the CNM-R consumer write its records but nothing else in cnm-r/', () => {
     const statements = policyOf(ops, 'cnm-r-consumer').Statement;
-    expect(statements).toContainEqual({ Sid: 'RecordsResponses', Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::pcm-ops-messages-333333333333/cnm-r/received/*' });
+    expect(statements).toContainEqual({ Sid: 'RecordsResponses', Effect: 'Allow', Action: 's3:PutObject', Resource: `arn:aws:s3:::pcm-ops-messages-${FIXTURE.accounts.ops}/cnm-r/received/*` });
     expect(statements.filter((s: Json) => [s.Action].flat().includes('s3:PutObject'))).toHaveLength(1);
   });
 

@@ -1,11 +1,11 @@
-/** `<env>-compute` of every example environment, read from the synthesized Terraform JSON. */
+/** `<env>-compute` of every environment of the fixture fleet (test/support/fixtures.ts), read from the synthesized Terraform JSON. */
 import { parse } from 'yaml';
 import { loadAmiCatalog } from '../../amis/catalog';
-import { loadEnvironments, validateSources } from '../../config-generator/loader';
-import { exampleData, exampleSources } from '../support/examples';
+import { validateSources } from '../../config-generator/loader';
+import { FIXTURE, fixtureData, fixtureEnvironments, fixtureSources } from '../support/fixtures';
 import { resourcesOf, synthesize, type StackJson } from '../support/synth';
 
-const environments = loadEnvironments();
+const environments = fixtureEnvironments();
 const { stacks } = synthesize(environments);
 const catalog = loadAmiCatalog();
 const NAMES = environments.map((e) => e.config.environment.name);
@@ -219,14 +219,14 @@ describe('instance roles', () => {
   it('give a consumer (forward) exactly its granted prefixes of the OPS buckets, and dev nothing shared', () => {
     const shared = policy('forward', 'worker-role').filter((s) => /^Shared/.test(s.Sid));
     expect(shared.map((s) => [s.Sid, s.Resource])).toEqual([
-      ['SharedDatasetList', 'arn:aws:s3:::pcm-ops-dataset-333333333333'],
-      ['SharedDatasetReadWrite', ['arn:aws:s3:::pcm-ops-dataset-333333333333/products/*', 'arn:aws:s3:::pcm-ops-dataset-333333333333/staging_area/*']],
-      ['SharedArchiveList', 'arn:aws:s3:::pcm-ops-archive-333333333333'],
-      ['SharedArchiveReadWrite', ['arn:aws:s3:::pcm-ops-archive-333333333333/outgoing/*']],
-      ['SharedDataKey', 'arn:aws:kms:us-west-2:333333333333:key/*'],
+      ['SharedDatasetList', `arn:aws:s3:::pcm-ops-dataset-${FIXTURE.accounts.ops}`],
+      ['SharedDatasetReadWrite', [`arn:aws:s3:::pcm-ops-dataset-${FIXTURE.accounts.ops}/products/*`, `arn:aws:s3:::pcm-ops-dataset-${FIXTURE.accounts.ops}/staging_area/*`]],
+      ['SharedArchiveList', `arn:aws:s3:::pcm-ops-archive-${FIXTURE.accounts.ops}`],
+      ['SharedArchiveReadWrite', [`arn:aws:s3:::pcm-ops-archive-${FIXTURE.accounts.ops}/outgoing/*`]],
+      ['SharedDataKey', `arn:aws:kms:us-west-2:${FIXTURE.accounts.ops}:key/*`],
     ]);
     expect(shared.at(-1).Condition['ForAnyValue:StringEquals']).toEqual({ 'kms:ResourceAliases': ['alias/pcm-ops'] });
-    expect(JSON.stringify(policy('dev', 'worker-role'))).not.toContain('333333333333');
+    expect(JSON.stringify(policy('dev', 'worker-role'))).not.toContain(FIXTURE.accounts.ops);
   });
 
   it('let adt only read what it was granted', () => {
@@ -251,7 +251,7 @@ describe('instance roles', () => {
       Sid: 'ScalesWorkerGroupsFromZero',
       Effect: 'Allow',
       Action: 'autoscaling:SetDesiredCapacity',
-      Resource: configOf('ops').workers.queues.map((q) => `arn:aws:autoscaling:us-west-2:333333333333:autoScalingGroup:*:autoScalingGroupName/pcm-ops-${q.name}`),
+      Resource: configOf('ops').workers.queues.map((q) => `arn:aws:autoscaling:us-west-2:${FIXTURE.accounts.ops}:autoScalingGroup:*:autoScalingGroupName/pcm-ops-${q.name}`),
     });
     for (const role of ['core-role', 'worker-role', 'batch-role']) {
       expect(policy('ops', role).flatMap((s) => [s.Action].flat())).not.toContain('autoscaling:SetDesiredCapacity');
@@ -260,13 +260,13 @@ describe('instance roles', () => {
 
   it('let only mozart read the cluster config and the credentials', () => {
     const mozart = policy('ops', 'mozart-role');
-    expect(mozart.find((s) => s.Sid === 'ReadsClusterConfig').Resource).toEqual(['arn:aws:s3:::pcm-ops-code-333333333333/provisioning/sds-config.yaml', 'arn:aws:s3:::pcm-ops-code-333333333333/packages/*']);
-    expect(mozart.find((s) => s.Sid === 'KeepsClusterCredentials').Resource).toBe('arn:aws:secretsmanager:us-west-2:333333333333:secret:pcm-ops-hysds-credentials-??????');
+    expect(mozart.find((s) => s.Sid === 'ReadsClusterConfig').Resource).toEqual([`arn:aws:s3:::pcm-ops-code-${FIXTURE.accounts.ops}/provisioning/sds-config.yaml`, `arn:aws:s3:::pcm-ops-code-${FIXTURE.accounts.ops}/packages/*`]);
+    expect(mozart.find((s) => s.Sid === 'KeepsClusterCredentials').Resource).toBe(`arn:aws:secretsmanager:us-west-2:${FIXTURE.accounts.ops}:secret:pcm-ops-hysds-credentials-??????`);
     // The Batch host has no data access of its own; its PGE containers' job role is denied too.
     expect(JSON.stringify(policy('ops', 'batch-role'))).not.toMatch(/secretsmanager|pcm-ops-code/);
     for (const path of ['core-role/policy', 'worker-role/policy', 'ci-role/policy', 'batch/job-policy']) {
       const statements: StackJson[] = JSON.parse(byPath('ops', 'aws_iam_role_policy', path).policy).Statement;
-      expect(statements.find((s) => s.Sid === 'ClusterConfigIsMozarts')).toEqual({ Sid: 'ClusterConfigIsMozarts', Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::pcm-ops-code-333333333333/provisioning/sds-config.yaml' });
+      expect(statements.find((s) => s.Sid === 'ClusterConfigIsMozarts')).toEqual({ Sid: 'ClusterConfigIsMozarts', Effect: 'Deny', Action: 's3:GetObject', Resource: `arn:aws:s3:::pcm-ops-code-${FIXTURE.accounts.ops}/provisioning/sds-config.yaml` });
       expect(JSON.stringify(statements)).not.toContain('secretsmanager');
     }
   });
@@ -280,9 +280,9 @@ describe('instance roles', () => {
 
 describe('configured variants', () => {
   function synthWith(change: (ops: StackJson) => void) {
-    const ops = exampleData('ops');
+    const ops = fixtureData('ops');
     change(ops);
-    const result = validateSources(exampleSources({ ops }));
+    const result = validateSources(fixtureSources({ ops }));
     expect(result.issues).toEqual([]);
     return synthesize(result.environments.filter((e) => e.config.environment.name === 'ops')).stacks['ops-compute'];
   }
@@ -295,9 +295,9 @@ describe('configured variants', () => {
   it('requires IMDS tokens where the catalog says the image is ready, except on a component that opts out', () => {
     const ready = structuredClone(catalog);
     for (const entry of Object.values(ready.releases)) entry.imds = { v2Only: true, reason: 'tested with IMDSv2 only in this fixture' };
-    const ops = exampleData('ops');
+    const ops = fixtureData('ops');
     ops.core.grq.allowImdsV1 = true;
-    const result = validateSources(exampleSources({ ops }));
+    const result = validateSources(fixtureSources({ ops }));
     const stack = synthesize(result.environments.filter((e) => e.config.environment.name === 'ops'), { catalog: ready }).stacks['ops-compute'];
     const tokens = Object.values(resourcesOf(stack, 'aws_instance')).map((i: StackJson) => [i.tags.Name, i.metadata_options.http_tokens]);
     expect(tokens.sort()).toEqual([
@@ -311,7 +311,7 @@ describe('configured variants', () => {
   });
 
   it('passes a Batch service role only when the config names one (the emulator escape hatch)', () => {
-    const stack = synthWith((ops) => (ops.batch.serviceRoleArn = 'arn:aws:iam::333333333333:role/batch-service'));
-    for (const ce of Object.values(resourcesOf(stack, 'aws_batch_compute_environment'))) expect(ce.service_role).toBe('arn:aws:iam::333333333333:role/batch-service');
+    const stack = synthWith((ops) => (ops.batch.serviceRoleArn = `arn:aws:iam::${FIXTURE.accounts.ops}:role/batch-service`));
+    for (const ce of Object.values(resourcesOf(stack, 'aws_batch_compute_environment'))) expect(ce.service_role).toBe(`arn:aws:iam::${FIXTURE.accounts.ops}:role/batch-service`);
   });
 });

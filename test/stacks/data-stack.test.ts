@@ -1,9 +1,9 @@
-/** `<env>-data` of every example environment, read from the synthesized Terraform JSON. */
-import { loadEnvironments } from '../../config-generator/loader';
+/** `<env>-data` of every environment of the fixture fleet (test/support/fixtures.ts), read from the synthesized Terraform JSON. */
 import { Naming } from '../../modules/naming';
+import { FIXTURE, fixtureEnvironments } from '../support/fixtures';
 import { resourcesOf, synthesize, type StackJson } from '../support/synth';
 
-const environments = loadEnvironments();
+const environments = fixtureEnvironments();
 const { stacks } = synthesize(environments);
 const configOf = (name: string) => environments.find((e) => e.config.environment.name === name)!.config;
 const data = (name: string) => stacks[`${name}-data`];
@@ -126,31 +126,31 @@ describe('cross-account sharing of the OPS buckets', () => {
     Action: actions,
     Resource: resource,
   });
-  // read-write never deletes (read-write-delete would); the examples need no deletes.
+  // read-write never deletes (read-write-delete would); the fleet (like the examples) needs no deletes.
   const RW = ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'];
 
   it('the dataset policy grants forward and bulk read-write, adt read, on exactly their prefixes', () => {
     const statements = bucketPolicy('ops', 'dataset').Statement.slice(2);
     // In file order of the consumers (adt, bulk, forward).
     expect(statements).toEqual([
-      { ...grant('ListAdtRead', '666666666666', 's3:ListBucket', dataset), Condition: { StringLike: { 's3:prefix': ['products/*'] } } },
-      grant('ObjectsAdtRead', '666666666666', ['s3:GetObject'], [`${dataset}/products/*`]),
-      { ...grant('ListBulkReadWrite', '555555555555', 's3:ListBucket', dataset), Condition: { StringLike: { 's3:prefix': ['products/*'] } } },
-      grant('ObjectsBulkReadWrite', '555555555555', RW, [`${dataset}/products/*`]),
-      { ...grant('ListForwardReadWrite', '444444444444', 's3:ListBucket', dataset), Condition: { StringLike: { 's3:prefix': ['products/*', 'staging_area/*'] } } },
-      grant('ObjectsForwardReadWrite', '444444444444', RW, [`${dataset}/products/*`, `${dataset}/staging_area/*`]),
+      { ...grant('ListAdtRead', FIXTURE.accounts.adt, 's3:ListBucket', dataset), Condition: { StringLike: { 's3:prefix': ['products/*'] } } },
+      grant('ObjectsAdtRead', FIXTURE.accounts.adt, ['s3:GetObject'], [`${dataset}/products/*`]),
+      { ...grant('ListBulkReadWrite', FIXTURE.accounts.bulk, 's3:ListBucket', dataset), Condition: { StringLike: { 's3:prefix': ['products/*'] } } },
+      grant('ObjectsBulkReadWrite', FIXTURE.accounts.bulk, RW, [`${dataset}/products/*`]),
+      { ...grant('ListForwardReadWrite', FIXTURE.accounts.forward, 's3:ListBucket', dataset), Condition: { StringLike: { 's3:prefix': ['products/*', 'staging_area/*'] } } },
+      grant('ObjectsForwardReadWrite', FIXTURE.accounts.forward, RW, [`${dataset}/products/*`, `${dataset}/staging_area/*`]),
     ]);
   });
 
   it('the archive policy grants forward and bulk read-write on outgoing/, and the DAAC and CNES read it', () => {
     const statements = bucketPolicy('ops', 'archive').Statement.slice(2);
     expect(statements).toEqual([
-      { ...grant('ListBulkReadWrite', '555555555555', 's3:ListBucket', archive), Condition: { StringLike: { 's3:prefix': ['outgoing/*'] } } },
-      grant('ObjectsBulkReadWrite', '555555555555', RW, [`${archive}/outgoing/*`]),
-      { ...grant('ListForwardReadWrite', '444444444444', 's3:ListBucket', archive), Condition: { StringLike: { 's3:prefix': ['outgoing/*'] } } },
-      grant('ObjectsForwardReadWrite', '444444444444', RW, [`${archive}/outgoing/*`]),
-      grant('DaacReadsArchives', '777777777777', 's3:GetObject', `${archive}/outgoing/*`),
-      grant('CnesReadsArchives', '888888888888', 's3:GetObject', `${archive}/outgoing/*`),
+      { ...grant('ListBulkReadWrite', FIXTURE.accounts.bulk, 's3:ListBucket', archive), Condition: { StringLike: { 's3:prefix': ['outgoing/*'] } } },
+      grant('ObjectsBulkReadWrite', FIXTURE.accounts.bulk, RW, [`${archive}/outgoing/*`]),
+      { ...grant('ListForwardReadWrite', FIXTURE.accounts.forward, 's3:ListBucket', archive), Condition: { StringLike: { 's3:prefix': ['outgoing/*'] } } },
+      grant('ObjectsForwardReadWrite', FIXTURE.accounts.forward, RW, [`${archive}/outgoing/*`]),
+      grant('DaacReadsArchives', FIXTURE.accounts.daac, 's3:GetObject', `${archive}/outgoing/*`),
+      grant('CnesReadsArchives', FIXTURE.accounts.cnes, 's3:GetObject', `${archive}/outgoing/*`),
     ]);
   });
 
@@ -161,9 +161,9 @@ describe('cross-account sharing of the OPS buckets', () => {
       StringLike: { 'kms:EncryptionContext:aws:s3:arn': buckets.flatMap((b) => [b, `${b}/*`]) },
     });
     expect(shared).toEqual([
-      { ...grant('SharedAdtThroughS3', '666666666666', ['kms:Decrypt'], '*'), Condition: viaS3(dataset) },
-      { ...grant('SharedBulkThroughS3', '555555555555', ['kms:Decrypt', 'kms:GenerateDataKey'], '*'), Condition: viaS3(dataset, archive) },
-      { ...grant('SharedForwardThroughS3', '444444444444', ['kms:Decrypt', 'kms:GenerateDataKey'], '*'), Condition: viaS3(dataset, archive) },
+      { ...grant('SharedAdtThroughS3', FIXTURE.accounts.adt, ['kms:Decrypt'], '*'), Condition: viaS3(dataset) },
+      { ...grant('SharedBulkThroughS3', FIXTURE.accounts.bulk, ['kms:Decrypt', 'kms:GenerateDataKey'], '*'), Condition: viaS3(dataset, archive) },
+      { ...grant('SharedForwardThroughS3', FIXTURE.accounts.forward, ['kms:Decrypt', 'kms:GenerateDataKey'], '*'), Condition: viaS3(dataset, archive) },
     ]);
   });
 
@@ -171,16 +171,16 @@ describe('cross-account sharing of the OPS buckets', () => {
     const byId = (id: string) => keyPolicy('ops').Statement.find((s: StackJson) => s.Sid === id);
     const context = (...buckets: string[]) => ({ 'kms:EncryptionContext:aws:s3:arn': buckets.flatMap((b) => [b, `${b}/*`]) });
     expect(byId('DaacReadsArchives')).toEqual({
-      ...grant('DaacReadsArchives', '777777777777', 'kms:Decrypt', '*'),
+      ...grant('DaacReadsArchives', FIXTURE.accounts.daac, 'kms:Decrypt', '*'),
       Condition: { StringEquals: { 'kms:ViaService': 's3.us-west-2.amazonaws.com' }, StringLike: context(archive) },
     });
     expect(byId('CnesExchangesMessages')).toEqual({
-      ...grant('CnesExchangesMessages', '888888888888', ['kms:Decrypt', 'kms:GenerateDataKey'], '*'),
+      ...grant('CnesExchangesMessages', FIXTURE.accounts.cnes, ['kms:Decrypt', 'kms:GenerateDataKey'], '*'),
       Condition: { StringEquals: { 'kms:ViaService': 's3.us-west-2.amazonaws.com' }, StringLike: context(ops.bucketArn('messages'), archive) },
     });
     expect(byId('DaacPublishesCnmR')).toEqual({
-      ...grant('DaacPublishesCnmR', '777777777777', ['kms:GenerateDataKey*', 'kms:Decrypt'], '*'),
-      Condition: { ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::777777777777:role/podaac-cnm-response'] }, StringEquals: { 'kms:ViaService': 'sns.us-west-2.amazonaws.com' } },
+      ...grant('DaacPublishesCnmR', FIXTURE.accounts.daac, ['kms:GenerateDataKey*', 'kms:Decrypt'], '*'),
+      Condition: { ArnLike: { 'aws:PrincipalArn': [FIXTURE.daacPublisher] }, StringEquals: { 'kms:ViaService': 'sns.us-west-2.amazonaws.com' } },
     });
   });
 
@@ -216,11 +216,11 @@ describe('cross-account sharing of the OPS buckets', () => {
   it('triage, code and messages grant no environment anything', () => {
     for (const purpose of ['triage', 'code'] as const) expect(bucketPolicy('ops', purpose).Statement).toHaveLength(2);
     const accounts = JSON.stringify(bucketPolicy('ops', 'messages')).match(/arn:aws:iam::\d{12}/g);
-    expect(new Set(accounts)).toEqual(new Set(['arn:aws:iam::888888888888']));
+    expect(new Set(accounts)).toEqual(new Set([`arn:aws:iam::${FIXTURE.accounts.cnes}`]));
   });
 
   it.each(['dev', 'int', 'forward', 'bulk', 'adt'])('%s-data grants no other environment anything', (name) => {
-    const others = new Set(['111111111111', '222222222222', '333333333333', '444444444444', '555555555555', '666666666666']);
+    const others = new Set<string>([FIXTURE.accounts.dev, FIXTURE.accounts.int, FIXTURE.accounts.ops, FIXTURE.accounts.forward, FIXTURE.accounts.bulk, FIXTURE.accounts.adt]);
     others.delete(configOf(name).aws.accountId);
     const text = JSON.stringify([...PURPOSES.map((p) => bucketPolicy(name, p)), keyPolicy(name)]);
     for (const account of others) expect(text).not.toContain(account);
@@ -243,7 +243,7 @@ describe('cross-account sharing of the OPS buckets', () => {
 describe('CNES in the messages bucket', () => {
   it('reads and deletes cnm-s/, writes cnm-r/ but never the consumer records, and nothing else', () => {
     const messages = Naming.of(configOf('ops')).bucketArn('messages');
-    const cnes = { AWS: 'arn:aws:iam::888888888888:root' };
+    const cnes = { AWS: `arn:aws:iam::${FIXTURE.accounts.cnes}:root` };
     expect(bucketPolicy('ops', 'messages').Statement.slice(2)).toEqual([
       { Sid: 'CnesListsCnmS', Effect: 'Allow', Principal: cnes, Action: 's3:ListBucket', Resource: messages, Condition: { StringLike: { 's3:prefix': ['cnm-s/*'] } } },
       { Sid: 'CnesReadsAndDeletesCnmS', Effect: 'Allow', Principal: cnes, Action: ['s3:GetObject', 's3:DeleteObject'], Resource: `${messages}/cnm-s/*` },
@@ -287,8 +287,8 @@ describe('message channels', () => {
       Sid: 'ExternalPublishers',
       Effect: 'Allow',
       // The account, and the role as a condition: a role named as Principal breaks when re-created.
-      Principal: { AWS: 'arn:aws:iam::777777777777:root' },
-      Condition: { ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::777777777777:role/podaac-cnm-response'] } },
+      Principal: { AWS: `arn:aws:iam::${FIXTURE.accounts.daac}:root` },
+      Condition: { ArnLike: { 'aws:PrincipalArn': [FIXTURE.daacPublisher] } },
       Action: 'sns:Publish',
       Resource: expect.stringContaining('aws_sns_topic.'),
     });
@@ -302,7 +302,7 @@ describe('message channels', () => {
     });
     expect(statements.find((s: StackJson) => s.Sid === 'S3Publishes')).toMatchObject({
       Principal: { Service: 's3.amazonaws.com' },
-      Condition: { StringEquals: { 'aws:SourceAccount': '333333333333' }, ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::pcm-ops-messages-333333333333' } },
+      Condition: { StringEquals: { 'aws:SourceAccount': FIXTURE.accounts.ops }, ArnLike: { 'aws:SourceArn': `arn:aws:s3:::pcm-ops-messages-${FIXTURE.accounts.ops}` } },
     });
     expect(statements).toHaveLength(4);
   });
@@ -329,7 +329,7 @@ describe('message channels', () => {
         Principal: '*',
         Action: 'sqs:*',
         // The queue's own ARN, as AWS will give it (the resource cannot name itself).
-        Resource: `arn:aws:sqs:us-west-2:333333333333:${p.name}`,
+        Resource: `arn:aws:sqs:us-west-2:${FIXTURE.accounts.ops}:${p.name}`,
         Condition: { Bool: { 'aws:SecureTransport': false } },
       });
     }

@@ -53,6 +53,9 @@ const environments = loadEnvironments();
 const configOf = (name: string) => environments.find((e) => e.config.environment.name === name)!.config;
 const withEmulator = HAS_MOTO && hasTerraformWithMirror() ? describe : describe.skip;
 const dev = configOf('dev');
+/** The examples' accounts, read from them: an operator may edit an example, and this suite deploys what they say. */
+const account = (name: string) => configOf(name).aws.accountId;
+const DAAC = configOf('ops').cnm.daac!.accountId;
 const images = loadAmiCatalog().releases[dev.release.amiRelease!].regions[dev.aws.region];
 
 withEmulator('example stacks deployed to the AWS emulator', () => {
@@ -112,25 +115,25 @@ withEmulator('example stacks deployed to the AWS emulator', () => {
     it('reports its outputs: bucket names, queue URLs, the CNM-R topic', () => {
       const outputs = deployed.ops.outputs['ops-data'];
       expect(outputs.buckets).toEqual({
-        dataset: 'pcm-ops-dataset-333333333333',
-        archive: 'pcm-ops-archive-333333333333',
-        messages: 'pcm-ops-messages-333333333333',
-        triage: 'pcm-ops-triage-333333333333',
-        code: 'pcm-ops-code-333333333333',
+        dataset: `pcm-ops-dataset-${account('ops')}`,
+        archive: `pcm-ops-archive-${account('ops')}`,
+        messages: `pcm-ops-messages-${account('ops')}`,
+        triage: `pcm-ops-triage-${account('ops')}`,
+        code: `pcm-ops-code-${account('ops')}`,
       });
-      expect(outputs.cnm_r_topic_arn).toBe('arn:aws:sns:us-west-2:333333333333:pcm-ops-cnm-r');
+      expect(outputs.cnm_r_topic_arn).toBe(`arn:aws:sns:us-west-2:${account('ops')}:pcm-ops-cnm-r`);
       expect(Object.keys(outputs.queues as object).sort()).toEqual(['cnm-r', 'cnm-s-outbox', 'staging']);
     });
 
     it('the OPS dataset bucket policy grants exactly adt, bulk and forward, each from its own account', async () => {
       const { Statement } = await policyOf('ops', 'dataset');
       expect(Statement.map((s) => [s.Sid, s.Principal.AWS])).toEqual([
-        ['ListAdtRead', 'arn:aws:iam::666666666666:root'],
-        ['ObjectsAdtRead', 'arn:aws:iam::666666666666:root'],
-        ['ListBulkReadWrite', 'arn:aws:iam::555555555555:root'],
-        ['ObjectsBulkReadWrite', 'arn:aws:iam::555555555555:root'],
-        ['ListForwardReadWrite', 'arn:aws:iam::444444444444:root'],
-        ['ObjectsForwardReadWrite', 'arn:aws:iam::444444444444:root'],
+        ['ListAdtRead', `arn:aws:iam::${account('adt')}:root`],
+        ['ObjectsAdtRead', `arn:aws:iam::${account('adt')}:root`],
+        ['ListBulkReadWrite', `arn:aws:iam::${account('bulk')}:root`],
+        ['ObjectsBulkReadWrite', `arn:aws:iam::${account('bulk')}:root`],
+        ['ListForwardReadWrite', `arn:aws:iam::${account('forward')}:root`],
+        ['ObjectsForwardReadWrite', `arn:aws:iam::${account('forward')}:root`],
       ]);
     });
 
@@ -148,25 +151,25 @@ withEmulator('example stacks deployed to the AWS emulator', () => {
     });
 
     it('OPS data is versioned; a consumer (forward) shares nothing of its own', async () => {
-      const versioning = await client(S3Client, 'ops').send(new GetBucketVersioningCommand({ Bucket: 'pcm-ops-dataset-333333333333' }));
+      const versioning = await client(S3Client, 'ops').send(new GetBucketVersioningCommand({ Bucket: `pcm-ops-dataset-${account('ops')}` }));
       expect(versioning.Status).toBe('Enabled');
       await expect(policyOf('forward', 'dataset')).rejects.toThrow(/policy/i);
     });
 
     it('the CNM-R topic lets the DAAC publish, and delivers raw to the CNM-R queue', async () => {
-      const topicArn = 'arn:aws:sns:us-west-2:333333333333:pcm-ops-cnm-r';
+      const topicArn = `arn:aws:sns:us-west-2:${account('ops')}:pcm-ops-cnm-r`;
       const sns = client(SNSClient, 'ops');
       const attributes = await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
       const policy = JSON.parse(attributes.Attributes!.Policy) as { Statement: { Sid: string; Principal: { AWS?: string }; Condition?: unknown }[] };
       // The DAAC's account, with its role as an aws:PrincipalArn condition (a re-created role keeps working).
       expect(policy.Statement.find((s) => s.Sid === 'ExternalPublishers')).toMatchObject({
-        Principal: { AWS: 'arn:aws:iam::777777777777:root' },
-        Condition: { ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::777777777777:role/podaac-cnm-response'] } },
+        Principal: { AWS: `arn:aws:iam::${DAAC}:root` },
+        Condition: { ArnLike: { 'aws:PrincipalArn': configOf('ops').cnm.daac!.publisherPrincipals } },
       });
       expect(policy.Statement[0]).toMatchObject({ Sid: 'DenyInsecureTransport', Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': false } } });
-      expect(attributes.Attributes!.KmsMasterKeyId).toMatch(/^arn:aws:kms:us-west-2:333333333333:key\//);
+      expect(attributes.Attributes!.KmsMasterKeyId).toMatch(new RegExp(`^arn:aws:kms:us-west-2:${account('ops')}:key/`));
       const { Subscriptions } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
-      expect(Subscriptions!.map((s) => [s.Protocol, s.Endpoint])).toEqual([['sqs', 'arn:aws:sqs:us-west-2:333333333333:pcm-ops-cnm-r']]);
+      expect(Subscriptions!.map((s) => [s.Protocol, s.Endpoint])).toEqual([['sqs', `arn:aws:sqs:us-west-2:${account('ops')}:pcm-ops-cnm-r`]]);
       const sub = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: Subscriptions![0].SubscriptionArn }));
       expect(sub.Attributes!.RawMessageDelivery).toBe('true');
     });
@@ -176,7 +179,7 @@ withEmulator('example stacks deployed to the AWS emulator', () => {
       const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'pcm-ops-cnm-r' }));
       const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
       expect(Attributes!.MessageRetentionPeriod).toBe('1209600');
-      expect(JSON.parse(Attributes!.RedrivePolicy!)).toEqual({ deadLetterTargetArn: 'arn:aws:sqs:us-west-2:333333333333:pcm-ops-cnm-r-dlq', maxReceiveCount: 5 });
+      expect(JSON.parse(Attributes!.RedrivePolicy!)).toEqual({ deadLetterTargetArn: `arn:aws:sqs:us-west-2:${account('ops')}:pcm-ops-cnm-r-dlq`, maxReceiveCount: 5 });
     });
 
     it('dev has its stand-in CNM-S stream, encrypted, readable by the DAAC account', async () => {
@@ -184,13 +187,13 @@ withEmulator('example stacks deployed to the AWS emulator', () => {
       const { StreamDescriptionSummary } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'pcm-dev-cnm-s' }));
       expect(StreamDescriptionSummary!.EncryptionType).toBe('KMS');
       const { Policy } = await kinesis.send(new GetResourcePolicyCommand({ ResourceARN: StreamDescriptionSummary!.StreamARN }));
-      expect(JSON.parse(Policy!).Statement[0].Principal).toEqual({ AWS: 'arn:aws:iam::777777777777:root' });
+      expect(JSON.parse(Policy!).Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::${DAAC}:root` });
     });
 
     it('the dataset bucket notifies the staging topic for signal files only', async () => {
-      const out = await client(S3Client, 'ops').send(new GetBucketNotificationConfigurationCommand({ Bucket: 'pcm-ops-dataset-333333333333' }));
+      const out = await client(S3Client, 'ops').send(new GetBucketNotificationConfigurationCommand({ Bucket: `pcm-ops-dataset-${account('ops')}` }));
       expect(out.TopicConfigurations).toHaveLength(1);
-      expect(out.TopicConfigurations![0].TopicArn).toBe('arn:aws:sns:us-west-2:333333333333:pcm-ops-staging');
+      expect(out.TopicConfigurations![0].TopicArn).toBe(`arn:aws:sns:us-west-2:${account('ops')}:pcm-ops-staging`);
       expect(out.TopicConfigurations![0].Filter!.Key!.FilterRules!.map((r) => [r.Name!.toLowerCase(), r.Value])).toEqual(
         expect.arrayContaining([['prefix', 'staging_area/'], ['suffix', '.met.json']]),
       );
@@ -204,9 +207,9 @@ withEmulator('example stacks deployed to the AWS emulator', () => {
       it('reaches the staging queue through S3 -> SNS -> SQS, and the submit handler turns it into one job', async () => {
         const config: EnvironmentConfig = configOf('ops');
         const s3 = client(S3Client, 'ops');
-        await s3.send(new PutObjectCommand({ Bucket: 'pcm-ops-dataset-333333333333', Key: 'staging_area/granule-1.h5.met.json', Body: JSON.stringify({ id: 'granule-1' }) }));
+        await s3.send(new PutObjectCommand({ Bucket: `pcm-ops-dataset-${account('ops')}`, Key: 'staging_area/granule-1.h5.met.json', Body: JSON.stringify({ id: 'granule-1' }) }));
         // Not a signal file: the notification's suffix filter keeps it out of the queue.
-        await s3.send(new PutObjectCommand({ Bucket: 'pcm-ops-dataset-333333333333', Key: 'staging_area/granule-1.h5', Body: 'data' }));
+        await s3.send(new PutObjectCommand({ Bucket: `pcm-ops-dataset-${account('ops')}`, Key: 'staging_area/granule-1.h5', Body: 'data' }));
 
         const sqs = client(SQSClient, 'ops');
         const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'pcm-ops-staging' }));
@@ -215,7 +218,7 @@ withEmulator('example stacks deployed to the AWS emulator', () => {
 
         const env = {
           MOZART_URL: mozart.url,
-          DATASET_BUCKET: 'pcm-ops-dataset-333333333333',
+          DATASET_BUCKET: `pcm-ops-dataset-${account('ops')}`,
           STAGING_PREFIX: config.stagingArea.prefix,
           STAGING_SUFFIX: config.stagingArea.suffix,
           JOB_TYPE: config.stagingArea.jobType,
@@ -238,9 +241,9 @@ withEmulator('example stacks deployed to the AWS emulator', () => {
         expect(await handler(event)).toEqual({ batchItemFailures: [] });
         expect(mozart.accepted()).toEqual([
           expect.objectContaining({
-            type: 'job-ingest_staged:4.0.0',
-            queue: 'factotum-job_worker-small',
-            params: expect.objectContaining({ id: 'granule-1', data_url: 's3://pcm-ops-dataset-333333333333/staging_area/granule-1.h5', data_file: 'granule-1.h5' }),
+            type: `job-${config.stagingArea.jobType}:${config.release.pcmRelease}`,
+            queue: config.stagingArea.queue,
+            params: expect.objectContaining({ id: 'granule-1', data_url: `s3://pcm-ops-dataset-${account('ops')}/staging_area/granule-1.h5`, data_file: 'granule-1.h5' }),
           }),
         ]);
       }, 60000);
@@ -298,13 +301,13 @@ withEmulator('example stacks deployed to the AWS emulator', () => {
       // All mappings, then this function's: moto does not filter the listing by a function name.
       const { EventSourceMappings = [] } = await lambda.send(new ListEventSourceMappingsCommand({}));
       const harikiri = EventSourceMappings.filter((m) => m.FunctionArn?.endsWith(':function:pcm-dev-harikiri'));
-      expect(harikiri.map((m) => [m.EventSourceArn, m.BatchSize])).toEqual([['arn:aws:sqs:us-west-2:111111111111:pcm-dev-queue', 1]]);
+      expect(harikiri.map((m) => [m.EventSourceArn, m.BatchSize])).toEqual([[`arn:aws:sqs:us-west-2:${account('dev')}:pcm-dev-queue`, 1]]);
       const { Environment } = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'pcm-dev-harikiri' }));
       expect(Environment?.Variables?.[HARIKIRI_ENV.names.groups]).toBe(dev.workers.queues.map((q) => `pcm-dev-${q.name}`).join(','));
     });
 
     it('delivers the cluster config as an encrypted object, and keeps an empty credentials secret for provisioning to fill', async () => {
-      const object = await devClient(S3Client).send(new GetObjectCommand({ Bucket: 'pcm-dev-code-111111111111', Key: CLUSTER_CONFIG_KEY }));
+      const object = await devClient(S3Client).send(new GetObjectCommand({ Bucket: `pcm-dev-code-${account('dev')}`, Key: CLUSTER_CONFIG_KEY }));
       expect(object.ServerSideEncryption).toBe('aws:kms');
       const cluster = parse(await object.Body!.transformToString());
       const { Reservations = [] } = await devClient(EC2Client).send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: ['pcm-dev-mozart'] }] }));

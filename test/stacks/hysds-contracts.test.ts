@@ -6,14 +6,14 @@
 import { execFileSync } from 'node:child_process';
 import { RULES } from '../../check/pack';
 import { StackView } from '../../check/stack-view';
-import { loadEnvironments, validateSources } from '../../config-generator/loader';
+import { validateSources } from '../../config-generator/loader';
 import { bundleUrl, HYSDS_BUNDLE_PIPELINE } from '../../modules/compute/cluster-config';
 import { renderProvisioningScript } from '../../modules/compute/hysds-provisioning';
 import { Naming } from '../../modules/naming';
-import { exampleData, exampleSources } from '../support/examples';
+import { fixtureData, fixtureEnvironments, fixtureSources } from '../support/fixtures';
 import { resourcesOf, synthesize, type StackJson } from '../support/synth';
 
-const environments = loadEnvironments();
+const environments = fixtureEnvironments();
 const { stacks } = synthesize(environments);
 const decode = (value: string) => JSON.parse(/^\$\{base64encode\((".*")\)\}$/s.exec(value)![1]) as string;
 /** The verdi bootstrap's parsing, run by bash: `curl .../user-data/ | grep BUNDLE_URL | cut -d= -f 2`. */
@@ -38,7 +38,7 @@ describe('the worker bootstrap, as HySDS parses it', () => {
 });
 
 describe('user data', () => {
-  it('stays small and static: bytes per instance kind in every example', () => {
+  it('stays small and static: bytes per instance kind in every environment of the fleet', () => {
     const sizes: Record<string, number> = {};
     for (const [stack, json] of Object.entries(stacks)) {
       if (!stack.endsWith('-compute')) continue;
@@ -74,9 +74,9 @@ describe('user data', () => {
 
 describe('a config change', () => {
   it('adds a queue without touching any core instance (no replacement, no stop)', () => {
-    const ops = exampleData('ops');
+    const ops = fixtureData('ops');
     ops.workers.queues.push({ ...ops.workers.queues[0], name: 'job_worker-gpu' });
-    const changed = validateSources(exampleSources({ ops }));
+    const changed = validateSources(fixtureSources({ ops }));
     expect(changed.issues).toEqual([]);
     const after = synthesize(changed.environments.filter((e) => e.config.environment.name === 'ops')).stacks['ops-compute'];
     const before = stacks['ops-compute'];

@@ -1,16 +1,16 @@
-/** Synthesis of every example environment into its two stacks. */
+/** Synthesis of every environment (the fixture fleet, test/support/fixtures.ts) into its two stacks. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAmiCatalog } from '../../amis/catalog';
-import { loadEnvironments, validateSources } from '../../config-generator/loader';
+import { validateSources } from '../../config-generator/loader';
 import { Naming } from '../../modules/naming';
 import { selectEnvironments } from '../../config-generator/select';
-import { exampleData } from '../support/examples';
+import { fixtureData, fixtureEnvironments } from '../support/fixtures';
 import { REPO } from '../support/run';
 import { resourcesOf, synthesize } from '../support/synth';
 import { stringify } from 'yaml';
 
-const environments = loadEnvironments();
+const environments = fixtureEnvironments();
 const { stacks, dependencies } = synthesize(environments);
 const catalog = loadAmiCatalog();
 
@@ -108,7 +108,7 @@ describe('synthesis of all environments', () => {
 
 describe('synthesis options', () => {
   it('resolves an AMI given as an SSM parameter at deploy time', () => {
-    const dev = exampleData('dev');
+    const dev = fixtureData('dev');
     dev.release.amiOverrides = { verdi: { ssmParameter: '/pcm/amis/verdi' } };
     const [loaded] = validateSources([{ file: 'environments/dev.yaml', text: stringify(dev) }]).environments;
     const { stacks: only } = synthesize([loaded]);

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lazy } from 'cdktf';
-import { loadEnvironments } from '../../config-generator/loader';
 import { synthesizeTo } from '../../stacks/synthesize';
 import { TOKEN_STACK_TRACES_VARIABLE, tokenStackTracesReplaceable, withoutTokenStackTraces } from '../../stacks/token-stack-traces';
+import { fixtureEnvironments } from '../support/fixtures';
 
 /** The creation stack cdktf recorded for a new token. */
 function lazyStack(): string[] {
@@ -36,7 +36,7 @@ describe('token stack traces', () => {
   });
 
   it('change nothing in the synthesized JSON', () => {
-    const environments = loadEnvironments();
+    const environments = fixtureEnvironments();
     const ops = environments.filter((e) => e.config.environment.name === 'ops');
     const without = synthesizeTo(mkdtempSync(join(tmpdir(), 'pcm-traces-')), ops, { peers: environments });
     const previous = process.env[TOKEN_STACK_TRACES_VARIABLE];

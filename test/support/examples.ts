@@ -1,4 +1,8 @@
-/** The committed example environments, as text and as data, for tests to start from and break. */
+/**
+ * The committed example environments, as text and as data, for the tests whose subject is the
+ * examples themselves (valid, regenerated from their answers, deployable, checked). Every other
+ * test builds its config with test/support/fixtures.ts, so that editing an example breaks only these.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
