@@ -181,7 +181,7 @@ export class DataStack extends EnvironmentStack {
     // ---- Outputs --------------------------------------------------------------------------
     new TerraformOutput(this, 'kms_key_arn', {
       value: kmsKeyArn,
-      description: "ARN of the environment's KMS key (arn:aws:kms:<region>:<account>:key/<id>).",
+      description: "ARN of the environment's KMS key (arn:<partition>:kms:<region>:<account>:key/<id>).",
     });
     new TerraformOutput(this, 'buckets', {
       value: Object.fromEntries(Object.entries(this.buckets).map(([purpose, b]) => [purpose, b.name])),
