@@ -43,6 +43,14 @@ withEmulator('bootstrap, deploy and destroy refusing before Terraform runs', () 
     expect(existsSync(join(dir, '.deployed', 'adt.json'))).toBe(false);
   });
 
+  it.each(['destroy', 'bootstrap'])('fails to %s with credentials of another account, naming the command and both accounts', async (command) => {
+    const run = await kit(command, ['--env', 'adt', '--dir', dir, ...(command === 'destroy' ? ['--confirm', 'adt'] : [])], as('elsewhere'));
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`refusing to ${command} adt: the current credentials`);
+    expect(run.stderr).toContain('are in account 123456789012');
+    expect(run.stderr).toContain(`adt.yaml names account ${configOf('adt').aws.accountId} (aws.accountId)`);
+  });
+
   it('fails on an environment that does not exist, listing those that do', async () => {
     const run = await kit('deploy', ['--env', 'opz', '--dir', dir], as(adt));
     expect(run.status).toBe(1);
