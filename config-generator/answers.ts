@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYamlValue } from 'yaml';
 import type { z } from 'zod';
-import type { ConfigIssue, FieldPath } from './errors';
+import { isPlainObject, type ConfigIssue, type FieldPath } from './errors';
 import { parseYaml } from './loader';
 import type { PartialConfig } from './presets';
 import { schemaAt, schemaPathOf } from './schema-walk';
@@ -18,10 +18,6 @@ function innerOf(schema: Schema): Schema {
   let inner = schema;
   while (inner.def.type === 'optional') inner = (inner as z.ZodOptional<Schema>).unwrap();
   return inner;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Checks every field present in a partial config; fields left out are not problems here. */

@@ -17,6 +17,11 @@ export function valueAt(data: unknown, path: FieldPath): unknown {
   return here;
 }
 
+/** A YAML or JSON mapping (not a list, not null). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export interface ConfigIssue {
   /** The file the problem is in (as given, usually relative to the repository). */
   readonly file: string;

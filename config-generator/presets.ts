@@ -3,6 +3,7 @@
  * protection); what only the operator knows (accounts, network, release) is left out and asked
  * for by the wizard, whose questions may derive a default from earlier answers.
  */
+import { isPlainObject } from './errors';
 import type { EnvironmentKind } from './kinds';
 import type { EnvironmentConfig, WorkerQueue } from './schema';
 
@@ -117,8 +118,4 @@ export function mergeConfig<T>(base: T, overlay: unknown): T {
     if (value !== undefined) out[key] = mergeConfig(out[key], value);
   }
   return out as T;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

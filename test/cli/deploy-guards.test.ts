@@ -43,7 +43,7 @@ withEmulator('bootstrap, deploy and destroy refusing before Terraform runs', () 
     expect(existsSync(join(dir, '.deployed', 'adt.json'))).toBe(false);
   });
 
-  it.each(['destroy', 'bootstrap'])('fails to %s with credentials of another account, naming the command and both accounts', async (command) => {
+  it.each(['destroy', 'bootstrap'] as const)('fails to %s with credentials of another account, naming the command and both accounts', async (command) => {
     const run = await kit(command, ['--env', 'adt', '--dir', dir, ...(command === 'destroy' ? ['--confirm', 'adt'] : [])], as('elsewhere'));
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`refusing to ${command} adt: the current credentials`);
