@@ -107,6 +107,7 @@ describe('npm run bench', () => {
     expect(Object.keys(json.targets).sort()).toEqual(['allSynthUnder500MiB', 'allSynthWithin4xFloor', 'linearInQueues', 'zipsUnder200KiB']);
     expect(json.validation).toBe('skipped (--skip-validate)');
     expect(result.stdout).toMatch(/^floor: empty cdktf app +1 /m);
-    expect(result.stdout).toMatch(/^test suite: /m);
+    // "no record yet" in a fresh clone; the last full run's numbers where one was recorded.
+    expect(result.stdout).toMatch(/^test suite(: no record yet| \(full jest run at [^)]+\): \d+ s wall)/m);
   }, 180000);
 });
