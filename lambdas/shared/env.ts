@@ -108,6 +108,16 @@ const isToken = (text: string): boolean => text.includes('${');
 
 const shownText = (text: string): string => `is ${JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}...` : text)}`;
 
+/**
+ * Which contract wrote an environment: its title, the handler's name. A symbol and not enumerable,
+ * so it never becomes a variable; BundledFunction refuses an environment its handler's contract
+ * did not write.
+ */
+export const WRITTEN_BY: unique symbol = Symbol('written by environment contract');
+
+/** A function's environment as a contract's `write` made it: the only kind BundledFunction takes. */
+export type WrittenEnvironment = Readonly<Record<string, string>> & { readonly [WRITTEN_BY]: string };
+
 /** What every contract offers whatever its members: for code over all the handlers (tests, rules). */
 export interface AnyEnvironmentContract {
   readonly title: string;
@@ -161,7 +171,7 @@ export class EnvironmentContract<S extends ContractSpec> {
    * The construct's side: the function's `environment`. `sources` names where a value came from
    * (a config field path), so that a value the handler would refuse is reported against it.
    */
-  write<V extends Values<S>>(values: V & Exactly<V, Values<S>>, sources: Sources<S> = {}): Record<string, string> {
+  write<V extends Values<S>>(values: V & Exactly<V, Values<S>>, sources: Sources<S> = {}): WrittenEnvironment {
     const out: Record<string, string> = {};
     const problems: string[] = [];
     this.writeInto(values, sources, out, problems);
@@ -170,7 +180,7 @@ export class EnvironmentContract<S extends ContractSpec> {
         `${this.title}: the environment written for it is not one its handler accepts (each line: the variable, where its value came from, the value, and what the handler expects):\n${problems.map((p) => `  ${p}`).join('\n')}`,
       );
     }
-    return out;
+    return Object.defineProperty(out, WRITTEN_BY, { value: this.title, enumerable: false }) as WrittenEnvironment;
   }
 
   private parse(env: Env, problems: string[]): Parsed<S> {

@@ -16,6 +16,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AssetType, Lazy, TerraformAsset, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { bundleLambda, LAMBDA_NAMES, type LambdaName } from './bundle';
+import { WRITTEN_BY, type WrittenEnvironment } from '../../lambdas/shared/env';
 import { LAMBDA_RUNTIME } from './runtime-version';
 
 import type { PolicyStatement } from '../iam/policy';
@@ -32,8 +33,11 @@ export interface BundledFunctionProps {
   readonly lambda: LambdaName;
   /** The function's name; also names its role and its log group `/aws/lambda/<functionName>`. */
   readonly functionName: string;
-  /** The handler's configuration (its only one). Never secrets: they would show in the plan. */
-  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * The handler's configuration (its only one), as its contract wrote it
+   * (`lambdas/<lambda>/contract.ts`). Never secrets: they would show in the plan.
+   */
+  readonly environment: WrittenEnvironment;
   /** What the function's code may do, least privilege; logging and the event sources are added. */
   readonly statements: readonly PolicyStatement[];
   /** Days the log group keeps logs (a CloudWatch Logs retention value). */
@@ -332,6 +336,12 @@ function validate(props: BundledFunctionProps): void {
   numberIn('reservedConcurrency', props.reservedConcurrency, 0, 1000);
   numberIn('asyncRetryAttempts', props.asyncRetryAttempts, 0, 2);
   numberIn('asyncMaxEventAgeSeconds', props.asyncMaxEventAgeSeconds, 60, 21600);
+  // The contract's types keep a construct from forgetting or misspelling a variable only if the
+  // environment really is the one this handler's contract wrote.
+  const writtenBy = props.environment[WRITTEN_BY] as string | undefined;
+  if (writtenBy !== props.lambda) {
+    problems.push(`environment: expected one written by lambdas/${props.lambda}/contract.ts, found ${writtenBy === undefined ? 'one no contract wrote (or a copy of one)' : `${writtenBy}'s`}`);
+  }
   for (const name of Object.keys(props.environment)) {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || RESERVED_ENVIRONMENT.test(name)) problems.push(`environment: "${name}" is not a name a function may set`);
   }

@@ -8,14 +8,20 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { App, TerraformStack } from 'cdktf';
 import { bundleLambda } from '../../modules/lambda/bundle';
 import { BundledFunction, type BundledFunctionProps } from '../../modules/lambda/bundled-function';
+import { environmentContract, required, type WrittenEnvironment } from '../../lambdas/shared/env';
+import { STAGING_SUBMIT_ENV } from '../../lambdas/staging-submit/contract';
 import { PROVIDER_MIRROR_VARIABLE, terraformBinary, validateStackDir } from '../../lib/terraform-cli';
 
 import type { StackJson as Json } from '../support/synth';
 
+/** An environment as a contract titled after `lambda` writes it: the construct checks which contract wrote it, these tests its other controls. */
+const written = (lambda: string, variables: Record<string, string>) =>
+  environmentContract(lambda, Object.fromEntries(Object.keys(variables).map((name) => [name, required(name)]))).write(variables);
+
 const base: BundledFunctionProps = {
   lambda: 'staging-submit',
   functionName: 'pcm-dev-staging-submit',
-  environment: { DATASET_BUCKET: 'pcm-dev-dataset-111111111111', JOB_QUEUE: 'factotum-job_worker-small' },
+  environment: written('staging-submit', { DATASET_BUCKET: 'pcm-dev-dataset-111111111111', JOB_QUEUE: 'factotum-job_worker-small' }),
   statements: [{ Sid: 'ReadSignals', Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::pcm-dev-dataset-111111111111/staging_area/*' }],
   logRetentionDays: 30,
   accountId: '111111111111',
@@ -50,7 +56,7 @@ describe('BundledFunction', () => {
       source_code_hash: bundleLambda('staging-submit').sha256Base64,
       timeout: 60,
       memory_size: 256,
-      environment: { variables: base.environment },
+      environment: { variables: { ...base.environment } },
     });
   });
 
@@ -160,7 +166,7 @@ describe('BundledFunction', () => {
   describe('addSchedule', () => {
     const failures = 'arn:aws:sqs:us-west-2:111111111111:pcm-dev-batcher-failures';
     const { json } = synth((stack) => {
-      new BundledFunction(stack, 'fn', { ...base, lambda: 'cnes-batcher', reservedConcurrency: 1, asyncFailureQueueArn: failures }).addSchedule('rate(15 minutes)');
+      new BundledFunction(stack, 'fn', { ...base, lambda: 'cnes-batcher', environment: written('cnes-batcher', { ARCHIVE_BUCKET: 'b' }), reservedConcurrency: 1, asyncFailureQueueArn: failures }).addSchedule('rate(15 minutes)');
     });
 
     it('creates the rule and its target', () => {
@@ -196,13 +202,42 @@ describe('BundledFunction', () => {
 
   it('fails on bad props, naming each with the value found', () => {
     expect(() =>
-      synth((stack) => new BundledFunction(stack, 'fn', { ...base, functionName: 'bad name!', logRetentionDays: 10, timeoutSeconds: 1000, environment: { AWS_REGION: 'x' } })),
+      synth((stack) => new BundledFunction(stack, 'fn', { ...base, functionName: 'bad name!', logRetentionDays: 10, timeoutSeconds: 1000, environment: written('staging-submit', { AWS_REGION: 'x' }) })),
     ).toThrow(
       'BundledFunction bad name!: functionName: expected 1 to 64 letters, digits, "-" or "_", found "bad name!"; logRetentionDays: expected one of 1, 3, 5, 7, 14, 30,',
     );
-    expect(() => synth((stack) => new BundledFunction(stack, 'fn', { ...base, timeoutSeconds: 1000, environment: { AWS_REGION: 'x' } }))).toThrow(
+    expect(() => synth((stack) => new BundledFunction(stack, 'fn', { ...base, timeoutSeconds: 1000, environment: written('staging-submit', { AWS_REGION: 'x' }) }))).toThrow(
       'timeoutSeconds: expected a whole number from 1 to 900, found 1000; environment: "AWS_REGION" is not a name a function may set',
     );
+  });
+
+  it("refuses an environment its handler's contract did not write", () => {
+    // Another handler's contract: its variables are not the ones this handler reads.
+    expect(() => synth((stack) => new BundledFunction(stack, 'fn', { ...base, lambda: 'cnes-batcher' }))).toThrow(
+      "environment: expected one written by lambdas/cnes-batcher/contract.ts, found staging-submit's",
+    );
+    // A hand-made record (the types refuse it; a cast gets past them) or a copy of a written one.
+    const handMade = { DATASET_BUCKET: 'b' } as unknown as WrittenEnvironment;
+    const copied = { ...base.environment };
+    for (const environment of [handMade, copied]) {
+      expect(() => synth((stack) => new BundledFunction(stack, 'fn', { ...base, environment }))).toThrow(
+        'environment: expected one written by lambdas/staging-submit/contract.ts, found one no contract wrote (or a copy of one)',
+      );
+    }
+  });
+
+  it("takes what the handler's own contract writes, and the brand never becomes a variable", () => {
+    const environment = STAGING_SUBMIT_ENV.write({
+      mozart: { url: 'https://10.0.0.5' },
+      datasetBucket: 'pcm-dev-dataset-111111111111',
+      prefix: 'staging_area/',
+      suffix: '.met.json',
+      job: { type: 'ingest', release: '4.0.0', queue: 'factotum-job_worker-small' },
+      idempotencyTable: 'pcm-dev-idempotency',
+    });
+    const { json } = synth((stack) => new BundledFunction(stack, 'fn', { ...base, environment }));
+    const fn = Object.values(json.resource.aws_lambda_function)[0] as Json;
+    expect(Object.keys(fn.environment.variables).sort()).toEqual(STAGING_SUBMIT_ENV.variables.filter((v) => v.name in environment).map((v) => v.name).sort());
   });
 
   const mirror = process.env[PROVIDER_MIRROR_VARIABLE];
@@ -213,9 +248,9 @@ describe('BundledFunction', () => {
       const queue = new SqsQueue(stack, 'queue', { name: 'q' });
       const failures = new SqsQueue(stack, 'failures', { name: 'f' });
       for (const lambda of ['staging-submit', 'cnm-r-consumer', 'cnm-s-sender'] as const) {
-        new BundledFunction(stack, lambda, { ...base, lambda, functionName: `pcm-dev-${lambda}`, vpc: { subnetIds: ['subnet-a'], securityGroupIds: ['sg-1'] }, kmsKeyArn: 'arn:aws:kms:us-west-2:111111111111:key/k' }).addSqsSource(queue.arn, { maxConcurrency: 5 });
+        new BundledFunction(stack, lambda, { ...base, lambda, environment: written(lambda, { DATASET_BUCKET: 'b' }), functionName: `pcm-dev-${lambda}`, vpc: { subnetIds: ['subnet-a'], securityGroupIds: ['sg-1'] }, kmsKeyArn: 'arn:aws:kms:us-west-2:111111111111:key/k' }).addSqsSource(queue.arn, { maxConcurrency: 5 });
       }
-      new BundledFunction(stack, 'batcher', { ...base, lambda: 'cnes-batcher', functionName: 'pcm-dev-cnes-batcher', reservedConcurrency: 1, asyncFailureQueueArn: failures.arn, accountId: undefined }).addSchedule('cron(0/15 * * * ? *)');
+      new BundledFunction(stack, 'batcher', { ...base, lambda: 'cnes-batcher', environment: written('cnes-batcher', { ARCHIVE_BUCKET: 'b' }), functionName: 'pcm-dev-cnes-batcher', reservedConcurrency: 1, asyncFailureQueueArn: failures.arn, accountId: undefined }).addSchedule('cron(0/15 * * * ? *)');
     });
     expect(existsSync(dir)).toBe(true);
     expect(await validateStackDir(dir)).toEqual({ valid: true, diagnostics: [] });
