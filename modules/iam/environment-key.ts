@@ -91,7 +91,7 @@ export class EnvironmentKey extends Construct {
       // The account administers its key through IAM; without this the key could become
       // unmanageable. Key policies name the key as "*" (the key itself).
       { Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: accountRoot(account, naming.partition) }, Action: 'kms:*', Resource: '*' },
-      ...serviceStatements(account, naming.identity.region, naming.partition, props),
+      ...serviceStatements(account, naming.identity.region, props),
       ...(props.launchingServices ? launchingServiceStatements(account, naming.partition) : []),
       // Other accounts' grants come through grantThroughS3 and addToResourcePolicy.
     ];
@@ -125,7 +125,7 @@ export class EnvironmentKey extends Construct {
 }
 
 /** Services use the key only on behalf of this account (no confused deputy). */
-function serviceStatements(account: string, region: string, partition: string, props: EnvironmentKeyProps): PolicyStatement[] {
+function serviceStatements(account: string, region: string, props: EnvironmentKeyProps): PolicyStatement[] {
   const statements: PolicyStatement[] = (props.services ?? []).map((service) => ({
     Sid: sid(service.split('.')[0], 'uses', 'key'),
     Effect: 'Allow',
@@ -141,7 +141,7 @@ function serviceStatements(account: string, region: string, partition: string, p
       Principal: { Service: `logs.${region}.amazonaws.com` },
       Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       Resource: '*',
-      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*` } },
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': props.naming.arn('logs', 'log-group:*') } },
     });
   }
   return statements;

@@ -90,7 +90,7 @@ export function grantKeyToConsumers(grants: readonly StorageGrant[], key: Enviro
 export function consumerStatements(grants: readonly StorageGrant[]): PolicyStatement[] {
   if (grants.length === 0) return [];
   const owner = grants[0].owner;
-  const { accountId, region } = owner.identity;
+  const { region } = owner.identity;
   const anyWrite = grants.some((g) => writes(g.access));
   return [
     ...grants.flatMap((g) => {
@@ -101,7 +101,7 @@ export function consumerStatements(grants: readonly StorageGrant[]): PolicyState
       Sid: 'SharedDataKey',
       Effect: 'Allow',
       Action: KEY_ACTIONS[anyWrite ? 'read-write' : 'read'],
-      Resource: `arn:${owner.partition}:kms:${region}:${accountId}:key/*`,
+      Resource: owner.arn('kms', 'key/*'),
       Condition: {
         'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [owner.kmsAlias()] },
         ...keyThroughS3(region, [...new Set(grants.map((g) => g.owner.bucketArn(g.bucket)))]),
